@@ -1,0 +1,273 @@
+//! The token lifecycle: one partner OAuth token per [`Gateway`](crate::Gateway), one session
+//! per merchant. Each is cached, refreshed early, and refreshed by one caller at a time while
+//! the others wait for its result.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::time::Instant;
+
+use crate::config::Credentials;
+use crate::error::{Error, Result};
+use crate::transport::{self, Authenticator, Body, Request, Transport};
+
+const TOKEN_PATH: &str = "/api/v1/oauth/token";
+const SESSION_PATH: &str = "/api/v1/auth/session";
+/// Refresh this long before the partner token expires…
+const TOKEN_MARGIN: Duration = Duration::from_secs(60);
+/// …and this long before a session does.
+const SESSION_MARGIN: Duration = Duration::from_secs(30);
+const DEFAULT_TOKEN_LIFETIME: u64 = 3600;
+const DEFAULT_SESSION_LIFETIME: u64 = 300;
+
+/// A bearer token or session id with the moment it should be replaced.
+pub(crate) struct Token {
+    value: SecretString,
+    refresh_at: Instant,
+}
+
+impl Token {
+    fn new(value: String, lifetime: Duration, margin: Duration) -> Self {
+        // Short lifetimes (tests, odd servers) are refreshed halfway rather than never used.
+        let margin = margin.min(lifetime / 2);
+        Token {
+            value: value.into(),
+            refresh_at: Instant::now() + lifetime - margin,
+        }
+    }
+
+    fn is_fresh(&self) -> bool {
+        Instant::now() < self.refresh_at
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// A cached token with single-flight refresh.
+#[derive(Default, Debug)]
+pub(crate) struct TokenCell {
+    current: RwLock<Option<Arc<Token>>>,
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+impl TokenCell {
+    fn fresh(&self) -> Option<Arc<Token>> {
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner());
+        current.as_ref().filter(|t| t.is_fresh()).cloned()
+    }
+
+    async fn get_or_refresh<F>(&self, fetch: F) -> Result<Arc<Token>>
+    where
+        F: AsyncFnOnce() -> Result<Token>,
+    {
+        if let Some(token) = self.fresh() {
+            return Ok(token);
+        }
+        let _only_one = self.refreshing.lock().await;
+        // Whoever held the lock before us may have refreshed already.
+        if let Some(token) = self.fresh() {
+            return Ok(token);
+        }
+        let token = Arc::new(fetch().await?);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
+        Ok(token)
+    }
+
+    /// Forgets `used` unless it was already replaced by a newer one.
+    fn invalidate(&self, used: &Arc<Token>) {
+        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, used)) {
+            *current = None;
+        }
+    }
+}
+
+/// The partner's OAuth token, shared by every merchant of one gateway.
+#[derive(Debug)]
+pub(crate) struct PartnerToken {
+    credentials: Credentials,
+    cell: TokenCell,
+}
+
+impl PartnerToken {
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            cell: TokenCell::default(),
+        }
+    }
+
+    async fn get(&self, transport: &Transport) -> Result<Arc<Token>> {
+        self.cell
+            .get_or_refresh(async || self.fetch(transport).await)
+            .await
+    }
+
+    async fn fetch(&self, transport: &Transport) -> Result<Token> {
+        let request = Request {
+            method: Method::POST,
+            path: TOKEN_PATH.into(),
+            template: TOKEN_PATH,
+            query: vec![],
+            body: Body::Form(vec![
+                ("grant_type", "client_credentials".into()),
+                ("client_id", self.credentials.client_id.clone()),
+                (
+                    "client_secret",
+                    self.credentials.client_secret.expose_secret().into(),
+                ),
+            ]),
+        };
+        #[derive(Deserialize)]
+        struct Answer {
+            access_token: String,
+            expires_in: Option<u64>,
+        }
+        let response = transport.send(&request, HeaderMap::new()).await?;
+        let answer: Answer = identity_answer(&response, "OAuth token")?;
+        let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_TOKEN_LIFETIME));
+        Ok(Token::new(answer.access_token, lifetime, TOKEN_MARGIN))
+    }
+}
+
+/// One merchant's session.
+#[derive(Debug)]
+pub(crate) struct MerchantSession {
+    credentials: Credentials,
+    cell: TokenCell,
+}
+
+impl MerchantSession {
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            cell: TokenCell::default(),
+        }
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.credentials.client_id
+    }
+
+    async fn get(&self, transport: &Transport, partner: &PartnerToken) -> Result<Arc<Token>> {
+        self.cell
+            .get_or_refresh(async || {
+                let token = partner.get(transport).await?;
+                match self.fetch(transport, &token).await {
+                    // The partner token was revoked early: one more try with a new one.
+                    Err(Error::Auth {
+                        status: Some(401), ..
+                    }) => {
+                        partner.cell.invalidate(&token);
+                        let token = partner.get(transport).await?;
+                        self.fetch(transport, &token).await
+                    }
+                    other => other,
+                }
+            })
+            .await
+    }
+
+    async fn fetch(&self, transport: &Transport, token: &Token) -> Result<Token> {
+        let request = Request {
+            method: Method::POST,
+            path: SESSION_PATH.into(),
+            template: SESSION_PATH,
+            query: vec![],
+            body: Body::Json(json!({
+                "client_id": self.credentials.client_id,
+                "client_secret": self.credentials.client_secret.expose_secret(),
+            })),
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, bearer(token)?);
+        #[derive(Deserialize)]
+        struct Answer {
+            session: String,
+            expires_in: Option<u64>,
+        }
+        let response = transport.send(&request, headers).await?;
+        let answer: Answer = identity_answer(&response, "merchant session")?;
+        let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_SESSION_LIFETIME));
+        Ok(Token::new(answer.session, lifetime, SESSION_MARGIN))
+    }
+}
+
+/// Decodes a token or session answer. Errors never quote the body: it may hold a secret.
+fn identity_answer<T: serde::de::DeserializeOwned>(
+    response: &transport::Response,
+    what: &str,
+) -> Result<T> {
+    let status = response.status;
+    if !status.is_success() {
+        let api = transport::api_error(response);
+        let hint = match status {
+            StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST | StatusCode::FORBIDDEN => {
+                " (check the client id and secret)"
+            }
+            _ => "",
+        };
+        return Err(Error::Auth {
+            status: Some(status.as_u16()),
+            message: format!("could not obtain the {what}: {api}{hint}"),
+        });
+    }
+    serde_json::from_slice(&response.body).map_err(|_| Error::Auth {
+        status: Some(status.as_u16()),
+        message: format!("the {what} answer is not in the expected form"),
+    })
+}
+
+fn bearer(token: &Token) -> Result<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.value.expose_secret()))
+        .map_err(|_| Error::Auth {
+            status: None,
+            message: "the OAuth token is not a valid header value".into(),
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// What a merchant's business call authenticates with.
+pub(crate) struct MerchantAuth<'a> {
+    pub transport: &'a Transport,
+    pub partner: &'a PartnerToken,
+    pub session: &'a MerchantSession,
+    /// `X-Partner-Id` and `X-Application-Id`, prepared once per gateway.
+    pub fixed: &'a HeaderMap,
+}
+
+const X_SESSION: HeaderName = HeaderName::from_static("x-session");
+
+impl Authenticator for MerchantAuth<'_> {
+    type Used = (Arc<Token>, Arc<Token>);
+
+    async fn headers(&self) -> Result<(HeaderMap, Self::Used)> {
+        let token = self.partner.get(self.transport).await?;
+        let session = self.session.get(self.transport, self.partner).await?;
+        let mut headers = self.fixed.clone();
+        headers.insert(AUTHORIZATION, bearer(&token)?);
+        let mut session_value =
+            HeaderValue::from_str(session.value.expose_secret()).map_err(|_| Error::Auth {
+                status: None,
+                message: "the session is not a valid header value".into(),
+            })?;
+        session_value.set_sensitive(true);
+        headers.insert(X_SESSION, session_value);
+        Ok((headers, (token, session)))
+    }
+
+    fn invalidate(&self, (token, session): &Self::Used) {
+        self.partner.cell.invalidate(token);
+        self.session.cell.invalidate(session);
+    }
+}

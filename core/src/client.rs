@@ -1,0 +1,105 @@
+//! [`Gateway`] owns the connection pool and the partner token; [`MerchantClient`] is a cheap
+//! handle per merchant that shares them.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::auth::{MerchantAuth, MerchantSession, PartnerToken};
+use crate::config::{GatewayConfig, MerchantCredentials, validate_merchant};
+use crate::endpoint::Executor;
+use crate::error::{Error, Result};
+use crate::gateway::Banking;
+use crate::transport::{Request, Response, Transport};
+
+/// One partner integration talking to one gateway, for any number of merchants.
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    inner: Arc<GatewayInner>,
+}
+
+#[derive(Debug)]
+struct GatewayInner {
+    transport: Transport,
+    partner: PartnerToken,
+    /// `X-Partner-Id` and `X-Application-Id`, the same on every business call.
+    fixed_headers: HeaderMap,
+}
+
+impl Gateway {
+    /// Checks the configuration and prepares the connection pool. Sends nothing yet.
+    pub fn new(config: GatewayConfig) -> Result<Self> {
+        let base = config.validate()?;
+        let user_agent = match &config.host {
+            Some(host) => format!("mypos-sdk/{} ({host}; rust core)", crate::VERSION),
+            None => format!("mypos-sdk/{} (rust)", crate::VERSION),
+        };
+        let transport = Transport::new(base, config.timeout, &user_agent)?;
+        let mut fixed_headers = HeaderMap::new();
+        for (name, field, value) in [
+            ("x-partner-id", "partner_id", &config.partner_id),
+            ("x-application-id", "application_id", &config.application_id),
+        ] {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::config(field, "must be printable ASCII"))?;
+            fixed_headers.insert(HeaderName::from_static(name), value);
+        }
+        Ok(Self {
+            inner: Arc::new(GatewayInner {
+                transport,
+                partner: PartnerToken::new(config.integration),
+                fixed_headers,
+            }),
+        })
+    }
+
+    /// A client for one merchant. Checks the credentials' form; its session is fetched on
+    /// the first call.
+    pub fn client(&self, credentials: MerchantCredentials) -> Result<MerchantClient> {
+        validate_merchant(&credentials)?;
+        Ok(MerchantClient {
+            gateway: self.inner.clone(),
+            session: Arc::new(MerchantSession::new(credentials)),
+        })
+    }
+
+    /// The base URL calls go to.
+    pub fn url(&self) -> &str {
+        self.inner.transport.base().as_str()
+    }
+}
+
+/// One merchant's view of the gateway. Cloning is cheap and shares the session.
+#[derive(Clone, Debug)]
+pub struct MerchantClient {
+    gateway: Arc<GatewayInner>,
+    session: Arc<MerchantSession>,
+}
+
+impl MerchantClient {
+    /// The merchant's client id (`cli_…`).
+    pub fn client_id(&self) -> &str {
+        self.session.client_id()
+    }
+
+    /// Accounts, transactions and statements.
+    pub fn banking(&self) -> Banking<'_> {
+        Banking(self)
+    }
+}
+
+impl Executor for MerchantClient {
+    fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
+        Box::pin(async move {
+            let gateway = &*self.gateway;
+            let auth = MerchantAuth {
+                transport: &gateway.transport,
+                partner: &gateway.partner,
+                session: &self.session,
+                fixed: &gateway.fixed_headers,
+            };
+            gateway.transport.call(&auth, request).await
+        })
+    }
+}

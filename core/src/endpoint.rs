@@ -1,0 +1,297 @@
+//! Every endpoint is one [`Endpoint`] value: name, method, path template, request and response
+//! types. The typed Rust methods, the Python and Node methods (through [`crate::host`]) and
+//! their typings are all derived from it.
+
+use std::marker::PhantomData;
+
+use futures::future::BoxFuture;
+use reqwest::Method;
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::transport::{self, Body, Request, Response};
+
+/// A request type: serializable to the wire, readable from a host's plain data, self-checking.
+pub trait ApiRequest: Serialize + DeserializeOwned + JsonSchema + Send + Sync + 'static {
+    /// Checks what the API would reject, before anything is sent.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A response type: decoded from the API's answer, handed to hosts as plain data.
+pub trait ApiResponse: Serialize + DeserializeOwned + JsonSchema + Send + 'static {
+    fn decode(response: &Response) -> Result<Self> {
+        transport::decode_json(response)
+    }
+}
+
+/// One endpoint of one API, defined once.
+pub struct Endpoint<Req, Resp, C> {
+    /// `family.namespace.method`, e.g. `banking.get_accounts`.
+    pub name: &'static str,
+    pub method: Method,
+    /// With `{param}` placeholders, each filled from the request field of that name.
+    pub path: &'static str,
+    /// The doc comment, carried into the Python and TypeScript typings.
+    pub doc: &'static str,
+    _types: PhantomData<fn(Req, &C) -> Resp>,
+}
+
+impl<Req, Resp, C> Endpoint<Req, Resp, C> {
+    pub const fn new(
+        name: &'static str,
+        method: Method,
+        path: &'static str,
+        doc: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            method,
+            path,
+            doc,
+            _types: PhantomData,
+        }
+    }
+
+    /// The names of the `{param}` placeholders, in order.
+    pub fn path_params(&self) -> Vec<&'static str> {
+        self.path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect()
+    }
+}
+
+impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
+    /// Builds the HTTP request: path parameters from their fields, the other fields as the
+    /// query (GET, DELETE) or the JSON body (everything else).
+    pub(crate) fn build(&self, request: &Req) -> Result<Request> {
+        request.validate()?;
+        let mut fields = match serde_json::to_value(request) {
+            Ok(Value::Object(map)) => map,
+            Ok(Value::Null) => Map::new(),
+            Ok(_) => return Err(Error::invalid("request", "must be an object")),
+            Err(e) => return Err(Error::invalid("request", e.to_string())),
+        };
+        check_paging(&fields)?;
+        let mut path = String::with_capacity(self.path.len() + 16);
+        let mut rest = self.path;
+        while let Some(start) = rest.find('{') {
+            let end = rest[start..]
+                .find('}')
+                .map(|i| start + i)
+                .expect("path placeholders are closed");
+            let name = &rest[start + 1..end];
+            let value = fields
+                .remove(name)
+                .and_then(|v| scalar_text(&v))
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| Error::invalid(name, "is required"))?;
+            path.push_str(&rest[..start]);
+            path.extend(
+                url::form_urlencoded::byte_serialize(value.as_bytes())
+                    .map(|s| s.replace('+', "%20")),
+            );
+            rest = &rest[end + 1..];
+        }
+        path.push_str(rest);
+        let (query, body) = if matches!(self.method, Method::GET | Method::DELETE) {
+            let query = fields
+                .into_iter()
+                .filter_map(|(k, v)| scalar_or_list_text(&v).map(|v| (k, v)))
+                .collect();
+            (query, Body::None)
+        } else {
+            (vec![], Body::Json(Value::Object(fields)))
+        };
+        Ok(Request {
+            method: self.method.clone(),
+            path,
+            template: self.path,
+            query,
+            body,
+        })
+    }
+}
+
+/// Pages are 1-based and hold 1 to 100 items on every myPOS list.
+fn check_paging(fields: &Map<String, Value>) -> Result<()> {
+    if let Some(page) = fields.get("page").and_then(Value::as_i64) {
+        if page < 1 {
+            return Err(Error::invalid(
+                "page",
+                "must be 1 or more (pages count from 1)",
+            ));
+        }
+    }
+    if let Some(size) = fields.get("size").and_then(Value::as_i64) {
+        if !(1..=100).contains(&size) {
+            return Err(Error::invalid("size", "must be between 1 and 100"));
+        }
+    }
+    Ok(())
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Lists travel as one comma-separated query value (`payment_references=a,b,c`).
+fn scalar_or_list_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(scalar_text)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        other => scalar_text(other),
+    }
+}
+
+/// A client that can run endpoints of its API (a merchant client, a MobilePay client…).
+pub trait Executor: Sync {
+    fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>>;
+}
+
+impl<Req: ApiRequest, Resp: ApiResponse, C: Executor> Endpoint<Req, Resp, C> {
+    /// Runs the endpoint for `client`.
+    pub async fn call(&self, client: &C, request: &Req) -> Result<Resp> {
+        let request = self.build(request)?;
+        let response = client.execute_request(&request).await?;
+        Resp::decode(&response)
+    }
+}
+
+/// What hosts know of an operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationInfo {
+    pub name: &'static str,
+    pub method: String,
+    pub path: &'static str,
+    /// Path parameters: positional arguments in Python and Node, in this order.
+    pub positional: Vec<&'static str>,
+    pub doc: &'static str,
+}
+
+/// An endpoint with its types erased, so hosts can call it by name with plain data.
+pub trait Operation<C>: Send + Sync {
+    fn info(&self) -> OperationInfo;
+    fn request_schema(&self) -> Value;
+    fn response_schema(&self) -> Value;
+    /// Wire-named JSON in, wire-named JSON out.
+    fn call_value<'a>(&'a self, client: &'a C, args: Value) -> BoxFuture<'a, Result<Value>>;
+}
+
+impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
+    for Endpoint<Req, Resp, C>
+{
+    fn info(&self) -> OperationInfo {
+        OperationInfo {
+            name: self.name,
+            method: self.method.to_string(),
+            path: self.path,
+            positional: self.path_params(),
+            doc: self.doc,
+        }
+    }
+
+    fn request_schema(&self) -> Value {
+        schemars::schema_for!(Req).to_value()
+    }
+
+    fn response_schema(&self) -> Value {
+        schemars::schema_for!(Resp).to_value()
+    }
+
+    fn call_value<'a>(&'a self, client: &'a C, args: Value) -> BoxFuture<'a, Result<Value>> {
+        Box::pin(async move {
+            let request: Req = serde_path_to_error::deserialize(args).map_err(|e| {
+                let field = e.path().to_string();
+                let field = if field == "." {
+                    "request".to_string()
+                } else {
+                    field
+                };
+                Error::invalid(field, e.into_inner().to_string())
+            })?;
+            let response = self.call(client, &request).await?;
+            serde_json::to_value(&response).map_err(|e| Error::Decode {
+                status: 200,
+                message: e.to_string(),
+            })
+        })
+    }
+}
+
+/// Declares one namespace of endpoints: a typed method each on a small handle struct, and
+/// the `endpoints` module that lists them for hosts.
+///
+/// ```ignore
+/// operations! {
+///     /// Accounts, transactions and statements.
+///     pub struct Banking<MerchantClient> as "banking" {
+///         /// List the merchant's accounts.
+///         get_accounts(GetAccountsRequest) -> Page<Account> = GET "/accounting/v1/accounts";
+///     }
+/// }
+/// ```
+#[macro_export]
+#[doc(hidden)]
+macro_rules! operations {
+    (
+        $(#[$meta:meta])*
+        pub struct $ns:ident<$client:ty> as $prefix:literal {
+            $(
+                $(#[doc = $doc:literal])*
+                $op:ident($req:ty) -> $resp:ty = $method:ident $path:literal;
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy)]
+        pub struct $ns<'a>(pub(crate) &'a $client);
+
+        impl $ns<'_> {
+            $(
+                $(#[doc = $doc])*
+                pub async fn $op(&self, request: $req) -> $crate::Result<$resp> {
+                    endpoints::$op.call(self.0, &request).await
+                }
+            )*
+        }
+
+        /// The endpoint definitions of this namespace.
+        pub mod endpoints {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[allow(non_upper_case_globals)]
+                $(#[doc = $doc])*
+                pub static $op: $crate::endpoint::Endpoint<$req, $resp, $client> =
+                    $crate::endpoint::Endpoint::new(
+                        concat!($prefix, ".", stringify!($op)),
+                        ::reqwest::Method::$method,
+                        $path,
+                        concat!($($doc, "\n",)*),
+                    );
+            )*
+
+            /// Every endpoint above, types erased.
+            pub fn all() -> Vec<&'static dyn $crate::endpoint::Operation<$client>> {
+                vec![$(&$op),*]
+            }
+        }
+    };
+}

@@ -1,0 +1,186 @@
+//! One error type for every API. Python and Node raise the class named by [`Error::class_name`],
+//! with the fields of [`Error::fields`], so the three languages agree by construction.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration or credentials are malformed; nothing was sent.
+    #[error("invalid configuration: `{field}` {message}")]
+    Config { field: String, message: String },
+
+    /// A request argument is malformed (missing field, negative amount…); nothing was sent.
+    #[error("invalid request: `{field}` {message}")]
+    InvalidRequest { field: String, message: String },
+
+    /// A token or session could not be obtained, or was refused twice.
+    #[error("authentication failed: {message}")]
+    Auth {
+        status: Option<u16>,
+        message: String,
+    },
+
+    /// The API answered with an error.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// The request could not be sent, or the connection broke before a full answer.
+    #[error("connection error: {message}")]
+    Connection { message: String },
+
+    /// No full answer within the timeout.
+    #[error("request timed out after {:.1?}", .after)]
+    Timeout { after: Duration },
+
+    /// The API answered success with a body the SDK cannot read.
+    #[error("could not read the API's answer (HTTP {status}): {message}")]
+    Decode { status: u16, message: String },
+}
+
+/// An error answer from the API, usually RFC 7807 problem details.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The problem's `title`, or the HTTP reason phrase.
+    pub status_message: String,
+    /// The problem's `detail`, when given.
+    pub detail: Option<String>,
+    /// Per-field validation messages, keyed by the API's field names.
+    pub errors: BTreeMap<String, Vec<String>>,
+    /// The API's request or trace id, for support.
+    pub request_id: Option<String>,
+    /// The problem's `type` URI.
+    pub error_type: Option<String>,
+    /// From `Retry-After`, when the API sent one.
+    pub retry_after: Option<Duration>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {} {}", self.status, self.status_message)?;
+        if let Some(detail) = &self.detail {
+            write!(f, ": {detail}")?;
+        }
+        for (field, messages) in &self.errors {
+            write!(f, "; {field}: {}", messages.join(" "))?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    pub(crate) fn config(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Config {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidRequest {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn connection(message: impl Into<String>) -> Self {
+        Error::Connection {
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status the API answered with, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Auth { status, .. } => *status,
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The exception class the Python and Node packages raise for this error.
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            Error::Config { .. } => "ConfigError",
+            Error::InvalidRequest { .. } => "InvalidRequestError",
+            Error::Auth { .. } => "AuthError",
+            Error::Connection { .. } => "APIConnectionError",
+            Error::Timeout { .. } => "APITimeoutError",
+            Error::Decode { .. } => "APIDecodeError",
+            Error::Api(e) => match e.status {
+                400 | 422 => "BadRequestError",
+                401 => "AuthenticationError",
+                403 => "PermissionDeniedError",
+                404 => "NotFoundError",
+                409 => "ConflictError",
+                429 => "RateLimitError",
+                500.. => "ServerError",
+                _ => "APIError",
+            },
+        }
+    }
+
+    /// The stable machine-readable code (`err.code` in Node, `.code` in Python).
+    pub fn code(&self) -> &'static str {
+        match self.class_name() {
+            "ConfigError" => "MYPOS_CONFIG",
+            "InvalidRequestError" => "MYPOS_INVALID_REQUEST",
+            "AuthError" => "MYPOS_AUTH",
+            "APIConnectionError" => "MYPOS_CONNECTION",
+            "APITimeoutError" => "MYPOS_TIMEOUT",
+            "APIDecodeError" => "MYPOS_DECODE",
+            "BadRequestError" => "MYPOS_BAD_REQUEST",
+            "AuthenticationError" => "MYPOS_UNAUTHENTICATED",
+            "PermissionDeniedError" => "MYPOS_PERMISSION_DENIED",
+            "NotFoundError" => "MYPOS_NOT_FOUND",
+            "ConflictError" => "MYPOS_CONFLICT",
+            "RateLimitError" => "MYPOS_RATE_LIMITED",
+            "ServerError" => "MYPOS_SERVER_ERROR",
+            _ => "MYPOS_API_ERROR",
+        }
+    }
+
+    /// Structured fields for the host exception, snake_case (the Node shim camel-cases them).
+    pub fn fields(&self) -> Map<String, Value> {
+        let value = match self {
+            Error::Config { field, .. } | Error::InvalidRequest { field, .. } => {
+                json!({ "field": field })
+            }
+            Error::Auth { status, .. } => json!({ "status": status }),
+            Error::Decode { status, .. } => json!({ "status": status }),
+            Error::Timeout { after } => json!({ "timeout": after.as_secs_f64() }),
+            Error::Connection { .. } => json!({}),
+            Error::Api(e) => json!({
+                "status": e.status,
+                "status_message": e.status_message,
+                "detail": e.detail,
+                "errors": e.errors,
+                "request_id": e.request_id,
+                "error_type": e.error_type,
+                "retry_after": e.retry_after.map(|d| d.as_secs_f64()),
+            }),
+        };
+        match value {
+            Value::Object(map) => map,
+            _ => unreachable!("every arm builds an object"),
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}

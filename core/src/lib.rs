@@ -1,0 +1,40 @@
+//! The myPOS SDK core: every rule of every myPOS API, once. The Python and Node packages are
+//! thin skins over this crate.
+//!
+//! ```no_run
+//! # async fn run() -> mypos::Result<()> {
+//! use mypos::{Credentials, Environment, Gateway, GatewayConfig};
+//! use mypos::gateway::banking::GetAccountsRequest;
+//!
+//! let gateway = Gateway::new(GatewayConfig::new(
+//!     Environment::Demo,
+//!     Credentials::new("client_…", "secret_…"),
+//!     "mps-p-…",
+//!     "mps-app-…",
+//! ))?;
+//! let merchant = gateway.client(Credentials::new("cli_…", "sec_…"))?;
+//! let accounts = merchant.banking().get_accounts(GetAccountsRequest::default()).await?;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod client;
+pub mod config;
+pub mod endpoint;
+mod error;
+pub mod gateway;
+pub mod host;
+pub mod page;
+mod tls;
+mod transport;
+
+pub use client::{Gateway, MerchantClient};
+pub use config::{
+    Credentials, DEFAULT_TIMEOUT, DEMO_GATEWAY_URL, Environment, GatewayConfig,
+    MerchantCredentials, PRODUCTION_GATEWAY_URL,
+};
+pub use error::{ApiError, Error, Result};
+pub use page::Page;
+
+/// This SDK's version, as sent in the `User-Agent`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,332 @@
+//! The one place that sends HTTP: headers, timeouts, the 401 replay, and turning answers into
+//! typed results or [`Error`]s.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+use crate::error::{ApiError, Error, Result};
+
+/// The Content-Type the gateway documentation uses for JSON bodies.
+const JSON_CONTENT_TYPE: &str = "application/json; x-api-version=1";
+
+/// One request, ready to send.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    /// The path with parameters filled in and percent-encoded.
+    pub(crate) path: String,
+    /// The path as defined (`/pos/v1/terminals/{terminal_id}`): what logs show.
+    pub(crate) template: &'static str,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    None,
+    Json(Value),
+    /// Form fields; values may be secrets, so this body is never logged.
+    Form(Vec<(&'static str, String)>),
+}
+
+/// A complete answer: status, headers and the whole body.
+#[derive(Debug)]
+pub struct Response {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Supplies per-request credentials and forgets them when the API refuses them.
+pub(crate) trait Authenticator: Sync {
+    type Used: Send;
+    /// Headers for one attempt, and a handle on the credentials they came from.
+    fn headers(&self) -> impl Future<Output = Result<(HeaderMap, Self::Used)>> + Send;
+    /// The API answered 401 to credentials `used`: drop them so the next call fetches new ones.
+    fn invalidate(&self, used: &Self::Used);
+}
+
+#[derive(Debug)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    base: Url,
+    timeout: Duration,
+}
+
+impl Transport {
+    pub fn new(base: Url, timeout: Duration, user_agent: &str) -> Result<Self> {
+        crate::tls::install_default_provider();
+        let mut default_headers = HeaderMap::new();
+        default_headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .default_headers(default_headers)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .https_only(base.scheme() == "https")
+            .build()
+            .map_err(|e| Error::config("tls", format!("could not build the HTTP client: {e}")))?;
+        Ok(Self {
+            http,
+            base,
+            timeout,
+        })
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// Sends with `auth`'s headers; on 401 drops those credentials, fetches new ones and
+    /// replays once (a 401 means the request was refused before it did anything).
+    pub async fn call<A: Authenticator>(&self, auth: &A, request: &Request) -> Result<Response> {
+        let deadline = self.timeout;
+        let attempt = async {
+            let (headers, used) = auth.headers().await?;
+            let response = self.send(request, headers).await?;
+            if response.status != StatusCode::UNAUTHORIZED {
+                return Ok(response);
+            }
+            tracing::debug!(
+                path = request.template,
+                "401: refreshing credentials and replaying once"
+            );
+            auth.invalidate(&used);
+            let (headers, used) = auth.headers().await?;
+            let response = self.send(request, headers).await?;
+            if response.status == StatusCode::UNAUTHORIZED {
+                auth.invalidate(&used);
+                let api = api_error(&response);
+                return Err(Error::Auth {
+                    status: Some(401),
+                    message: format!("the API refused fresh credentials: {api}"),
+                });
+            }
+            Ok(response)
+        };
+        let response = tokio::time::timeout(deadline, attempt)
+            .await
+            .map_err(|_| Error::Timeout { after: deadline })??;
+        if response.status.is_success() {
+            Ok(response)
+        } else {
+            Err(api_error(&response).into())
+        }
+    }
+
+    /// One HTTP exchange, body read in full. No auth, no replay.
+    pub async fn send(&self, request: &Request, headers: HeaderMap) -> Result<Response> {
+        let url = self.url(request)?;
+        let started = Instant::now();
+        let mut builder = self
+            .http
+            .request(request.method.clone(), url)
+            .headers(headers);
+        builder = match &request.body {
+            Body::None => builder,
+            Body::Json(value) => builder
+                .header(header::CONTENT_TYPE, JSON_CONTENT_TYPE)
+                .body(serde_json::to_vec(value).expect("a JSON value always serializes")),
+            Body::Form(fields) => builder.form(fields),
+        };
+        let result = async {
+            let response = builder.send().await.map_err(|e| self.send_error(e))?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(|e| {
+                Error::connection(format!(
+                    "the connection broke while reading the answer (HTTP {status}): {}",
+                    describe(&e)
+                ))
+            })?;
+            Ok(Response {
+                status,
+                headers,
+                body: body.to_vec(),
+            })
+        }
+        .await;
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+        match &result {
+            Ok(r) => tracing::debug!(
+                method = %request.method, path = request.template, status = r.status.as_u16(),
+                elapsed_ms, request_id = request_id(&r.headers).as_deref(), "myPOS call"
+            ),
+            Err(e) => tracing::debug!(
+                method = %request.method, path = request.template, elapsed_ms, error = %e, "myPOS call failed"
+            ),
+        }
+        result
+    }
+
+    fn url(&self, request: &Request) -> Result<Url> {
+        let mut url = self.base.clone();
+        let joined = format!("{}{}", self.base.path().trim_end_matches('/'), request.path);
+        url.set_path(&joined);
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.query);
+        }
+        Ok(url)
+    }
+
+    fn send_error(&self, e: reqwest::Error) -> Error {
+        if e.is_timeout() {
+            Error::Timeout {
+                after: self.timeout,
+            }
+        } else if e.is_connect() {
+            Error::connection(format!(
+                "could not connect to {}: {}",
+                host_of(&self.base),
+                describe(&e)
+            ))
+        } else {
+            Error::connection(format!(
+                "the request to {} failed: {}",
+                host_of(&self.base),
+                describe(&e)
+            ))
+        }
+    }
+}
+
+fn host_of(url: &Url) -> String {
+    match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or("?")),
+        None => url.host_str().unwrap_or("?").to_string(),
+    }
+}
+
+/// The innermost cause: reqwest's own message repeats the URL, which may carry query values.
+fn describe(e: &reqwest::Error) -> String {
+    let mut source: &dyn std::error::Error = e;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    source.to_string()
+}
+
+/// Decodes a successful JSON answer.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T> {
+    let body: &[u8] = if response.body.is_empty() {
+        b"null"
+    } else {
+        &response.body
+    };
+    serde_json::from_slice(body).map_err(|e| Error::Decode {
+        status: response.status.as_u16(),
+        message: e.to_string(),
+    })
+}
+
+/// Problem details (RFC 7807), OAuth errors, or anything else, as one [`ApiError`].
+pub(crate) fn api_error(response: &Response) -> ApiError {
+    #[derive(Deserialize, Default)]
+    struct Problem {
+        #[serde(rename = "type")]
+        error_type: Option<String>,
+        title: Option<String>,
+        detail: Option<String>,
+        error: Option<String>,
+        error_description: Option<String>,
+        message: Option<String>,
+        errors: Option<Value>,
+        #[serde(alias = "traceId", alias = "trace_id", alias = "requestId")]
+        request_id: Option<String>,
+    }
+    let status = response.status;
+    let reason = status.canonical_reason().unwrap_or("Error").to_string();
+    let parsed: Option<Problem> = serde_json::from_slice(&response.body).ok();
+    let mut error = ApiError {
+        status: status.as_u16(),
+        status_message: reason.clone(),
+        retry_after: retry_after(&response.headers),
+        ..ApiError::default()
+    };
+    match parsed {
+        Some(p) => {
+            error.status_message = p.title.or(p.error).unwrap_or(reason);
+            error.detail = p.detail.or(p.error_description).or(p.message);
+            error.errors = p.errors.map(field_errors).unwrap_or_default();
+            error.error_type = p.error_type;
+            error.request_id = request_id(&response.headers).or(p.request_id);
+        }
+        None => {
+            error.request_id = request_id(&response.headers);
+            if !response.body.is_empty() {
+                error.detail = Some(non_json_detail(response));
+            }
+        }
+    }
+    error
+}
+
+/// `{"field": ["msg"]}` or `{"field": "msg"}`.
+fn field_errors(value: Value) -> BTreeMap<String, Vec<String>> {
+    let Value::Object(map) = value else {
+        return BTreeMap::new();
+    };
+    map.into_iter()
+        .map(|(field, messages)| {
+            let messages = match messages {
+                Value::Array(items) => items
+                    .into_iter()
+                    .map(|m| match m {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    })
+                    .collect(),
+                Value::String(s) => vec![s],
+                other => vec![other.to_string()],
+            };
+            (field, messages)
+        })
+        .collect()
+}
+
+fn non_json_detail(response: &Response) -> String {
+    let content_type = response
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("no content type");
+    let text = String::from_utf8_lossy(&response.body);
+    let snippet: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(160)
+        .collect();
+    format!("the API answered with a non-JSON body ({content_type}): {snippet}")
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    [
+        "x-request-id",
+        "request-id",
+        "x-correlation-id",
+        "traceparent",
+    ]
+    .iter()
+    .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
+}
+
+/// `Retry-After` in seconds or as an HTTP date.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let raw = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = raw.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    }
+    let when = httpdate::parse_http_date(raw).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
+}
