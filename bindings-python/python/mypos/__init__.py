@@ -1,0 +1,21 @@
+"""The myPOS SDK for Python: the API Gateway, typed and async, on a Rust core.
+
+    gateway = mypos.Gateway(integration={...}, partner_id="mps-p-…", application_id="mps-app-…")
+    client = gateway.create_client(client_id="cli_…", client_secret="sec_…")
+    accounts = await client.banking.get_accounts(page=1, size=20)
+"""
+
+from . import errors
+from ._client import DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL, Gateway, MerchantClient
+from ._native import VERSION as __version__
+from .errors import *  # noqa: F403
+
+__all__ = [
+    "DEMO_GATEWAY_URL",
+    "PRODUCTION_GATEWAY_URL",
+    "Gateway",
+    "MerchantClient",
+    "errors",
+    "__version__",
+    *errors.__all__,
+]

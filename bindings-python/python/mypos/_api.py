@@ -1,0 +1,104 @@
+"""Methods on clients, built from the core's table of operations.
+
+Nothing here knows an endpoint: every method is `name` + positional path parameters, turned
+into one call to the native client. The typed signatures live in the generated `_client.pyi`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import json
+from typing import Any, Awaitable, Callable
+
+from .errors import InvalidRequestError
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a value the API takes")
+
+
+def encode(params: dict[str, Any]) -> str:
+    try:
+        return json.dumps(params, default=_plain, allow_nan=False)
+    except ValueError as e:
+        raise InvalidRequestError(
+            "invalid request: NaN and infinite numbers are not valid values", field="request"
+        ) from e
+    except TypeError as e:
+        raise InvalidRequestError(f"invalid request: {e}", field="request") from e
+
+
+class Operation:
+    __slots__ = ("name", "path", "positional", "doc")
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.name: str = spec["name"]
+        self.path: str = spec["path"]
+        self.positional: list[str] = spec["positional"]
+        self.doc: str = spec["doc"]
+
+    def bind(self, call: Callable[[str, str], Awaitable[str]]) -> Callable[..., Awaitable[Any]]:
+        operation = self
+
+        async def method(*args: Any, **kwargs: Any) -> Any:
+            params = operation.arguments(args, kwargs)
+            return json.loads(await call(operation.name, encode(params)))
+
+        method.__name__ = self.path.rsplit(".", 1)[-1]
+        method.__qualname__ = self.path
+        method.__doc__ = self.doc
+        return method
+
+    def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        if len(args) > len(self.positional):
+            raise TypeError(
+                f"{self.path}() takes {len(self.positional)} positional argument(s)"
+                f" ({', '.join(self.positional) or 'none'}), {len(args)} given"
+            )
+        params = dict(zip(self.positional, args))
+        for key, value in kwargs.items():
+            if key in params:
+                raise TypeError(f"{self.path}() got two values for {key!r}")
+            if value is not None:
+                params[key] = value
+        return params
+
+
+def tree(specs: list[dict[str, Any]]) -> dict[str, Any]:
+    """`banking.get_accounts` → {"banking": {"get_accounts": Operation}}."""
+    root: dict[str, Any] = {}
+    for spec in specs:
+        *namespaces, method = spec["path"].split(".")
+        node = root
+        for name in namespaces:
+            node = node.setdefault(name, {})
+        node[method] = Operation(spec)
+    return root
+
+
+class Namespace:
+    """A group of methods (`client.banking`, `client.ecommerce.payment_links`)."""
+
+    def __init__(self, call: Callable[[str, str], Awaitable[str]], node: dict[str, Any], path: str) -> None:
+        self._call = call
+        self._node = node
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        entry = self._node.get(name)
+        if entry is None:
+            raise AttributeError(f"{self._path} has no attribute {name!r}")
+        member = entry.bind(self._call) if isinstance(entry, Operation) else Namespace(self._call, entry, f"{self._path}.{name}")
+        setattr(self, name, member)  # looked up once per client
+        return member
+
+    def __dir__(self) -> list[str]:
+        return sorted(self._node)
+
+    def __repr__(self) -> str:
+        return f"<mypos namespace {self._path}: {', '.join(sorted(self._node))}>"

@@ -1,0 +1,81 @@
+"""`Gateway` and `MerchantClient`, the entry points."""
+
+from __future__ import annotations
+
+import json
+import platform
+from typing import Any
+
+from . import _native
+from ._api import Namespace, tree
+
+DEMO_GATEWAY_URL: str = _native.DEMO_GATEWAY_URL
+PRODUCTION_GATEWAY_URL: str = _native.PRODUCTION_GATEWAY_URL
+
+_GATEWAY_OPERATIONS = tree(json.loads(_native.gateway_operations()))
+_HOST = f"{platform.python_implementation()} {platform.python_version()}"
+
+
+class Gateway:
+    """One partner integration on one myPOS gateway, for any number of merchants.
+
+    Owns the connection pool and the partner's OAuth token; merchant clients share both.
+    The configuration is checked here, before any request: a malformed field raises
+    `ConfigError` naming it.
+    """
+
+    def __init__(
+        self,
+        *,
+        gateway_url: str = DEMO_GATEWAY_URL,
+        integration: dict[str, str],
+        partner_id: str,
+        application_id: str,
+        timeout: float = 30.0,
+    ) -> None:
+        config = {
+            "gateway_url": gateway_url,
+            "integration": integration,
+            "partner_id": partner_id,
+            "application_id": application_id,
+            "timeout": timeout,
+            "host": f"python; {_HOST}",
+        }
+        self._native = _native.Gateway(json.dumps(config))
+        self._partner_id = partner_id
+
+    @property
+    def url(self) -> str:
+        return self._native.url
+
+    def create_client(self, *, client_id: str, client_secret: str) -> MerchantClient:
+        """A client for one merchant (`cli_…` / `sec_…`). Its session is opened on first use."""
+        return MerchantClient(self._native.create_client(client_id, client_secret))
+
+    def __repr__(self) -> str:
+        return f"Gateway(url={self.url!r}, partner_id={self._partner_id!r})"
+
+
+class MerchantClient:
+    """One merchant's view of the gateway: `client.banking`, …. Cheap to create."""
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+        self._root = Namespace(native.call, _GATEWAY_OPERATIONS, "client")
+
+    @property
+    def client_id(self) -> str:
+        return self._native.client_id
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        member = getattr(self._root, name)
+        setattr(self, name, member)
+        return member
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *dir(self._root)})
+
+    def __repr__(self) -> str:
+        return f"MerchantClient(client_id={self.client_id!r})"

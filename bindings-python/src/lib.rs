@@ -1,0 +1,142 @@
+//! The Python skin: plain data in and out as JSON text, core errors raised as the exception
+//! classes of `mypos.errors`. No defaults, no validation, no per-endpoint code.
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use mypos::host::{self, Case};
+
+const CASE: Case = Case::Snake;
+
+/// Raises the `mypos.errors` class the core names, with its structured fields.
+fn raise(error: mypos::Error) -> PyErr {
+    Python::attach(|py| match build_exception(py, &error) {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(e) => e,
+    })
+}
+
+fn build_exception<'py>(py: Python<'py>, error: &mypos::Error) -> PyResult<Bound<'py, PyAny>> {
+    let errors = py.import("mypos.errors")?;
+    let class = errors.getattr(error.class_name())?;
+    let spec = py
+        .import("json")?
+        .call_method1("loads", (host::error_json(error, CASE),))?;
+    let fields = spec.get_item("fields")?.cast_into::<PyDict>()?;
+    fields.set_item("code", spec.get_item("code")?)?;
+    class.call((spec.get_item("message")?,), Some(&fields))
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    pyo3_async_runtimes::tokio::get_runtime()
+}
+
+/// One partner integration; owns the connection pool and the partner token.
+#[pyclass(module = "mypos._native", frozen)]
+struct Gateway(mypos::Gateway);
+
+#[pymethods]
+impl Gateway {
+    /// `config`: JSON text, snake_case keys, timeout in seconds.
+    #[new]
+    fn new(config: &str) -> PyResult<Self> {
+        let config = host::gateway_config(config, CASE).map_err(raise)?;
+        // The connection pool belongs to the runtime the calls run on.
+        let _guard = runtime().enter();
+        mypos::Gateway::new(config).map(Gateway).map_err(raise)
+    }
+
+    fn create_client(&self, client_id: &str, client_secret: &str) -> PyResult<MerchantClient> {
+        let credentials = mypos::Credentials::new(client_id, client_secret);
+        self.0
+            .client(credentials)
+            .map(MerchantClient)
+            .map_err(raise)
+    }
+
+    #[getter]
+    fn url(&self) -> &str {
+        self.0.url()
+    }
+}
+
+/// One merchant's client; cheap, shares the gateway's pool and token.
+#[pyclass(module = "mypos._native", frozen)]
+struct MerchantClient(mypos::MerchantClient);
+
+#[pymethods]
+impl MerchantClient {
+    /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        name: String,
+        args: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.0.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            host::gateway()
+                .call(&client, &name, &args, CASE)
+                .await
+                .map_err(raise)
+        })
+    }
+
+    #[getter]
+    fn client_id(&self) -> &str {
+        self.0.client_id()
+    }
+}
+
+/// The Gateway operations as JSON text: name, method path, positional parameters, doc.
+#[pyfunction]
+fn gateway_operations() -> String {
+    serde_json::to_string(&host::gateway().operations(CASE)).expect("operations serialize")
+}
+
+/// A sandbox running on this process's runtime until `stop()`.
+#[pyclass(module = "mypos._native")]
+struct Sandbox(Option<mypos_sandbox::Sandbox>);
+
+#[pymethods]
+impl Sandbox {
+    #[new]
+    #[pyo3(signature = (port = 0))]
+    fn new(py: Python<'_>, port: u16) -> PyResult<Self> {
+        let config = mypos_sandbox::SandboxConfig {
+            port,
+            ..Default::default()
+        };
+        let sandbox = py
+            .detach(|| runtime().block_on(mypos_sandbox::Sandbox::start_with(config)))
+            .map_err(|e| PyRuntimeError::new_err(format!("could not start the sandbox: {e}")))?;
+        Ok(Sandbox(Some(sandbox)))
+    }
+
+    #[getter]
+    fn url(&self) -> PyResult<String> {
+        self.0
+            .as_ref()
+            .map(|s| s.url())
+            .ok_or_else(|| PyRuntimeError::new_err("the sandbox is stopped"))
+    }
+
+    fn stop(&mut self, py: Python<'_>) {
+        if let Some(sandbox) = self.0.take() {
+            py.detach(|| runtime().block_on(sandbox.stop()));
+        }
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Gateway>()?;
+    m.add_class::<MerchantClient>()?;
+    m.add_class::<Sandbox>()?;
+    m.add_function(wrap_pyfunction!(gateway_operations, m)?)?;
+    m.add("VERSION", mypos::VERSION)?;
+    m.add("DEMO_GATEWAY_URL", mypos::DEMO_GATEWAY_URL)?;
+    m.add("PRODUCTION_GATEWAY_URL", mypos::PRODUCTION_GATEWAY_URL)?;
+    Ok(())
+}
