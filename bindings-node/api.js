@@ -1,0 +1,78 @@
+'use strict'
+// Methods on clients, built from the core's table of operations. Nothing here knows an
+// endpoint: a method is an operation name plus its positional path parameters.
+
+const { InvalidRequestError, translated } = require('./errors')
+
+function encode(params) {
+  return JSON.stringify(params, (key, value) => {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new InvalidRequestError(`invalid request: \`${key}\` must be a finite number, got ${value}`, { field: key })
+    }
+    if (typeof value === 'bigint') return value.toString()
+    return value
+  })
+}
+
+function method(operation) {
+  const { name, path, positional } = operation
+  return async function (...args) {
+    if (args.length > positional.length + 1) {
+      throw new TypeError(`${path}() takes ${positional.length} positional argument(s) and an options object`)
+    }
+    const options = args.length > positional.length ? args[positional.length] : {}
+    if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) {
+      throw new TypeError(`${path}(): the options argument must be an object`)
+    }
+    const params = { ...(options || {}) }
+    positional.forEach((param, i) => {
+      if (i < args.length) params[param] = args[i]
+    })
+    const text = await translated(() => this._native.call(name, encode(params)))
+    return JSON.parse(text)
+  }
+}
+
+/** One class per namespace; a client holds one lazily made instance of each. */
+function namespaceClass(node, path) {
+  const Namespace = class {
+    constructor(native) {
+      Object.defineProperty(this, '_native', { value: native })
+    }
+  }
+  Object.defineProperty(Namespace, 'name', { value: `Namespace(${path})` })
+  attach(Namespace.prototype, node, path)
+  return Namespace
+}
+
+/** Puts the methods and sub-namespaces of `node` on `prototype`. */
+function attach(prototype, node, path) {
+  for (const [key, entry] of Object.entries(node)) {
+    if (entry.__operation) {
+      Object.defineProperty(prototype, key, { value: method(entry.__operation), writable: true })
+    } else {
+      const Child = namespaceClass(entry, `${path}.${key}`)
+      Object.defineProperty(prototype, key, {
+        get() {
+          const instance = new Child(this._native)
+          Object.defineProperty(this, key, { value: instance })
+          return instance
+        },
+      })
+    }
+  }
+}
+
+function tree(operations) {
+  const root = {}
+  for (const operation of operations) {
+    const parts = operation.path.split('.')
+    const last = parts.pop()
+    let node = root
+    for (const part of parts) node = node[part] || (node[part] = {})
+    node[last] = { __operation: operation }
+  }
+  return root
+}
+
+module.exports = { attach, tree, encode }

@@ -1,0 +1,60 @@
+'use strict'
+// The myPOS SDK for Node: the API Gateway, typed and async, on a Rust core.
+
+const native = require('./native/index.js')
+const errors = require('./errors')
+const { attach, tree } = require('./api')
+
+const { DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL } = native
+
+/** One merchant's view of the gateway: `client.banking`, …. Cheap to create. */
+class MerchantClient {
+  constructor(nativeClient) {
+    Object.defineProperty(this, '_native', { value: nativeClient })
+  }
+
+  get clientId() {
+    return this._native.clientId
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `MerchantClient { clientId: '${this.clientId}' }`
+  }
+}
+attach(MerchantClient.prototype, tree(JSON.parse(native.gatewayOperations())), 'client')
+
+/**
+ * One partner integration on one myPOS gateway, for any number of merchants. Owns the
+ * connection pool and the partner's OAuth token; merchant clients share both.
+ */
+class Gateway {
+  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000 } = {}) {
+    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, host: `node; ${process.version}` }
+    Object.defineProperty(this, '_native', { value: errors.translated(() => new native.NativeGateway(JSON.stringify(config))) })
+    Object.defineProperty(this, '_partnerId', { value: partnerId })
+  }
+
+  get url() {
+    return this._native.url
+  }
+
+  /** A client for one merchant (`cli_…` / `sec_…`); its session is opened on first use. */
+  createClient({ clientId, clientSecret } = {}) {
+    return new MerchantClient(errors.translated(() => this._native.createClient(String(clientId ?? ''), String(clientSecret ?? ''))))
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `Gateway { url: '${this.url}', partnerId: '${this._partnerId}' }`
+  }
+}
+
+module.exports = {
+  Gateway,
+  MerchantClient,
+  DEMO_GATEWAY_URL,
+  PRODUCTION_GATEWAY_URL,
+  VERSION: native.version(),
+  ...errors,
+}
+delete module.exports.fromNative
+delete module.exports.translated

@@ -1,0 +1,9 @@
+import sdk from './index.js'
+
+export const {
+  Gateway, MerchantClient, DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL, VERSION,
+  MyPOSError, ConfigError, InvalidRequestError, AuthError, APIError, BadRequestError,
+  AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError, RateLimitError,
+  ServerError, APIConnectionError, APITimeoutError, TimeoutError, APIDecodeError,
+} = sdk
+export default sdk

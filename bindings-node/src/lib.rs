@@ -1,0 +1,127 @@
+//! The Node skin: plain data in and out as JSON text. A core error rejects with its
+//! `host::error_json` as the message; `errors.js` swaps in the real error class. No defaults, no
+//! validation, no per-endpoint code.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use mypos::host::{self, Case};
+
+const CASE: Case = Case::Camel;
+/// Marks a rejection whose message is a core error as JSON (see `errors.js`).
+const ERROR_PREFIX: &str = "MYPOS_ERROR_JSON:";
+
+fn reject(error: mypos::Error) -> Error {
+    Error::new(
+        Status::GenericFailure,
+        format!("{ERROR_PREFIX}{}", host::error_json(&error, CASE)),
+    )
+}
+
+/// One partner integration; owns the connection pool and the partner token.
+#[napi(js_name = "NativeGateway")]
+pub struct Gateway(mypos::Gateway);
+
+#[napi]
+impl Gateway {
+    /// `config`: JSON text, camelCase keys, timeout in milliseconds.
+    #[napi(constructor)]
+    pub fn new(config: String) -> Result<Self> {
+        let config = host::gateway_config(&config, CASE).map_err(reject)?;
+        mypos::Gateway::new(config).map(Gateway).map_err(reject)
+    }
+
+    #[napi]
+    pub fn create_client(
+        &self,
+        client_id: String,
+        client_secret: String,
+    ) -> Result<MerchantClient> {
+        let credentials = mypos::Credentials::new(client_id, client_secret);
+        self.0
+            .client(credentials)
+            .map(MerchantClient)
+            .map_err(reject)
+    }
+
+    #[napi(getter)]
+    pub fn url(&self) -> String {
+        self.0.url().to_string()
+    }
+}
+
+/// One merchant's client; cheap, shares the gateway's pool and token.
+#[napi(js_name = "NativeMerchantClient")]
+pub struct MerchantClient(mypos::MerchantClient);
+
+#[napi]
+impl MerchantClient {
+    /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
+    #[napi]
+    pub async fn call(&self, name: String, args: String) -> Result<String> {
+        host::gateway()
+            .call(&self.0, &name, &args, CASE)
+            .await
+            .map_err(reject)
+    }
+
+    #[napi(getter)]
+    pub fn client_id(&self) -> String {
+        self.0.client_id().to_string()
+    }
+}
+
+/// The Gateway operations as JSON text: name, method path, positional parameters, doc.
+#[napi]
+pub fn gateway_operations() -> String {
+    serde_json::to_string(&host::gateway().operations(CASE)).expect("operations serialize")
+}
+
+/// The SDK version.
+#[napi]
+pub fn version() -> String {
+    mypos::VERSION.to_string()
+}
+
+#[napi]
+pub const DEMO_GATEWAY_URL: &str = mypos::DEMO_GATEWAY_URL;
+#[napi]
+pub const PRODUCTION_GATEWAY_URL: &str = mypos::PRODUCTION_GATEWAY_URL;
+
+/// A sandbox running in this process until `stop()`.
+#[napi(js_name = "NativeSandbox")]
+pub struct Sandbox(std::sync::Mutex<Option<mypos_sandbox::Sandbox>>);
+
+#[napi]
+impl Sandbox {
+    #[napi(getter)]
+    pub fn url(&self) -> Result<String> {
+        let guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        guard
+            .as_ref()
+            .map(|s| s.url())
+            .ok_or_else(|| Error::from_reason("the sandbox is stopped"))
+    }
+
+    #[napi]
+    pub async fn stop(&self) -> Result<()> {
+        let sandbox = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(sandbox) = sandbox {
+            sandbox.stop().await;
+        }
+        Ok(())
+    }
+}
+
+/// Starts a sandbox on 127.0.0.1 (`port` 0 picks a free one).
+#[napi]
+pub async fn start_native_sandbox(port: Option<u16>) -> Result<Sandbox> {
+    let config = mypos_sandbox::SandboxConfig {
+        port: port.unwrap_or(0),
+        ..Default::default()
+    };
+    let sandbox = mypos_sandbox::Sandbox::start_with(config)
+        .await
+        .map_err(|e| Error::from_reason(format!("could not start the sandbox: {e}")))?;
+    Ok(Sandbox(std::sync::Mutex::new(Some(sandbox))))
+}
