@@ -1,0 +1,99 @@
+//! The control API under `/_sandbox/`: what the Python and Node test helpers use over HTTP.
+//! These requests are not logged and need no credentials.
+
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::extract::JsonBody;
+use crate::state::{SandboxState, Stats};
+
+/// Routes relative to `/_sandbox`.
+pub(crate) fn router() -> Router<SandboxState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/requests", get(requests).delete(clear_requests))
+        .route("/stats", get(stats))
+        .route("/expire", post(expire))
+        .route("/lifetimes", put(lifetimes))
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Optional filters for `GET /_sandbox/requests`, matched like [`crate::Sandbox::count`].
+#[derive(Deserialize)]
+struct RequestFilter {
+    method: Option<String>,
+    path: Option<String>,
+}
+
+async fn requests(
+    State(state): State<SandboxState>,
+    Query(filter): Query<RequestFilter>,
+) -> Json<Value> {
+    let mut requests = state.requests();
+    requests.retain(|r| {
+        filter
+            .method
+            .as_deref()
+            .is_none_or(|m| r.method.eq_ignore_ascii_case(m))
+            && filter.path.as_deref().is_none_or(|p| r.path == p)
+    });
+    Json(json!({ "requests": requests }))
+}
+
+async fn clear_requests(State(state): State<SandboxState>) -> StatusCode {
+    state.clear_requests();
+    StatusCode::NO_CONTENT
+}
+
+async fn stats(State(state): State<SandboxState>) -> Json<Stats> {
+    Json(state.stats())
+}
+
+#[derive(Deserialize)]
+struct Expire {
+    #[serde(default)]
+    tokens: bool,
+    #[serde(default)]
+    sessions: bool,
+}
+
+async fn expire(State(state): State<SandboxState>, JsonBody(body): JsonBody<Expire>) -> StatusCode {
+    if body.tokens {
+        state.expire_tokens();
+    }
+    if body.sessions {
+        state.expire_sessions();
+    }
+    StatusCode::NO_CONTENT
+}
+
+/// Either field may be left out to keep that lifetime.
+#[derive(Deserialize)]
+struct Lifetimes {
+    token_lifetime_secs: Option<u64>,
+    session_lifetime_secs: Option<u64>,
+}
+
+async fn lifetimes(
+    State(state): State<SandboxState>,
+    JsonBody(body): JsonBody<Lifetimes>,
+) -> StatusCode {
+    state.with(|s| {
+        if let Some(secs) = body.token_lifetime_secs {
+            s.identity.set_token_lifetime(Duration::from_secs(secs));
+        }
+        if let Some(secs) = body.session_lifetime_secs {
+            s.identity.set_session_lifetime(Duration::from_secs(secs));
+        }
+    });
+    StatusCode::NO_CONTENT
+}

@@ -1,0 +1,116 @@
+//! The request log: every gateway and identity request, recorded by a middleware.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use crate::state::SandboxState;
+
+/// Headers whose values are credentials; they are never stored.
+const REDACTED_HEADERS: [&str; 2] = ["authorization", "x-session"];
+const REDACTED: &str = "<redacted>";
+
+/// One request as the sandbox saw it. Bodies are not recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedRequest {
+    /// 1-based arrival order of completed requests; keeps counting across clears.
+    pub seq: u64,
+    pub method: String,
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: Option<String>,
+    /// The status the sandbox answered with.
+    pub status: u16,
+    /// Lower-case header names; repeated headers joined with ", "; credentials redacted.
+    pub headers: BTreeMap<String, String>,
+}
+
+#[derive(Default)]
+pub(crate) struct RequestLog {
+    entries: Vec<LoggedRequest>,
+    next_seq: u64,
+}
+
+impl RequestLog {
+    pub fn entries(&self) -> &[LoggedRequest] {
+        &self.entries
+    }
+
+    pub fn count(&self, method: &str, path: &str) -> usize {
+        self.entries
+            .iter()
+            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path == path)
+            .count()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    fn push(&mut self, mut request: LoggedRequest) {
+        self.next_seq += 1;
+        request.seq = self.next_seq;
+        self.entries.push(request);
+    }
+}
+
+/// Whether a path belongs to the control API, which is not logged.
+pub(crate) fn is_control(path: &str) -> bool {
+    path == "/_sandbox" || path.starts_with("/_sandbox/")
+}
+
+/// Middleware: records the request once the response is ready, so a client that has its
+/// response can already see its request in the log.
+pub(crate) async fn record(
+    State(state): State<SandboxState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if is_control(&path) {
+        return next.run(request).await;
+    }
+    let method = request.method().as_str().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    let headers = snapshot(request.headers());
+
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    tracing::debug!(%method, %path, status, "sandbox request");
+    state.with(|s| {
+        s.log.push(LoggedRequest {
+            seq: 0,
+            method,
+            path,
+            query,
+            status,
+            headers,
+        })
+    });
+    response
+}
+
+fn snapshot(headers: &HeaderMap) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::<String, String>::new();
+    for (name, value) in headers {
+        let name = name.as_str();
+        let value = if REDACTED_HEADERS.contains(&name) {
+            REDACTED.into()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        out.entry(name.to_owned())
+            .and_modify(|joined| {
+                if joined != REDACTED {
+                    joined.push_str(", ");
+                    joined.push_str(&value);
+                }
+            })
+            .or_insert(value);
+    }
+    out
+}
