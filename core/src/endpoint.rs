@@ -5,6 +5,7 @@
 use std::marker::PhantomData;
 
 use futures::future::BoxFuture;
+use futures::{Stream, TryStreamExt};
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -12,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::page::Page;
 use crate::transport::{self, Body, Request, Response};
 
 /// A request type: serializable to the wire, readable from a host's plain data, self-checking.
@@ -24,6 +26,9 @@ pub trait ApiRequest: Serialize + DeserializeOwned + JsonSchema + Send + Sync + 
 
 /// A response type: decoded from the API's answer, handed to hosts as plain data.
 pub trait ApiResponse: Serialize + DeserializeOwned + JsonSchema + Send + 'static {
+    /// True for [`Page`](crate::Page): the answer is one page of a longer list.
+    const PAGED: bool = false;
+
     fn decode(response: &Response) -> Result<Self> {
         transport::decode_json(response)
     }
@@ -160,6 +165,42 @@ fn scalar_or_list_text(value: &Value) -> Option<String> {
     }
 }
 
+fn schema_has_property(schema: &Value, name: &str) -> bool {
+    schema.get("properties").and_then(|p| p.get(name)).is_some()
+}
+
+/// A request that names a page of a list.
+pub trait PagedRequest {
+    fn set_page(&mut self, page: u32);
+    fn page(&self) -> Option<u32>;
+}
+
+impl<Req, T, C> Endpoint<Req, Page<T>, C>
+where
+    Req: ApiRequest + PagedRequest + Clone,
+    T: Serialize + DeserializeOwned + JsonSchema + Send + 'static,
+    C: Executor,
+{
+    /// Every item of the list from `request`'s page on, fetching one page at a time, only
+    /// when the items before it have been consumed.
+    pub fn stream<'a>(&'a self, client: &'a C, request: Req) -> impl Stream<Item = Result<T>> + Send + 'a
+    where
+        Req: Send + 'a,
+        T: Send + 'a,
+        C: Send,
+    {
+        let first = request.page().unwrap_or(1);
+        futures::stream::try_unfold(Some((request, first)), move |state| async move {
+            let Some((mut request, page)) = state else { return Ok::<_, Error>(None) };
+            request.set_page(page);
+            let answer = self.call(client, &request).await?;
+            let next = answer.has_next_page.then_some((request, page + 1));
+            Ok(Some((futures::stream::iter(answer.items.into_iter().map(Ok)), next)))
+        })
+        .try_flatten()
+    }
+}
+
 /// A client that can run endpoints of its API (a merchant client, a MobilePay client…).
 pub trait Executor: Sync {
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>>;
@@ -183,6 +224,8 @@ pub struct OperationInfo {
     /// Path parameters: positional arguments in Python and Node, in this order.
     pub positional: Vec<&'static str>,
     pub doc: &'static str,
+    /// Answers with a [`Page`](crate::Page) and takes a `page` number: iterable.
+    pub paged: bool,
 }
 
 /// An endpoint with its types erased, so hosts can call it by name with plain data.
@@ -204,6 +247,7 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
             path: self.path,
             positional: self.path_params(),
             doc: self.doc,
+            paged: Resp::PAGED && schema_has_property(&self.request_schema(), "page"),
         }
     }
 
@@ -294,4 +338,20 @@ macro_rules! operations {
             }
         }
     };
+}
+
+/// Implements [`PagedRequest`] for request structs with a `page: Option<u32>` field.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! paged_request {
+    ($($request:ty),* $(,)?) => {$(
+        impl $crate::endpoint::PagedRequest for $request {
+            fn set_page(&mut self, page: u32) {
+                self.page = Some(page);
+            }
+            fn page(&self) -> Option<u32> {
+                self.page
+            }
+        }
+    )*};
 }

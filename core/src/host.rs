@@ -64,6 +64,9 @@ pub struct HostOperation {
     /// Path parameters, taken positionally, in the host's casing.
     pub positional: Vec<String>,
     pub doc: &'static str,
+    /// For a paged list: the method that iterates over every item, fetching pages lazily
+    /// (`list` → `list_all`, `get_accounts` → `iter_accounts`), in the host's casing.
+    pub iterator: Option<String>,
 }
 
 struct Entry<C: 'static> {
@@ -108,6 +111,7 @@ impl<C: Executor + 'static> Api<C> {
                 path: case.apply_path(e.info.name),
                 positional: e.info.positional.iter().map(|p| case.apply(p)).collect(),
                 doc: e.info.doc,
+                iterator: e.info.paged.then(|| case.apply_path(&iterator_name(e.info.name))),
             })
             .collect();
         list.sort_by_key(|op| op.name);
@@ -436,6 +440,16 @@ impl<'a> Renamer<'a> {
             _ => {}
         }
     }
+}
+
+/// `x.list` → `x.list_all`; `x.get_accounts` → `x.iter_accounts`.
+pub fn iterator_name(name: &str) -> String {
+    let (namespace, method) = name.rsplit_once('.').unwrap_or(("", name));
+    let iterator = match method.strip_prefix("get_") {
+        Some(noun) => format!("iter_{noun}"),
+        None => format!("{method}_all"),
+    };
+    if namespace.is_empty() { iterator } else { format!("{namespace}.{iterator}") }
 }
 
 fn join(at: &str, key: &str) -> String {

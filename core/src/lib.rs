@@ -24,6 +24,7 @@ pub mod endpoint;
 mod error;
 pub mod gateway;
 pub mod host;
+pub mod money;
 pub mod page;
 mod tls;
 mod transport;
@@ -34,6 +35,7 @@ pub use config::{
     MerchantCredentials, PRODUCTION_GATEWAY_URL,
 };
 pub use error::{ApiError, Error, Result};
+pub use money::{Amount, MinorUnits};
 pub use page::Page;
 
 /// This SDK's version, as sent in the `User-Agent`.

@@ -21,7 +21,9 @@ pub struct Page<T> {
     pub has_previous_page: bool,
 }
 
-impl<T: Serialize + DeserializeOwned + JsonSchema + Send + 'static> ApiResponse for Page<T> {}
+impl<T: Serialize + DeserializeOwned + JsonSchema + Send + 'static> ApiResponse for Page<T> {
+    const PAGED: bool = true;
+}
 
 /// The API's envelopes: flat (`items`, `page`, `page_size`, …), nested (`pagination: {…}`
 /// beside a named list such as `terminals`), or a bare list.

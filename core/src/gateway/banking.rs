@@ -23,6 +23,8 @@ pub struct GetAccountsRequest {
 
 impl ApiRequest for GetAccountsRequest {}
 
+crate::paged_request!(GetAccountsRequest);
+
 /// A merchant account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Account {
