@@ -113,6 +113,12 @@ impl Sandbox {
     }
 }
 
+/// The sandbox's seeded credentials as JSON text (snake_case keys).
+#[napi]
+pub fn sandbox_credentials() -> String {
+    mypos_sandbox::seed::credentials_json()
+}
+
 /// Starts a sandbox on 127.0.0.1 (`port` 0 picks a free one).
 #[napi]
 pub async fn start_native_sandbox(port: Option<u16>) -> Result<Sandbox> {

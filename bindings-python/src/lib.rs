@@ -136,6 +136,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Sandbox>()?;
     m.add_function(wrap_pyfunction!(gateway_operations, m)?)?;
     m.add("VERSION", mypos::VERSION)?;
+    m.add("SANDBOX_CREDENTIALS", mypos_sandbox::seed::credentials_json())?;
     m.add("DEMO_GATEWAY_URL", mypos::DEMO_GATEWAY_URL)?;
     m.add("PRODUCTION_GATEWAY_URL", mypos::PRODUCTION_GATEWAY_URL)?;
     Ok(())

@@ -49,3 +49,14 @@ mod tests {
         assert!(!is_partner(CLIENT_ID, "nope"));
     }
 }
+
+/// The seeded credentials as host-neutral JSON, for the Python and Node test helpers.
+pub fn credentials_json() -> String {
+    serde_json::json!({
+        "integration": { "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET },
+        "partner_id": PARTNER_ID,
+        "application_id": APPLICATION_ID,
+        "merchant": { "client_id": MERCHANT_CLIENT_ID, "client_secret": MERCHANT_CLIENT_SECRET },
+    })
+    .to_string()
+}

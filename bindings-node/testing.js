@@ -1,0 +1,96 @@
+'use strict'
+// Test your integration against a local myPOS sandbox: no credentials, no network.
+//
+//   const { startSandbox } = require('mypos/testing')
+//   const sandbox = await startSandbox()
+//   const page = await sandbox.client().banking.getAccounts()
+//   await sandbox.stop()
+
+const native = require('./native/index.js')
+const { Gateway } = require('./index.js')
+
+const seed = JSON.parse(native.sandboxCredentials())
+/** The credentials the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` is accepted too. */
+const SANDBOX_CREDENTIALS = {
+  integration: { clientId: seed.integration.client_id, clientSecret: seed.integration.client_secret },
+  partnerId: seed.partner_id,
+  applicationId: seed.application_id,
+  merchant: { clientId: seed.merchant.client_id, clientSecret: seed.merchant.client_secret },
+}
+
+/** A running sandbox: clients bound to it, and its control API. */
+class Sandbox {
+  constructor(handle) {
+    Object.defineProperty(this, '_handle', { value: handle })
+    this.url = handle.url
+  }
+
+  /** A `Gateway` on this sandbox with its seeded partner credentials; options override. */
+  gateway(overrides = {}) {
+    const { merchant, ...partner } = SANDBOX_CREDENTIALS
+    return new Gateway({ gatewayUrl: this.url, ...partner, ...overrides })
+  }
+
+  /** A merchant client: the seeded merchant, or `cli_<X>` (its secret is `sec_<X>`). */
+  client(clientId = SANDBOX_CREDENTIALS.merchant.clientId, { gateway } = {}) {
+    const clientSecret = `sec_${clientId.replace(/^cli_/, '')}`
+    return (gateway || this.gateway()).createClient({ clientId, clientSecret })
+  }
+
+  /** Calls the control API (`/_sandbox/...`); resolves to the decoded answer. */
+  async control(method, path, body) {
+    const response = await fetch(`${this.url}/_sandbox/${path.replace(/^\//, '')}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await response.text()
+    if (!response.ok) throw new Error(`sandbox control ${method} ${path} failed: HTTP ${response.status} ${text}`)
+    return text ? JSON.parse(text) : undefined
+  }
+
+  /** The request log (`authorization` and `x-session` redacted), optionally filtered. */
+  async requests({ method, path } = {}) {
+    const query = new URLSearchParams(Object.entries({ method, path }).filter(([, v]) => v)).toString()
+    return (await this.control('GET', query ? `requests?${query}` : 'requests')).requests
+  }
+
+  /** How many logged requests had this method and exact path. */
+  async count(method, path) {
+    return (await this.requests({ method, path })).length
+  }
+
+  clearRequests() {
+    return this.control('DELETE', 'requests')
+  }
+
+  /** `{ oauth_tokens_issued, sessions_issued, requests }` */
+  stats() {
+    return this.control('GET', 'stats')
+  }
+
+  /** Expires every partner token and/or merchant session issued so far. */
+  expire({ tokens = false, sessions = false } = {}) {
+    return this.control('POST', 'expire', { tokens, sessions })
+  }
+
+  /** Lifetimes, in seconds, of tokens and sessions issued from now on. */
+  setLifetimes({ token, session } = {}) {
+    return this.control('PUT', 'lifetimes', { token_lifetime_secs: token, session_lifetime_secs: session })
+  }
+
+  stop() {
+    return this._handle.stop()
+  }
+
+  async [Symbol.asyncDispose || Symbol.for('Symbol.asyncDispose')]() {
+    await this.stop()
+  }
+}
+
+/** Starts a sandbox in this process on 127.0.0.1 (`port` 0 picks a free one). */
+async function startSandbox({ port = 0 } = {}) {
+  return new Sandbox(await native.startNativeSandbox(port))
+}
+
+module.exports = { startSandbox, Sandbox, SANDBOX_CREDENTIALS }

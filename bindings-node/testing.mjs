@@ -1,0 +1,4 @@
+import testing from './testing.js'
+
+export const { startSandbox, Sandbox, SANDBOX_CREDENTIALS } = testing
+export default testing
