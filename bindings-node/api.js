@@ -2,13 +2,12 @@
 // Methods on clients, built from the core's table of operations. Nothing here knows an
 // endpoint: a method is an operation name plus its positional path parameters.
 
-const { InvalidRequestError, translated } = require('./errors')
+const { translated } = require('./errors')
 
+/** JSON text for the core. NaN and infinities travel as text so the core names the field. */
 function encode(params) {
   return JSON.stringify(params, (key, value) => {
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new InvalidRequestError(`invalid request: \`${key}\` must be a finite number, got ${value}`, { field: key })
-    }
+    if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
     if (typeof value === 'bigint') return value.toString()
     return value
   })

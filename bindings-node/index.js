@@ -3,7 +3,7 @@
 
 const native = require('./native/index.js')
 const errors = require('./errors')
-const { attach, tree } = require('./api')
+const { attach, encode, tree } = require('./api')
 
 const { DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL } = native
 
@@ -30,7 +30,7 @@ attach(MerchantClient.prototype, tree(JSON.parse(native.gatewayOperations())), '
 class Gateway {
   constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000 } = {}) {
     const config = { gatewayUrl, integration, partnerId, applicationId, timeout, host: `node; ${process.version}` }
-    Object.defineProperty(this, '_native', { value: errors.translated(() => new native.NativeGateway(JSON.stringify(config))) })
+    Object.defineProperty(this, '_native', { value: errors.translated(() => new native.NativeGateway(encode(config))) })
     Object.defineProperty(this, '_partnerId', { value: partnerId })
   }
 

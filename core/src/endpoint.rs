@@ -165,6 +165,25 @@ fn scalar_or_list_text(value: &Value) -> Option<String> {
     }
 }
 
+/// The field a deserialization error is about, and what is wrong with it. Serde reports a
+/// missing field at its parent, so its name is moved into the path.
+pub(crate) fn locate(error: serde_path_to_error::Error<serde_json::Error>, root: &str) -> (String, String) {
+    let path = error.path().to_string();
+    let message = error.into_inner().to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    let parent = if path == "." { String::new() } else { path };
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+        .map(str::to_owned);
+    match missing {
+        Some(name) if parent.is_empty() => (name, "is required".into()),
+        Some(name) => (format!("{parent}.{name}"), "is required".into()),
+        None if parent.is_empty() => (root.into(), message),
+        None => (parent, message),
+    }
+}
+
 fn schema_has_property(schema: &Value, name: &str) -> bool {
     schema.get("properties").and_then(|p| p.get(name)).is_some()
 }

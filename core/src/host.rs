@@ -229,9 +229,8 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         .map_err(|e| Error::config("config", format!("is not valid JSON: {e}")))?;
     snake_keys(&mut value, case);
     let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
-        let field = case.apply_path(&e.path().to_string());
-        let message = e.into_inner().to_string();
-        Error::config(if field == "." { "config".into() } else { field }, message)
+        let (field, message) = crate::endpoint::locate(e, "config");
+        Error::config(field, message)
     })?;
     let environment = match spec.gateway_url {
         None => Environment::Demo,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import json
+import math
 from typing import Any, Awaitable, Callable
 
 from .errors import InvalidRequestError
@@ -22,13 +23,23 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not a value the API takes")
 
 
+def _finite(value: Any) -> Any:
+    """NaN and infinities as text, so the core can say which field holds one."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def encode(params: dict[str, Any]) -> str:
     try:
-        return json.dumps(params, default=_plain, allow_nan=False)
-    except ValueError as e:
-        raise InvalidRequestError(
-            "invalid request: NaN and infinite numbers are not valid values", field="request"
-        ) from e
+        try:
+            return json.dumps(params, default=_plain, allow_nan=False)
+        except ValueError:
+            return json.dumps(_finite(params), default=_plain, allow_nan=False)
     except TypeError as e:
         raise InvalidRequestError(f"invalid request: {e}", field="request") from e
 

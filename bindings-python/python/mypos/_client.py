@@ -7,7 +7,7 @@ import platform
 from typing import Any
 
 from . import _native
-from ._api import Namespace, tree
+from ._api import Namespace, encode, tree
 
 DEMO_GATEWAY_URL: str = _native.DEMO_GATEWAY_URL
 PRODUCTION_GATEWAY_URL: str = _native.PRODUCTION_GATEWAY_URL
@@ -41,7 +41,7 @@ class Gateway:
             "timeout": timeout,
             "host": f"python; {_HOST}",
         }
-        self._native = _native.Gateway(json.dumps(config))
+        self._native = _native.Gateway(encode(config))
         self._partner_id = partner_id
 
     @property
