@@ -65,6 +65,12 @@ impl MerchantClient {
             .map_err(reject)
     }
 
+    /// Sends a raw authenticated request described by `spec` (JSON text).
+    #[napi]
+    pub async fn raw(&self, spec: String) -> Result<String> {
+        host::gateway().raw(&self.0, &spec).await.map_err(reject)
+    }
+
     #[napi(getter)]
     pub fn client_id(&self) -> String {
         self.0.client_id().to_string()

@@ -83,6 +83,14 @@ impl MerchantClient {
         })
     }
 
+    /// Sends a raw authenticated request described by `spec` (JSON text).
+    fn raw<'py>(&self, py: Python<'py>, spec: String) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.0.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            host::gateway().raw(&client, &spec).await.map_err(raise)
+        })
+    }
+
     #[getter]
     fn client_id(&self) -> &str {
         self.0.client_id()
@@ -136,7 +144,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Sandbox>()?;
     m.add_function(wrap_pyfunction!(gateway_operations, m)?)?;
     m.add("VERSION", mypos::VERSION)?;
-    m.add("SANDBOX_CREDENTIALS", mypos_sandbox::seed::credentials_json())?;
+    m.add(
+        "SANDBOX_CREDENTIALS",
+        mypos_sandbox::seed::credentials_json(),
+    )?;
     m.add("DEMO_GATEWAY_URL", mypos::DEMO_GATEWAY_URL)?;
     m.add("PRODUCTION_GATEWAY_URL", mypos::PRODUCTION_GATEWAY_URL)?;
     Ok(())

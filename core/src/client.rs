@@ -11,6 +11,8 @@ use crate::config::{GatewayConfig, MerchantCredentials, validate_merchant};
 use crate::endpoint::Executor;
 use crate::error::{Error, Result};
 use crate::gateway::Banking;
+use crate::gateway::Epos;
+use crate::raw::RawRequest;
 use crate::transport::{Request, Response, Transport};
 
 /// One partner integration talking to one gateway, for any number of merchants.
@@ -83,9 +85,19 @@ impl MerchantClient {
         self.session.client_id()
     }
 
+    /// Sends an authenticated request the SDK does not type yet (see [`RawRequest`]).
+    pub async fn request(&self, request: RawRequest) -> Result<serde_json::Value> {
+        request.send(self).await
+    }
+
     /// Accounts, transactions and statements.
     pub fn banking(&self) -> Banking<'_> {
         Banking(self)
+    }
+
+    /// Card payments on terminals, and the terminals.
+    pub fn epos(&self) -> Epos<'_> {
+        Epos(self)
     }
 }
 

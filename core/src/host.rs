@@ -17,6 +17,7 @@ use crate::config::{
 };
 use crate::endpoint::{Executor, Operation, OperationInfo};
 use crate::error::{Error, Result};
+use crate::raw::RawRequest;
 
 /// How a host spells keys and method names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +112,10 @@ impl<C: Executor + 'static> Api<C> {
                 path: case.apply_path(e.info.name),
                 positional: e.info.positional.iter().map(|p| case.apply(p)).collect(),
                 doc: e.info.doc,
-                iterator: e.info.paged.then(|| case.apply_path(&iterator_name(e.info.name))),
+                iterator: e
+                    .info
+                    .paged
+                    .then(|| case.apply_path(&iterator_name(e.info.name))),
             })
             .collect();
         list.sort_by_key(|op| op.name);
@@ -154,6 +158,20 @@ impl<C: Executor + 'static> Api<C> {
         }
         .to_host(&mut answer, response_schema);
         Ok(answer.to_string())
+    }
+
+    /// A raw request (`method`, `path`, optional `query` and `json`), JSON text in and out.
+    /// Bodies are passed through as the API spells them; no keys are renamed.
+    pub async fn raw(&self, client: &C, spec: &str) -> Result<String> {
+        let request: RawRequest = serde_json::from_str::<Value>(spec)
+            .map_err(|e| Error::invalid("request", format!("is not valid JSON: {e}")))
+            .and_then(|v| {
+                serde_path_to_error::deserialize(v).map_err(|e| {
+                    let (field, message) = crate::endpoint::locate(e, "request");
+                    Error::invalid(field, message)
+                })
+            })?;
+        Ok(request.send(client).await?.to_string())
     }
 
     /// The JSON Schemas of operation `name`: request and response.
@@ -448,7 +466,11 @@ pub fn iterator_name(name: &str) -> String {
         Some(noun) => format!("iter_{noun}"),
         None => format!("{method}_all"),
     };
-    if namespace.is_empty() { iterator } else { format!("{namespace}.{iterator}") }
+    if namespace.is_empty() {
+        iterator
+    } else {
+        format!("{namespace}.{iterator}")
+    }
 }
 
 fn join(at: &str, key: &str) -> String {

@@ -19,6 +19,8 @@
 
 mod auth;
 mod client;
+#[doc(hidden)]
+pub mod codegen;
 pub mod config;
 pub mod endpoint;
 mod error;
@@ -26,6 +28,7 @@ pub mod gateway;
 pub mod host;
 pub mod money;
 pub mod page;
+pub mod raw;
 mod tls;
 mod transport;
 

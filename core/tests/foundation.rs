@@ -14,7 +14,10 @@ const SESSION: &str = "/api/v1/auth/session";
 const ACCOUNTS: &str = "/accounting/v1/accounts";
 
 fn first_page(size: u32) -> GetAccountsRequest {
-    GetAccountsRequest { page: Some(1), size: Some(size) }
+    GetAccountsRequest {
+        page: Some(1),
+        size: Some(size),
+    }
 }
 
 #[tokio::test]
@@ -23,11 +26,25 @@ async fn lists_accounts_a_page_at_a_time() {
     let client = common::client(&sandbox);
     let page = client.banking().get_accounts(first_page(2)).await.unwrap();
     assert_eq!(page.items.len(), 2);
-    assert_eq!((page.page, page.page_size, page.total_count), (1, 2, Some(3)));
+    assert_eq!(
+        (page.page, page.page_size, page.total_count),
+        (1, 2, Some(3))
+    );
     assert!(page.has_next_page && !page.has_previous_page);
-    assert!(page.items.iter().all(|a| !a.account_number.is_empty() && a.currency.len() == 3));
+    assert!(
+        page.items
+            .iter()
+            .all(|a| !a.account_number.is_empty() && a.currency.len() == 3)
+    );
 
-    let second = client.banking().get_accounts(GetAccountsRequest { page: Some(2), size: Some(2) }).await.unwrap();
+    let second = client
+        .banking()
+        .get_accounts(GetAccountsRequest {
+            page: Some(2),
+            size: Some(2),
+        })
+        .await
+        .unwrap();
     assert_eq!(second.items.len(), 1);
     assert!(!second.has_next_page);
 }
@@ -35,22 +52,39 @@ async fn lists_accounts_a_page_at_a_time() {
 #[tokio::test]
 async fn every_business_call_carries_the_gateway_headers() {
     let sandbox = common::sandbox().await;
-    common::client(&sandbox).banking().get_accounts(GetAccountsRequest::default()).await.unwrap();
-    let logged = sandbox.requests().into_iter().find(|r| r.path == ACCOUNTS).unwrap();
+    common::client(&sandbox)
+        .banking()
+        .get_accounts(GetAccountsRequest::default())
+        .await
+        .unwrap();
+    let logged = sandbox
+        .requests()
+        .into_iter()
+        .find(|r| r.path == ACCOUNTS)
+        .unwrap();
     let header = |name: &str| logged.headers.get(name).cloned().unwrap_or_default();
     assert_eq!(header("authorization"), "<redacted>");
     assert_eq!(header("x-session"), "<redacted>");
     assert_eq!(header("x-partner-id"), mypos_sandbox::seed::PARTNER_ID);
-    assert_eq!(header("x-application-id"), mypos_sandbox::seed::APPLICATION_ID);
+    assert_eq!(
+        header("x-application-id"),
+        mypos_sandbox::seed::APPLICATION_ID
+    );
     assert_eq!(header("accept"), "application/json");
-    assert!(header("user-agent").starts_with(&format!("mypos-sdk/{} (rust", mypos::VERSION)), "{}", header("user-agent"));
+    assert!(
+        header("user-agent").starts_with(&format!("mypos-sdk/{} (rust", mypos::VERSION)),
+        "{}",
+        header("user-agent")
+    );
 }
 
 #[tokio::test]
 async fn a_cold_start_fetches_one_token_and_one_session_per_merchant() {
     let sandbox = common::sandbox().await;
     let gateway = common::gateway(&sandbox);
-    let merchants: Vec<_> = (0..20).map(|i| common::merchant(&gateway, &format!("m{i}"))).collect();
+    let merchants: Vec<_> = (0..20)
+        .map(|i| common::merchant(&gateway, &format!("m{i}")))
+        .collect();
     let calls = (0..200).map(|i| {
         let client = merchants[i % 20].clone();
         async move { client.banking().get_accounts(first_page(1)).await }
@@ -70,13 +104,23 @@ async fn tokens_and_sessions_are_refreshed_before_they_expire() {
     let client = common::client(&sandbox);
     client.banking().get_accounts(first_page(1)).await.unwrap();
     client.banking().get_accounts(first_page(1)).await.unwrap();
-    assert_eq!((sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)), (1, 1), "cached while fresh");
+    assert_eq!(
+        (sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)),
+        (1, 1),
+        "cached while fresh"
+    );
 
     // Past half of a short lifetime the SDK renews, before the server would refuse.
     tokio::time::sleep(Duration::from_millis(1200)).await;
     client.banking().get_accounts(first_page(1)).await.unwrap();
-    assert_eq!((sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)), (2, 2));
-    assert!(sandbox.requests().iter().all(|r| r.status != 401), "never refused");
+    assert_eq!(
+        (sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)),
+        (2, 2)
+    );
+    assert!(
+        sandbox.requests().iter().all(|r| r.status != 401),
+        "never refused"
+    );
 }
 
 #[tokio::test]
@@ -89,9 +133,17 @@ async fn a_401_refreshes_both_and_replays_once() {
 
     let page = client.banking().get_accounts(first_page(1)).await.unwrap();
     assert_eq!(page.items.len(), 1);
-    let statuses: Vec<u16> = sandbox.requests().iter().filter(|r| r.path == ACCOUNTS).map(|r| r.status).collect();
+    let statuses: Vec<u16> = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path == ACCOUNTS)
+        .map(|r| r.status)
+        .collect();
     assert_eq!(statuses, [200, 401, 200]);
-    assert_eq!((sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)), (2, 2));
+    assert_eq!(
+        (sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)),
+        (2, 2)
+    );
 }
 
 #[tokio::test]
@@ -99,8 +151,21 @@ async fn a_second_401_is_an_auth_error() {
     let sandbox = common::sandbox().await;
     // Sessions expire the moment they are issued, so the replay is refused too.
     sandbox.set_lifetimes(Duration::from_secs(3600), Duration::ZERO);
-    let err = common::client(&sandbox).banking().get_accounts(first_page(1)).await.unwrap_err();
-    assert!(matches!(err, Error::Auth { status: Some(401), .. }), "{err:?}");
+    let err = common::client(&sandbox)
+        .banking()
+        .get_accounts(first_page(1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Auth {
+                status: Some(401),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(sandbox.count("GET", ACCOUNTS), 2, "one replay, no more");
 }
 
@@ -109,7 +174,12 @@ async fn wrong_credentials_are_auth_errors_with_status_and_message() {
     let sandbox = common::sandbox().await;
     let gateway = common::gateway(&sandbox);
     let wrong_merchant = gateway.client(Credentials::new("cli_a", "sec_b")).unwrap();
-    match wrong_merchant.banking().get_accounts(first_page(1)).await.unwrap_err() {
+    match wrong_merchant
+        .banking()
+        .get_accounts(first_page(1))
+        .await
+        .unwrap_err()
+    {
         Error::Auth { status, message } => {
             assert_eq!(status, Some(400));
             assert!(message.contains("merchant session"), "{message}");
@@ -120,16 +190,37 @@ async fn wrong_credentials_are_auth_errors_with_status_and_message() {
     let mut config = common::config(&sandbox);
     config.integration = Credentials::new("client_sandbox", "secret_wrong");
     let wrong_partner = Gateway::new(config).unwrap();
-    let err = common::merchant(&wrong_partner, "x").banking().get_accounts(first_page(1)).await.unwrap_err();
-    assert!(matches!(err, Error::Auth { status: Some(401), .. }), "{err:?}");
-    assert_eq!(sandbox.count("GET", ACCOUNTS), 0, "no business call without credentials");
+    let err = common::merchant(&wrong_partner, "x")
+        .banking()
+        .get_accounts(first_page(1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Auth {
+                status: Some(401),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        sandbox.count("GET", ACCOUNTS),
+        0,
+        "no business call without credentials"
+    );
 }
 
 #[tokio::test]
 async fn malformed_configuration_is_refused_before_any_request() {
     let sandbox = common::sandbox().await;
     let gateway = common::gateway(&sandbox);
-    for (id, secret, field) in [("client_x", "sec_x", "client_id"), ("cli_x", "secret_x", "client_secret"), ("", "sec_x", "client_id")] {
+    for (id, secret, field) in [
+        ("client_x", "sec_x", "client_id"),
+        ("cli_x", "secret_x", "client_secret"),
+        ("", "sec_x", "client_id"),
+    ] {
         match gateway.client(Credentials::new(id, secret)).unwrap_err() {
             Error::Config { field: got, .. } => assert_eq!(got, field),
             other => panic!("expected a config error, got {other:?}"),
@@ -137,7 +228,9 @@ async fn malformed_configuration_is_refused_before_any_request() {
     }
     let mut config = common::config(&sandbox);
     config.environment = Environment::Custom("http://10.0.0.1".into());
-    assert!(matches!(Gateway::new(config).unwrap_err(), Error::Config { field, .. } if field == "gateway_url"));
+    assert!(
+        matches!(Gateway::new(config).unwrap_err(), Error::Config { field, .. } if field == "gateway_url")
+    );
     assert!(sandbox.requests().is_empty());
 }
 
@@ -146,8 +239,20 @@ async fn paging_arguments_are_checked_before_any_request() {
     let sandbox = common::sandbox().await;
     let client = common::client(&sandbox);
     for (request, field) in [
-        (GetAccountsRequest { page: Some(0), size: None }, "page"),
-        (GetAccountsRequest { page: None, size: Some(101) }, "size"),
+        (
+            GetAccountsRequest {
+                page: Some(0),
+                size: None,
+            },
+            "page",
+        ),
+        (
+            GetAccountsRequest {
+                page: None,
+                size: Some(101),
+            },
+            "size",
+        ),
     ] {
         match client.banking().get_accounts(request).await.unwrap_err() {
             Error::InvalidRequest { field: got, .. } => assert_eq!(got, field),
@@ -167,14 +272,65 @@ async fn secrets_never_show_in_debug_output_or_errors() {
         "mps-app-200000",
     );
     let gateway = Gateway::new(config.clone()).unwrap();
-    let client = gateway.client(Credentials::new("cli_sandbox", "sec_sandbox")).unwrap();
+    let client = gateway
+        .client(Credentials::new("cli_sandbox", "sec_sandbox"))
+        .unwrap();
     client.banking().get_accounts(first_page(1)).await.unwrap();
-    let wrong = gateway.client(Credentials::new("cli_sandbox", "sec_WRONGSECRET")).unwrap();
-    let err = wrong.banking().get_accounts(first_page(1)).await.unwrap_err();
+    let wrong = gateway
+        .client(Credentials::new("cli_sandbox", "sec_WRONGSECRET"))
+        .unwrap();
+    let err = wrong
+        .banking()
+        .get_accounts(first_page(1))
+        .await
+        .unwrap_err();
 
     let shown = format!("{config:?} {gateway:?} {client:?} {wrong:?} {err:?} {err}");
     for secret in ["secret_sandbox", "sec_sandbox", "sec_WRONGSECRET"] {
         assert!(!shown.contains(secret), "{secret} leaked: {shown}");
     }
     assert!(shown.contains("<redacted>"));
+}
+
+#[tokio::test]
+async fn raw_requests_share_tokens_and_errors() {
+    use mypos::raw::RawRequest;
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    let mut query = serde_json::Map::new();
+    query.insert("size".into(), 1.into());
+    let raw = RawRequest {
+        method: "GET".into(),
+        path: ACCOUNTS.into(),
+        query,
+        json: None,
+    };
+    let answer = client.request(raw).await.unwrap();
+    assert_eq!(answer["items"].as_array().unwrap().len(), 1);
+    assert!(
+        answer["items"][0]["account_number"].is_string(),
+        "wire names, not renamed"
+    );
+
+    let missing = RawRequest {
+        method: "GET".into(),
+        path: "/accounting/v1/nowhere".into(),
+        ..Default::default()
+    };
+    match client.request(missing).await.unwrap_err() {
+        Error::Api(e) => assert_eq!(e.status, 404),
+        other => panic!("expected a 404, got {other:?}"),
+    }
+    let elsewhere = RawRequest {
+        method: "GET".into(),
+        path: "https://example.com/x".into(),
+        ..Default::default()
+    };
+    assert!(
+        matches!(client.request(elsewhere).await.unwrap_err(), Error::InvalidRequest { field, .. } if field == "path")
+    );
+    assert_eq!(
+        (sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)),
+        (1, 1)
+    );
 }

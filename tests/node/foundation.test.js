@@ -147,3 +147,22 @@ test('constants', () => {
   expect(mypos.PRODUCTION_GATEWAY_URL).toBe('https://api-gateway.mypos.com')
   expect(mypos.TimeoutError).toBe(mypos.APITimeoutError)
 })
+
+test('raw requests share tokens and errors', async () => {
+  const answer = await current.client.request({ method: 'GET', path: ACCOUNTS, query: { size: 1 } })
+  expect(answer.items).toHaveLength(1)
+  expect(answer.items[0]).toHaveProperty('account_number')
+  const error = await current.client.request({ path: '/accounting/v1/nowhere' }).catch((e) => e)
+  expect(error).toBeInstanceOf(mypos.NotFoundError)
+  expect([error.status, error.code]).toEqual([404, 'MYPOS_NOT_FOUND'])
+  await expect(current.client.request({ path: 'https://example.com/steal' })).rejects.toBeInstanceOf(mypos.InvalidRequestError)
+  expect(await current.sandbox.count('POST', TOKEN)).toBe(1)
+})
+
+test('ES module import works', () => {
+  const { execFileSync } = require('node:child_process')
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e',
+    "import { Gateway, NotFoundError } from 'mypos'; import { startSandbox } from 'mypos/testing'; console.log(typeof Gateway, typeof NotFoundError, typeof startSandbox)"],
+  { cwd: __dirname }).toString().trim()
+  expect(out).toBe('function function function')
+})

@@ -202,3 +202,15 @@ def test_constants() -> None:
     assert mypos.DEMO_GATEWAY_URL == "https://demo-api-gateway.mypos.com"
     assert mypos.PRODUCTION_GATEWAY_URL == "https://api-gateway.mypos.com"
     assert mypos.__version__
+
+
+async def test_raw_requests_share_tokens_and_errors(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+    answer = await client.request("GET", ACCOUNTS, query={"size": 1})
+    assert len(answer["items"]) == 1
+    assert "account_number" in answer["items"][0]
+    with pytest.raises(mypos.NotFoundError) as caught:
+        await client.request("GET", "/accounting/v1/nowhere")
+    assert caught.value.status == 404
+    with pytest.raises(mypos.InvalidRequestError):
+        await client.request("GET", "https://example.com/steal")
+    assert (sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)) == (1, 1)

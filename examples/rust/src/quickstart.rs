@@ -14,12 +14,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (config, merchant) = match var("MYPOS_CLIENT_ID") {
         Ok(client_id) => (
             GatewayConfig::new(
-                var("MYPOS_GATEWAY_URL").map(Environment::Custom).unwrap_or(Environment::Demo),
+                var("MYPOS_GATEWAY_URL")
+                    .map(Environment::Custom)
+                    .unwrap_or(Environment::Demo),
                 Credentials::new(client_id, var("MYPOS_CLIENT_SECRET")?),
                 var("MYPOS_PARTNER_ID")?,
                 var("MYPOS_APPLICATION_ID")?,
             ),
-            Credentials::new(var("MYPOS_MERCHANT_CLIENT_ID")?, var("MYPOS_MERCHANT_CLIENT_SECRET")?),
+            Credentials::new(
+                var("MYPOS_MERCHANT_CLIENT_ID")?,
+                var("MYPOS_MERCHANT_CLIENT_SECRET")?,
+            ),
         ),
         Err(_) => {
             let running = sandbox.insert(Sandbox::start().await?);
@@ -38,11 +43,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let gateway = Gateway::new(config)?;
     let client = gateway.client(merchant)?;
-    let page = client.banking().get_accounts(GetAccountsRequest { page: Some(1), size: Some(20) }).await?;
+    let page = client
+        .banking()
+        .get_accounts(GetAccountsRequest {
+            page: Some(1),
+            size: Some(20),
+        })
+        .await?;
     println!("Rust: {} account(s)", page.items.len());
     for account in &page.items {
         let balance = account.balance.map(|b| b.to_string()).unwrap_or_default();
-        println!("  {}  {}  {} {}", account.account_number, account.name.as_deref().unwrap_or("-"), balance, account.currency);
+        println!(
+            "  {}  {}  {} {}",
+            account.account_number,
+            account.name.as_deref().unwrap_or("-"),
+            balance,
+            account.currency
+        );
     }
     drop(sandbox);
     Ok(())
