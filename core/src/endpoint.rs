@@ -167,10 +167,17 @@ fn scalar_or_list_text(value: &Value) -> Option<String> {
 
 /// The field a deserialization error is about, and what is wrong with it. Serde reports a
 /// missing field at its parent, so its name is moved into the path.
-pub(crate) fn locate(error: serde_path_to_error::Error<serde_json::Error>, root: &str) -> (String, String) {
+pub(crate) fn locate(
+    error: serde_path_to_error::Error<serde_json::Error>,
+    root: &str,
+) -> (String, String) {
     let path = error.path().to_string();
     let message = error.into_inner().to_string();
-    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
     let parent = if path == "." { String::new() } else { path };
     let missing = message
         .strip_prefix("missing field `")
@@ -202,7 +209,11 @@ where
 {
     /// Every item of the list from `request`'s page on, fetching one page at a time, only
     /// when the items before it have been consumed.
-    pub fn stream<'a>(&'a self, client: &'a C, request: Req) -> impl Stream<Item = Result<T>> + Send + 'a
+    pub fn stream<'a>(
+        &'a self,
+        client: &'a C,
+        request: Req,
+    ) -> impl Stream<Item = Result<T>> + Send + 'a
     where
         Req: Send + 'a,
         T: Send + 'a,
@@ -210,11 +221,16 @@ where
     {
         let first = request.page().unwrap_or(1);
         futures::stream::try_unfold(Some((request, first)), move |state| async move {
-            let Some((mut request, page)) = state else { return Ok::<_, Error>(None) };
+            let Some((mut request, page)) = state else {
+                return Ok::<_, Error>(None);
+            };
             request.set_page(page);
             let answer = self.call(client, &request).await?;
             let next = answer.has_next_page.then_some((request, page + 1));
-            Ok(Some((futures::stream::iter(answer.items.into_iter().map(Ok)), next)))
+            Ok(Some((
+                futures::stream::iter(answer.items.into_iter().map(Ok)),
+                next,
+            )))
         })
         .try_flatten()
     }

@@ -166,10 +166,18 @@ mod tests {
 
     #[test]
     fn amounts_read_exactly_from_text_integers_and_decimal_numbers() {
-        for (input, text) in [(json!("12.50"), "12.50"), (json!(7), "7"), (json!(0.1), "0.1"), (json!(19.99), "19.99")] {
+        for (input, text) in [
+            (json!("12.50"), "12.50"),
+            (json!(7), "7"),
+            (json!(0.1), "0.1"),
+            (json!(19.99), "19.99"),
+        ] {
             assert_eq!(from_value::<Amount>(input).unwrap().to_string(), text);
         }
-        assert_eq!(serde_json::to_value(Amount::from_str("12.5").unwrap()).unwrap(), json!("12.5"));
+        assert_eq!(
+            serde_json::to_value(Amount::from_str("12.5").unwrap()).unwrap(),
+            json!("12.5")
+        );
     }
 
     #[test]
@@ -189,8 +197,21 @@ mod tests {
 
     #[test]
     fn minor_units_are_whole_and_not_negative() {
-        assert_eq!(from_value::<MinorUnits>(json!(2500)).unwrap(), MinorUnits(2500));
-        assert!(from_value::<MinorUnits>(json!(-1)).unwrap_err().to_string().contains("negative"));
-        assert!(from_value::<MinorUnits>(json!(25.5)).unwrap_err().to_string().contains("whole"));
+        assert_eq!(
+            from_value::<MinorUnits>(json!(2500)).unwrap(),
+            MinorUnits(2500)
+        );
+        assert!(
+            from_value::<MinorUnits>(json!(-1))
+                .unwrap_err()
+                .to_string()
+                .contains("negative")
+        );
+        assert!(
+            from_value::<MinorUnits>(json!(25.5))
+                .unwrap_err()
+                .to_string()
+                .contains("whole")
+        );
     }
 }

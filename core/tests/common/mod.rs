@@ -23,7 +23,12 @@ pub fn gateway(sandbox: &Sandbox) -> Gateway {
 
 /// The client of merchant `cli_<name>` (the sandbox accepts secret `sec_<name>`).
 pub fn merchant(gateway: &Gateway, name: &str) -> MerchantClient {
-    gateway.client(Credentials::new(format!("cli_{name}"), format!("sec_{name}"))).expect("valid credentials")
+    gateway
+        .client(Credentials::new(
+            format!("cli_{name}"),
+            format!("sec_{name}"),
+        ))
+        .expect("valid credentials")
 }
 
 pub fn client(sandbox: &Sandbox) -> MerchantClient {
