@@ -79,6 +79,36 @@ class Sandbox {
     return this.control('PUT', 'lifetimes', { token_lifetime_secs: token, session_lifetime_secs: session })
   }
 
+  /**
+   * Makes the next `count` (default 1) requests to `path` (exact, or a prefix ending in `*`)
+   * misbehave; resolves to the fault's id. `kind`: 'status' (`status`, optional `body`,
+   * `headers`), 'delay' (`delayMs`), 'drop_before_headers' (optional `afterHandler`),
+   * 'drop_after_headers', 'malformed_json', 'html' (optional `status`), 'truncated_body',
+   * 'expire_session'. Field names are camelCase here and sent snake_case.
+   *
+   *   await sandbox.injectFault({ path: '/accounting/v1/accounts', status: 503, headers: { 'Retry-After': '1' } })
+   */
+  async injectFault({ path, kind = 'status', method, count, ...fields } = {}) {
+    const body = { path, kind }
+    if (method !== undefined) body.method = method
+    if (count !== undefined) body.count = count
+    for (const [key, value] of Object.entries(fields)) {
+      // Only the top-level keys: `headers` names and `body` contents are sent as given.
+      if (value !== undefined) body[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value
+    }
+    return (await this.control('POST', 'faults', body)).id
+  }
+
+  /** The pending faults, oldest first, each with its `id` and remaining `count` (snake_case). */
+  async faults() {
+    return (await this.control('GET', 'faults')).faults
+  }
+
+  /** Drops every pending fault. */
+  clearFaults() {
+    return this.control('DELETE', 'faults')
+  }
+
   stop() {
     return this._handle.stop()
   }

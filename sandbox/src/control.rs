@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::extract::JsonBody;
+use crate::faults;
 use crate::state::{SandboxState, Stats};
 
 /// Routes relative to `/_sandbox`.
@@ -21,6 +22,10 @@ pub(crate) fn router() -> Router<SandboxState> {
         .route("/stats", get(stats))
         .route("/expire", post(expire))
         .route("/lifetimes", put(lifetimes))
+        .route(
+            "/faults",
+            get(faults::list).post(faults::create).delete(faults::clear),
+        )
 }
 
 async fn health() -> Json<Value> {

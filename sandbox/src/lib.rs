@@ -17,6 +17,7 @@
 
 mod control;
 mod extract;
+mod faults;
 mod gateway;
 mod identity;
 mod ids;
@@ -33,6 +34,7 @@ use axum::Router;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::{Fault, FaultKind, PendingFault};
 pub use log::LoggedRequest;
 pub use state::{SandboxState, Stats};
 
@@ -70,6 +72,11 @@ pub fn router(state: SandboxState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             log::record,
+        ))
+        // Outside the log, so a request is logged before a fault delays or drops its answer.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::apply,
         ))
         .with_state(state)
 }

@@ -23,7 +23,8 @@ pub struct LoggedRequest {
     pub path: String,
     /// The raw query string, without `?`.
     pub query: Option<String>,
-    /// The status the sandbox answered with.
+    /// The status the sandbox answered with; 0 if an injected fault dropped the connection
+    /// before a status line was sent.
     pub status: u16,
     /// Lower-case header names; repeated headers joined with ", "; credentials redacted.
     pub headers: BTreeMap<String, String>,
@@ -77,9 +78,10 @@ pub(crate) async fn record(
     let method = request.method().as_str().to_owned();
     let query = request.uri().query().map(str::to_owned);
     let headers = snapshot(request.headers());
+    let forced = request.extensions().get::<LogStatus>().map(|s| s.0);
 
     let response = next.run(request).await;
-    let status = response.status().as_u16();
+    let status = forced.unwrap_or_else(|| response.status().as_u16());
     tracing::debug!(%method, %path, status, "sandbox request");
     state.with(|s| {
         s.log.push(LoggedRequest {
@@ -92,6 +94,26 @@ pub(crate) async fn record(
         })
     });
     response
+}
+
+/// A request extension: the status to log instead of the response's, for an answer the client
+/// never gets (0: the connection is dropped before the status line; see `faults`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LogStatus(pub u16);
+
+/// Logs a request that never reaches [`record`] because the sandbox answered it itself (an
+/// injected fault); `status` is what the client was sent, 0 for nothing.
+pub(crate) fn record_unhandled(state: &SandboxState, request: &Request, status: u16) {
+    let entry = LoggedRequest {
+        seq: 0,
+        method: request.method().as_str().to_owned(),
+        path: request.uri().path().to_owned(),
+        query: request.uri().query().map(str::to_owned),
+        status,
+        headers: snapshot(request.headers()),
+    };
+    tracing::debug!(method = %entry.method, path = %entry.path, status, "sandbox request");
+    state.with(|s| s.log.push(entry));
 }
 
 fn snapshot(headers: &HeaderMap) -> BTreeMap<String, String> {

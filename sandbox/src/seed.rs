@@ -35,6 +35,17 @@ pub fn is_merchant(client_id: &str, client_secret: &str) -> bool {
     }
 }
 
+/// The seeded credentials as host-neutral JSON, for the Python and Node test helpers.
+pub fn credentials_json() -> String {
+    serde_json::json!({
+        "integration": { "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET },
+        "partner_id": PARTNER_ID,
+        "application_id": APPLICATION_ID,
+        "merchant": { "client_id": MERCHANT_CLIENT_ID, "client_secret": MERCHANT_CLIENT_SECRET },
+    })
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,15 +59,4 @@ mod tests {
         assert!(!is_merchant("client_a", "sec_a"));
         assert!(!is_partner(CLIENT_ID, "nope"));
     }
-}
-
-/// The seeded credentials as host-neutral JSON, for the Python and Node test helpers.
-pub fn credentials_json() -> String {
-    serde_json::json!({
-        "integration": { "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET },
-        "partner_id": PARTNER_ID,
-        "application_id": APPLICATION_ID,
-        "merchant": { "client_id": MERCHANT_CLIENT_ID, "client_secret": MERCHANT_CLIENT_SECRET },
-    })
-    .to_string()
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::SandboxConfig;
+use crate::faults::Faults;
 use crate::gateway::banking::Account;
 use crate::identity::Grants;
 use crate::log::{LoggedRequest, RequestLog};
@@ -24,6 +25,7 @@ pub struct SandboxState {
 pub(crate) struct Inner {
     pub identity: Grants,
     pub log: RequestLog,
+    pub faults: Faults,
     merchants: HashMap<String, MerchantState>,
 }
 
@@ -59,6 +61,7 @@ impl SandboxState {
         let inner = Inner {
             identity: Grants::new(config.token_lifetime, config.session_lifetime),
             log: RequestLog::default(),
+            faults: Faults::default(),
             merchants: HashMap::new(),
         };
         Self {

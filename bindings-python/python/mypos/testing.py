@@ -132,6 +132,30 @@ class Sandbox:
         body = {"token_lifetime_secs": token, "session_lifetime_secs": session}
         self.control("PUT", "lifetimes", {k: v for k, v in body.items() if v is not None})
 
+    def inject_fault(
+        self, path: str, kind: str = "status", *, method: str | None = None, count: int = 1, **fields: Any
+    ) -> int:
+        """Makes the next `count` requests to `path` (exact, or a prefix ending in `*`) misbehave;
+        returns the fault's id. `kind` is one of `status` (`status=503`, optional `body`,
+        `headers`), `delay` (`delay_ms=`), `drop_before_headers` (optional `after_handler=True`),
+        `drop_after_headers`, `malformed_json`, `html` (optional `status`), `truncated_body`,
+        `expire_session`. See the sandbox README for what each does.
+
+            sandbox.inject_fault("/accounting/v1/accounts", status=503, count=2, headers={"Retry-After": "1"})
+        """
+        body: dict[str, Any] = {"path": path, "kind": kind, "count": count, **fields}
+        if method is not None:
+            body["method"] = method
+        return int(self.control("POST", "faults", body)["id"])
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The pending faults, oldest first, each with its `id` and remaining `count`."""
+        return list(self.control("GET", "faults")["faults"])
+
+    def clear_faults(self) -> None:
+        """Drops every pending fault."""
+        self.control("DELETE", "faults")
+
     def __repr__(self) -> str:
         state = self._native.url if self._native is not None else "stopped"
         return f"Sandbox({state})"

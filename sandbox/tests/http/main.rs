@@ -4,5 +4,6 @@ mod business;
 mod common;
 mod concurrency;
 mod control;
+mod faults;
 mod identity;
 mod lifecycle;
