@@ -18,6 +18,15 @@ class MerchantClient {
   }
 
   /**
+   * The same merchant (same session) with other limits for calls made through it:
+   * `await client.withOptions({ timeout: 5000, maxRetries: 0 }).banking.getAccounts()`.
+   * `timeout` is in milliseconds and covers every attempt; 0 retries disables retrying.
+   */
+  withOptions({ timeout, maxRetries } = {}) {
+    return new MerchantClient(errors.translated(() => this._native.withOptions(encode({ timeout, maxRetries }))))
+  }
+
+  /**
    * An authenticated request the SDK does not type yet, e.g.
    * `await client.request({ method: 'GET', path: '/accounting/v1/accounts', query: { page: 2 } })`.
    * Same tokens, replay and errors as every typed method; `query` and `json` are sent and the
@@ -39,8 +48,8 @@ attach(MerchantClient.prototype, tree(JSON.parse(native.gatewayOperations())), '
  * connection pool and the partner's OAuth token; merchant clients share both.
  */
 class Gateway {
-  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000 } = {}) {
-    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, host: `node; ${process.version}` }
+  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2 } = {}) {
+    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, host: `node; ${process.version}` }
     Object.defineProperty(this, '_native', { value: errors.translated(() => new native.NativeGateway(encode(config))) })
     Object.defineProperty(this, '_partnerId', { value: partnerId })
   }

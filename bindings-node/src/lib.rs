@@ -65,6 +65,14 @@ impl MerchantClient {
             .map_err(reject)
     }
 
+    /// The same merchant with other call limits (`options`: JSON text).
+    #[napi]
+    pub fn with_options(&self, options: String) -> Result<MerchantClient> {
+        host::with_options(&self.0, &options, CASE)
+            .map(MerchantClient)
+            .map_err(reject)
+    }
+
     /// Sends a raw authenticated request described by `spec` (JSON text).
     #[napi]
     pub async fn raw(&self, spec: String) -> Result<String> {

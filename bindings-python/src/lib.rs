@@ -83,6 +83,13 @@ impl MerchantClient {
         })
     }
 
+    /// The same merchant with other call limits (`options`: JSON text).
+    fn with_options(&self, options: &str) -> PyResult<MerchantClient> {
+        host::with_options(&self.0, options, CASE)
+            .map(MerchantClient)
+            .map_err(raise)
+    }
+
     /// Sends a raw authenticated request described by `spec` (JSON text).
     fn raw<'py>(&self, py: Python<'py>, spec: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();

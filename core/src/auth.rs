@@ -132,7 +132,10 @@ impl PartnerToken {
             access_token: String,
             expires_in: Option<u64>,
         }
-        let response = transport.send(&request, HeaderMap::new()).await?;
+        let response = transport
+            .send(&request, HeaderMap::new())
+            .await
+            .map_err(|f| f.error)?;
         let answer: Answer = identity_answer(&response, "OAuth token")?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_TOKEN_LIFETIME));
         Ok(Token::new(answer.access_token, lifetime, TOKEN_MARGIN))
@@ -195,7 +198,10 @@ impl MerchantSession {
             session: String,
             expires_in: Option<u64>,
         }
-        let response = transport.send(&request, headers).await?;
+        let response = transport
+            .send(&request, headers)
+            .await
+            .map_err(|f| f.error)?;
         let answer: Answer = identity_answer(&response, "merchant session")?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_SESSION_LIFETIME));
         Ok(Token::new(answer.session, lifetime, SESSION_MARGIN))

@@ -2,6 +2,7 @@
 //! handle per merchant that shares them.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -11,9 +12,8 @@ use crate::config::{GatewayConfig, MerchantCredentials, validate_merchant};
 use crate::endpoint::Executor;
 use crate::error::{Error, Result};
 use crate::gateway::Banking;
-use crate::gateway::Epos;
 use crate::raw::RawRequest;
-use crate::transport::{Request, Response, Transport};
+use crate::transport::{CallOptions, Request, Response, Transport};
 
 /// One partner integration talking to one gateway, for any number of merchants.
 #[derive(Clone, Debug)]
@@ -27,6 +27,8 @@ struct GatewayInner {
     partner: PartnerToken,
     /// `X-Partner-Id` and `X-Application-Id`, the same on every business call.
     fixed_headers: HeaderMap,
+    /// What calls get unless a client overrides it.
+    options: CallOptions,
 }
 
 impl Gateway {
@@ -37,7 +39,11 @@ impl Gateway {
             Some(host) => format!("mypos-sdk/{} ({host}; rust core)", crate::VERSION),
             None => format!("mypos-sdk/{} (rust)", crate::VERSION),
         };
-        let transport = Transport::new(base, config.timeout, &user_agent)?;
+        let transport = Transport::new(base, config.connect_timeout, &user_agent)?;
+        let options = CallOptions {
+            timeout: config.timeout,
+            max_retries: config.max_retries,
+        };
         let mut fixed_headers = HeaderMap::new();
         for (name, field, value) in [
             ("x-partner-id", "partner_id", &config.partner_id),
@@ -52,6 +58,7 @@ impl Gateway {
                 transport,
                 partner: PartnerToken::new(config.integration),
                 fixed_headers,
+                options,
             }),
         })
     }
@@ -61,6 +68,7 @@ impl Gateway {
     pub fn client(&self, credentials: MerchantCredentials) -> Result<MerchantClient> {
         validate_merchant(&credentials)?;
         Ok(MerchantClient {
+            options: self.inner.options,
             gateway: self.inner.clone(),
             session: Arc::new(MerchantSession::new(credentials)),
         })
@@ -77,12 +85,34 @@ impl Gateway {
 pub struct MerchantClient {
     gateway: Arc<GatewayInner>,
     session: Arc<MerchantSession>,
+    options: CallOptions,
 }
 
 impl MerchantClient {
     /// The merchant's client id (`cli_…`).
     pub fn client_id(&self) -> &str {
         self.session.client_id()
+    }
+
+    /// The same merchant (same session) with other limits for the calls made through it:
+    /// `client.with_options(Some(Duration::from_secs(5)), Some(0))` for a 5 s call, no retries.
+    pub fn with_options(
+        &self,
+        timeout: Option<Duration>,
+        max_retries: Option<u32>,
+    ) -> Result<Self> {
+        if timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::config("timeout", "must be greater than zero"));
+        }
+        let mut client = self.clone();
+        client.options.timeout = timeout.unwrap_or(client.options.timeout);
+        client.options.max_retries = max_retries.unwrap_or(client.options.max_retries);
+        Ok(client)
+    }
+
+    /// The limits calls through this client run with.
+    pub fn options(&self) -> CallOptions {
+        self.options
     }
 
     /// Sends an authenticated request the SDK does not type yet (see [`RawRequest`]).
@@ -93,11 +123,6 @@ impl MerchantClient {
     /// Accounts, transactions and statements.
     pub fn banking(&self) -> Banking<'_> {
         Banking(self)
-    }
-
-    /// Card payments on terminals, and the terminals.
-    pub fn epos(&self) -> Epos<'_> {
-        Epos(self)
     }
 }
 
@@ -111,7 +136,7 @@ impl Executor for MerchantClient {
                 session: &self.session,
                 fixed: &gateway.fixed_headers,
             };
-            gateway.transport.call(&auth, request).await
+            gateway.transport.call(&auth, request, self.options).await
         })
     }
 }

@@ -14,6 +14,8 @@ pub const DEMO_GATEWAY_URL: &str = "https://demo-api-gateway.mypos.com";
 pub const PRODUCTION_GATEWAY_URL: &str = "https://api-gateway.mypos.com";
 /// Total time a call may take unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Time to open a connection unless configured otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where the gateway lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,8 +74,12 @@ pub struct GatewayConfig {
     pub partner_id: String,
     /// `mps-app-…`
     pub application_id: String,
-    /// Total time one call may take, token requests included.
+    /// Total time one call may take: every attempt, token requests and waits between retries.
     pub timeout: Duration,
+    /// Time to open one connection.
+    pub connect_timeout: Duration,
+    /// Retries after a failed first attempt (0 disables). Only what is safe is retried.
+    pub max_retries: u32,
     /// Names the host language in the `User-Agent` (set by the Python and Node packages).
     pub host: Option<String>,
 }
@@ -91,6 +97,8 @@ impl GatewayConfig {
             partner_id: partner_id.into(),
             application_id: application_id.into(),
             timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_retries: crate::retry::DEFAULT_MAX_RETRIES,
             host: None,
         }
     }
@@ -107,11 +115,16 @@ impl GatewayConfig {
         )?;
         check_prefix("partner_id", &self.partner_id, "mps-p-")?;
         check_prefix("application_id", &self.application_id, "mps-app-")?;
-        if self.timeout.is_zero() {
-            return Err(Error::config(
-                "timeout",
-                "must be greater than zero (seconds in Python, milliseconds in Node)",
-            ));
+        for (field, value) in [
+            ("timeout", self.timeout),
+            ("connect_timeout", self.connect_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(Error::config(
+                    field,
+                    "must be greater than zero (seconds in Python, milliseconds in Node)",
+                ));
+            }
         }
         Ok(url)
     }

@@ -235,6 +235,8 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         partner_id: String,
         application_id: String,
         timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
         host: Option<String>,
     }
     #[derive(Deserialize)]
@@ -256,10 +258,6 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         Some(url) if url.trim_end_matches('/') == PRODUCTION_GATEWAY_URL => Environment::Production,
         Some(url) => Environment::Custom(url),
     };
-    let (unit, per_second) = match case {
-        Case::Snake => ("seconds", 1.0),
-        Case::Camel => ("milliseconds", 1000.0),
-    };
     let mut config = GatewayConfig::new(
         environment,
         Credentials::new(spec.integration.client_id, spec.integration.client_secret),
@@ -267,16 +265,54 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         spec.application_id,
     );
     if let Some(timeout) = spec.timeout {
-        if !timeout.is_finite() || timeout <= 0.0 || timeout / per_second > 86_400.0 {
-            return Err(Error::config(
-                "timeout",
-                format!("must be a positive number of {unit} (at most a day)"),
-            ));
-        }
-        config.timeout = Duration::from_secs_f64(timeout / per_second);
+        config.timeout = duration(timeout, case, "timeout")?;
+    }
+    if let Some(timeout) = spec.connect_timeout {
+        config.connect_timeout = duration(timeout, case, "connect_timeout")?;
+    }
+    if let Some(max_retries) = spec.max_retries {
+        config.max_retries = max_retries;
     }
     config.host = spec.host;
     Ok(config)
+}
+
+/// A host's duration: seconds in Python ([`Case::Snake`]), milliseconds in Node.
+fn duration(value: f64, case: Case, field: &str) -> Result<Duration> {
+    let (unit, per_second) = match case {
+        Case::Snake => ("seconds", 1.0),
+        Case::Camel => ("milliseconds", 1000.0),
+    };
+    if !value.is_finite() || value <= 0.0 || value / per_second > 86_400.0 {
+        return Err(Error::config(
+            field,
+            format!("must be a positive number of {unit} (at most a day)"),
+        ));
+    }
+    Ok(Duration::from_secs_f64(value / per_second))
+}
+
+/// The same client with other call limits: JSON `{timeout?, max_retries?}` in the host's
+/// casing and time unit.
+pub fn with_options(client: &MerchantClient, json: &str, case: Case) -> Result<MerchantClient> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Spec {
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    }
+    let mut value: Value = serde_json::from_str(json)
+        .map_err(|e| Error::config("options", format!("is not valid JSON: {e}")))?;
+    snake_keys(&mut value, case);
+    let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
+        let (field, message) = crate::endpoint::locate(e, "options");
+        Error::config(field, message)
+    })?;
+    let timeout = spec
+        .timeout
+        .map(|t| duration(t, case, "timeout"))
+        .transpose()?;
+    client.with_options(timeout, spec.max_retries)
 }
 
 /// Host keys of a config object → snake_case (its only nested object is `integration`).

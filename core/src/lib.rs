@@ -20,7 +20,6 @@
 mod auth;
 mod client;
 #[doc(hidden)]
-pub mod codegen;
 pub mod config;
 pub mod endpoint;
 mod error;
@@ -29,8 +28,11 @@ pub mod host;
 pub mod money;
 pub mod page;
 pub mod raw;
+pub mod retry;
 mod tls;
 mod transport;
+
+pub use transport::CallOptions;
 
 pub use client::{Gateway, MerchantClient};
 pub use config::{

@@ -2,7 +2,9 @@
 //! typed results or [`Error`]s.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -11,6 +13,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::error::{ApiError, Error, Result};
+use crate::retry::{self, Failure};
 
 /// The Content-Type the gateway documentation uses for JSON bodies.
 const JSON_CONTENT_TYPE: &str = "application/json; x-api-version=1";
@@ -56,18 +59,25 @@ pub(crate) trait Authenticator: Sync {
 pub(crate) struct Transport {
     http: reqwest::Client,
     base: Url,
-    timeout: Duration,
+    connect_timeout: Duration,
+}
+
+/// The limits of one call: all its attempts within `timeout`, at most `max_retries` retries.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CallOptions {
+    pub timeout: Duration,
+    pub max_retries: u32,
 }
 
 impl Transport {
-    pub fn new(base: Url, timeout: Duration, user_agent: &str) -> Result<Self> {
+    pub fn new(base: Url, connect_timeout: Duration, user_agent: &str) -> Result<Self> {
         crate::tls::install_default_provider();
         let mut default_headers = HeaderMap::new();
         default_headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         let http = reqwest::Client::builder()
             .user_agent(user_agent)
             .default_headers(default_headers)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .connect_timeout(connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
             .https_only(base.scheme() == "https")
             .build()
@@ -75,7 +85,7 @@ impl Transport {
         Ok(Self {
             http,
             base,
-            timeout,
+            connect_timeout,
         })
     }
 
@@ -83,46 +93,67 @@ impl Transport {
         &self.base
     }
 
-    /// Sends with `auth`'s headers; on 401 drops those credentials, fetches new ones and
-    /// replays once (a 401 means the request was refused before it did anything).
-    pub async fn call<A: Authenticator>(&self, auth: &A, request: &Request) -> Result<Response> {
-        let deadline = self.timeout;
-        let attempt = async {
-            let (headers, used) = auth.headers().await?;
-            let response = self.send(request, headers).await?;
-            if response.status != StatusCode::UNAUTHORIZED {
-                return Ok(response);
-            }
+    /// Sends with `auth`'s headers, within `options`: retries what is safe to retry (see
+    /// [`crate::retry`]), and the whole call, waits and token requests included, ends by the
+    /// timeout.
+    pub async fn call<A: Authenticator>(
+        &self,
+        auth: &A,
+        request: &Request,
+        options: CallOptions,
+    ) -> Result<Response> {
+        let deadline = Instant::now() + options.timeout;
+        let idempotent = retry::is_idempotent(&request.method);
+        let attempts = retry::run(
+            options.max_retries,
+            idempotent,
+            deadline,
+            request.template,
+            || self.attempt(auth, request),
+        );
+        tokio::time::timeout_at(deadline, attempts)
+            .await
+            .map_err(|_| Error::Timeout {
+                after: options.timeout,
+            })?
+    }
+
+    /// One attempt: on 401 drops the credentials used, fetches new ones and replays once
+    /// (a 401 means the request was refused before it did anything).
+    async fn attempt<A: Authenticator>(
+        &self,
+        auth: &A,
+        request: &Request,
+    ) -> Result<Response, Failure> {
+        let (headers, used) = auth.headers().await.map_err(Failure::before_sending)?;
+        let mut response = self.send(request, headers).await?;
+        if response.status == StatusCode::UNAUTHORIZED {
             tracing::debug!(
                 path = request.template,
                 "401: refreshing credentials and replaying once"
             );
             auth.invalidate(&used);
-            let (headers, used) = auth.headers().await?;
-            let response = self.send(request, headers).await?;
+            let (headers, used) = auth.headers().await.map_err(Failure::before_sending)?;
+            response = self.send(request, headers).await?;
             if response.status == StatusCode::UNAUTHORIZED {
                 auth.invalidate(&used);
                 let api = api_error(&response);
-                return Err(Error::Auth {
+                return Err(Failure::after_sending(Error::Auth {
                     status: Some(401),
                     message: format!("the API refused fresh credentials: {api}"),
-                });
+                }));
             }
-            Ok(response)
-        };
-        let response = tokio::time::timeout(deadline, attempt)
-            .await
-            .map_err(|_| Error::Timeout { after: deadline })??;
+        }
         if response.status.is_success() {
             Ok(response)
         } else {
-            Err(api_error(&response).into())
+            Err(Failure::after_sending(api_error(&response).into()))
         }
     }
 
-    /// One HTTP exchange, body read in full. No auth, no replay.
-    pub async fn send(&self, request: &Request, headers: HeaderMap) -> Result<Response> {
-        let url = self.url(request)?;
+    /// One HTTP exchange, body read in full. No auth, no replay, no retry.
+    pub async fn send(&self, request: &Request, headers: HeaderMap) -> Result<Response, Failure> {
+        let url = self.url(request);
         let started = Instant::now();
         let mut builder = self
             .http
@@ -135,15 +166,15 @@ impl Transport {
                 .body(serde_json::to_vec(value).expect("a JSON value always serializes")),
             Body::Form(fields) => builder.form(fields),
         };
-        let result = async {
+        let result: Result<Response, Failure> = async {
             let response = builder.send().await.map_err(|e| self.send_error(e))?;
             let status = response.status();
             let headers = response.headers().clone();
             let body = response.bytes().await.map_err(|e| {
-                Error::connection(format!(
+                Failure::after_sending(Error::connection(format!(
                     "the connection broke while reading the answer (HTTP {status}): {}",
                     describe(&e)
-                ))
+                )))
             })?;
             Ok(Response {
                 status,
@@ -158,40 +189,41 @@ impl Transport {
                 method = %request.method, path = request.template, status = r.status.as_u16(),
                 elapsed_ms, request_id = request_id(&r.headers).as_deref(), "myPOS call"
             ),
-            Err(e) => tracing::debug!(
-                method = %request.method, path = request.template, elapsed_ms, error = %e, "myPOS call failed"
+            Err(f) => tracing::debug!(
+                method = %request.method, path = request.template, elapsed_ms, error = %f.error, "myPOS call failed"
             ),
         }
         result
     }
 
-    fn url(&self, request: &Request) -> Result<Url> {
+    fn url(&self, request: &Request) -> Url {
         let mut url = self.base.clone();
         let joined = format!("{}{}", self.base.path().trim_end_matches('/'), request.path);
         url.set_path(&joined);
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
-        Ok(url)
+        url
     }
 
-    fn send_error(&self, e: reqwest::Error) -> Error {
-        if e.is_timeout() {
-            Error::Timeout {
-                after: self.timeout,
-            }
-        } else if e.is_connect() {
-            Error::connection(format!(
-                "could not connect to {}: {}",
-                host_of(&self.base),
+    /// A failed exchange; only a connection that was never made certainly did not send.
+    fn send_error(&self, e: reqwest::Error) -> Failure {
+        let host = host_of(&self.base);
+        if e.is_connect() {
+            Failure::before_sending(Error::connection(format!(
+                "could not connect to {host}: {}",
                 describe(&e)
-            ))
+            )))
+        } else if e.is_timeout() {
+            // Calls are bounded by their own deadline; reqwest times out only on connecting.
+            Failure::before_sending(Error::Timeout {
+                after: self.connect_timeout,
+            })
         } else {
-            Error::connection(format!(
-                "the request to {} failed: {}",
-                host_of(&self.base),
+            Failure::after_sending(Error::connection(format!(
+                "the request to {host} failed: {}",
                 describe(&e)
-            ))
+            )))
         }
     }
 }
@@ -222,6 +254,18 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(response: &Response) -
     serde_json::from_slice(body).map_err(|e| Error::Decode {
         status: response.status.as_u16(),
         message: e.to_string(),
+    })
+}
+
+/// Decodes a successful text answer (an MT940 statement): the body as UTF-8, or the string
+/// inside it when the API wraps the text in JSON (`"..."`).
+pub(crate) fn decode_text(response: &Response) -> Result<String> {
+    if let Ok(Value::String(text)) = serde_json::from_slice::<Value>(&response.body) {
+        return Ok(text);
+    }
+    String::from_utf8(response.body.clone()).map_err(|e| Error::Decode {
+        status: response.status.as_u16(),
+        message: format!("the answer is not UTF-8 text: {e}"),
     })
 }
 

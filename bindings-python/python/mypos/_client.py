@@ -32,6 +32,8 @@ class Gateway:
         partner_id: str,
         application_id: str,
         timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        max_retries: int = 2,
     ) -> None:
         config = {
             "gateway_url": gateway_url,
@@ -39,6 +41,8 @@ class Gateway:
             "partner_id": partner_id,
             "application_id": application_id,
             "timeout": timeout,
+            "connect_timeout": connect_timeout,
+            "max_retries": max_retries,
             "host": f"python; {_HOST}",
         }
         self._native = _native.Gateway(encode(config))
@@ -66,6 +70,13 @@ class MerchantClient:
     @property
     def client_id(self) -> str:
         return self._native.client_id
+
+    def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> MerchantClient:
+        """The same merchant (same session) with other limits for calls made through it:
+        `await client.with_options(timeout=5, max_retries=0).banking.get_accounts()`.
+        `timeout` is in seconds and covers every attempt; 0 retries disables retrying."""
+        options = {"timeout": timeout, "max_retries": max_retries}
+        return MerchantClient(self._native.with_options(encode({k: v for k, v in options.items() if v is not None})))
 
     async def request(
         self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None

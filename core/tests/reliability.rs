@@ -1,0 +1,211 @@
+//! Faults from the sandbox, and what the SDK makes of them: a retry where it is safe, a typed
+//! error with a useful message otherwise, never a hang past the timeout.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use mypos::gateway::banking::GetAccountsRequest;
+use mypos::{Error, MerchantClient};
+use mypos_sandbox::{Fault, Sandbox};
+use serde_json::json;
+
+const ACCOUNTS: &str = "/accounting/v1/accounts";
+
+async fn accounts(client: &MerchantClient) -> mypos::Result<usize> {
+    Ok(client
+        .banking()
+        .get_accounts(GetAccountsRequest::default())
+        .await?
+        .items
+        .len())
+}
+
+fn statuses(sandbox: &Sandbox) -> Vec<u16> {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path == ACCOUNTS)
+        .map(|r| r.status)
+        .collect()
+}
+
+fn api_error(error: Error) -> mypos::ApiError {
+    match error {
+        Error::Api(e) => *e,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn server_errors_on_reads_are_retried_until_success() {
+    let sandbox = common::sandbox().await;
+    sandbox.inject(Fault::status(ACCOUNTS, 503).times(2));
+    assert_eq!(accounts(&common::client(&sandbox)).await.unwrap(), 3);
+    assert_eq!(statuses(&sandbox), [503, 503, 200]);
+}
+
+#[tokio::test]
+async fn retries_stop_at_max_retries_with_the_last_error() {
+    let sandbox = common::sandbox().await;
+    sandbox.inject(Fault::status(ACCOUNTS, 500).times(10));
+    let error = accounts(&common::client(&sandbox)).await.unwrap_err();
+    assert_eq!(error.class_name(), "ServerError");
+    assert_eq!(
+        statuses(&sandbox),
+        [500, 500, 500],
+        "the first attempt and two retries"
+    );
+
+    let no_retries = common::client(&sandbox)
+        .with_options(None, Some(0))
+        .unwrap();
+    accounts(&no_retries).await.unwrap_err();
+    assert_eq!(statuses(&sandbox).len(), 4, "max_retries 0 sends once");
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let sandbox = common::sandbox().await;
+    sandbox.inject(Fault::status(ACCOUNTS, 429).header("Retry-After", "1"));
+    let started = Instant::now();
+    assert_eq!(accounts(&common::client(&sandbox)).await.unwrap(), 3);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited as told"
+    );
+    assert_eq!(statuses(&sandbox), [429, 200]);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_is_returned_to_the_caller() {
+    let sandbox = common::sandbox().await;
+    sandbox.inject(Fault::status(ACCOUNTS, 429).header("Retry-After", "3600"));
+    let error = api_error(accounts(&common::client(&sandbox)).await.unwrap_err());
+    assert_eq!(
+        (error.status, error.retry_after),
+        (429, Some(Duration::from_secs(3600)))
+    );
+    assert_eq!(statuses(&sandbox), [429]);
+}
+
+#[tokio::test]
+async fn problem_details_become_structured_errors() {
+    let sandbox = common::sandbox().await;
+    let problem = json!({
+        "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+        "title": "One or more validation errors occurred.",
+        "status": 400,
+        "detail": "See errors.",
+        "traceId": "00-abc-01",
+        "errors": { "item_price": ["The price must be positive."], "currency": ["Unknown currency."] }
+    });
+    sandbox.inject(Fault::status(ACCOUNTS, 400).body(problem));
+    let error = accounts(&common::client(&sandbox)).await.unwrap_err();
+    assert_eq!(error.class_name(), "BadRequestError");
+    let message = error.to_string();
+    let error = api_error(error);
+    assert_eq!(
+        error.status_message,
+        "One or more validation errors occurred."
+    );
+    assert_eq!(error.detail.as_deref(), Some("See errors."));
+    assert_eq!(error.request_id.as_deref(), Some("00-abc-01"));
+    assert_eq!(error.errors["item_price"], ["The price must be positive."]);
+    assert!(
+        message.contains("item_price: The price must be positive."),
+        "{message}"
+    );
+
+    sandbox.inject(Fault::status(ACCOUNTS, 404));
+    assert_eq!(
+        accounts(&common::client(&sandbox))
+            .await
+            .unwrap_err()
+            .class_name(),
+        "NotFoundError"
+    );
+}
+
+#[tokio::test]
+async fn an_html_error_page_is_a_server_error_that_says_so() {
+    let sandbox = common::sandbox().await;
+    sandbox.inject(Fault::html(ACCOUNTS, 502).times(3));
+    let error = api_error(accounts(&common::client(&sandbox)).await.unwrap_err());
+    assert_eq!(error.status, 502);
+    assert!(error.detail.unwrap().contains("non-JSON body (text/html"));
+}
+
+#[tokio::test]
+async fn malformed_and_truncated_bodies_are_decode_errors() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    sandbox.inject(Fault::malformed_json(ACCOUNTS));
+    assert!(matches!(
+        accounts(&client).await.unwrap_err(),
+        Error::Decode { status: 200, .. }
+    ));
+    sandbox.inject(Fault::truncated_body(ACCOUNTS));
+    assert!(matches!(
+        accounts(&client).await.unwrap_err(),
+        Error::Decode { status: 200, .. }
+    ));
+    assert_eq!(
+        accounts(&client).await.unwrap(),
+        3,
+        "the client is fine afterwards"
+    );
+}
+
+#[tokio::test]
+async fn dropped_connections_on_reads_are_retried() {
+    let sandbox = common::sandbox().await;
+    sandbox.inject(Fault::drop_before_headers(ACCOUNTS));
+    sandbox.inject(Fault::drop_after_headers(ACCOUNTS));
+    assert_eq!(accounts(&common::client(&sandbox)).await.unwrap(), 3);
+    assert_eq!(statuses(&sandbox).len(), 3);
+}
+
+#[tokio::test]
+async fn a_slow_answer_is_a_timeout_not_a_hang() {
+    let sandbox = common::sandbox().await;
+    sandbox.inject(Fault::delay(ACCOUNTS, Duration::from_secs(5)).times(5));
+    let client = common::client(&sandbox)
+        .with_options(Some(Duration::from_millis(400)), None)
+        .unwrap();
+    let started = Instant::now();
+    let error = accounts(&client).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Timeout { after } if after == Duration::from_millis(400)),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "returned at the deadline, not after the delay"
+    );
+}
+
+#[tokio::test]
+async fn a_session_expiring_mid_flight_is_renewed_and_the_call_replayed() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    accounts(&client).await.unwrap();
+    sandbox.inject(Fault::expire_session(ACCOUNTS));
+    assert_eq!(accounts(&client).await.unwrap(), 3);
+    assert_eq!(statuses(&sandbox), [200, 401, 200]);
+}
+
+#[tokio::test]
+async fn an_unreachable_gateway_is_a_connection_error() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    sandbox.stop().await;
+    let error = accounts(&client).await.unwrap_err();
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("could not connect to 127.0.0.1:"),
+        "{error}"
+    );
+}
