@@ -32,6 +32,21 @@ function method(operation) {
   }
 }
 
+/** Every item of a paged list, one page fetched at a time, when the items before it are consumed. */
+function iterator(operation) {
+  const call = method(operation)
+  return async function* (...args) {
+    const options = args.length > operation.positional.length ? { ...args[operation.positional.length] } : {}
+    let page = options.page || 1
+    while (true) {
+      const answer = await call.apply(this, [...args.slice(0, operation.positional.length), { ...options, page }])
+      yield* answer.items
+      if (!answer.hasNextPage) return
+      page += 1
+    }
+  }
+}
+
 /** One class per namespace; a client holds one lazily made instance of each. */
 function namespaceClass(node, path) {
   const Namespace = class {
@@ -49,6 +64,8 @@ function attach(prototype, node, path) {
   for (const [key, entry] of Object.entries(node)) {
     if (entry.__operation) {
       Object.defineProperty(prototype, key, { value: method(entry.__operation), writable: true })
+    } else if (entry.__iterator) {
+      Object.defineProperty(prototype, key, { value: iterator(entry.__iterator), writable: true })
     } else {
       const Child = namespaceClass(entry, `${path}.${key}`)
       Object.defineProperty(prototype, key, {
@@ -64,12 +81,16 @@ function attach(prototype, node, path) {
 
 function tree(operations) {
   const root = {}
-  for (const operation of operations) {
-    const parts = operation.path.split('.')
+  const place = (path, entry) => {
+    const parts = path.split('.')
     const last = parts.pop()
     let node = root
     for (const part of parts) node = node[part] || (node[part] = {})
-    node[last] = { __operation: operation }
+    node[last] = entry
+  }
+  for (const operation of operations) {
+    place(operation.path, { __operation: operation })
+    if (operation.iterator) place(operation.iterator, { __iterator: operation })
   }
   return root
 }

@@ -334,3 +334,19 @@ async fn raw_requests_share_tokens_and_errors() {
         (1, 1)
     );
 }
+
+#[tokio::test]
+async fn paged_lists_stream_every_item_a_page_at_a_time() {
+    use futures::TryStreamExt;
+    use mypos::gateway::banking::endpoints::get_accounts;
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    let request = GetAccountsRequest { page: None, size: Some(1) };
+    let mut stream = std::pin::pin!(get_accounts.stream(&client, request));
+    let first = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(sandbox.count("GET", ACCOUNTS), 1, "one page fetched for the first item");
+    let rest: Vec<_> = stream.try_collect().await.unwrap();
+    assert_eq!(1 + rest.len(), 3);
+    assert_ne!(first.account_number, rest[0].account_number);
+    assert_eq!(sandbox.count("GET", ACCOUNTS), 3);
+}

@@ -166,3 +166,14 @@ test('ES module import works', () => {
   { cwd: __dirname }).toString().trim()
   expect(out).toBe('function function function')
 })
+
+test('paged lists iterate lazily, page by page', async () => {
+  const items = current.client.banking.iterAccounts({ size: 1 })
+  const first = await items.next()
+  expect(await current.sandbox.count('GET', ACCOUNTS)).toBe(1)
+  const all = [first.value]
+  for await (const account of items) all.push(account)
+  const page = await current.client.banking.getAccounts({ size: 3 })
+  expect(all.map((a) => a.accountNumber)).toEqual(page.items.map((a) => a.accountNumber))
+  expect(await current.sandbox.count('GET', ACCOUNTS)).toBe(4)
+})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+from urllib.parse import parse_qsl
 from typing import Any
 
 import pytest
@@ -214,3 +215,15 @@ async def test_raw_requests_share_tokens_and_errors(sandbox: Sandbox, client: my
     with pytest.raises(mypos.InvalidRequestError):
         await client.request("GET", "https://example.com/steal")
     assert (sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)) == (1, 1)
+
+
+async def test_paged_lists_iterate_lazily_page_by_page(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+    items = client.banking.iter_accounts(size=1)
+    first = await items.__anext__()
+    assert sandbox.count("GET", ACCOUNTS) == 1, "only the first page so far"
+    rest = [account async for account in items]
+    assert [a["account_number"] for a in [first, *rest]] == [
+        a["account_number"] for a in (await client.banking.get_accounts(size=3))["items"]
+    ]
+    queries = [dict(parse_qsl(r["query"])) for r in sandbox.requests("GET", ACCOUNTS)][:3]
+    assert queries == [{"size": "1", "page": str(n)} for n in (1, 2, 3)]

@@ -10,7 +10,7 @@ import datetime as _dt
 import decimal
 import json
 import math
-from typing import Any, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 from .errors import InvalidRequestError
 
@@ -65,6 +65,24 @@ class Operation:
         method.__doc__ = self.doc
         return method
 
+    def bind_iterator(self, call: Callable[[str, str], Awaitable[str]]) -> Callable[..., AsyncIterator[Any]]:
+        """Every item of a paged list, one page fetched at a time, when the items before it
+        have been consumed: `async for item in client.….list_all(size=50)`."""
+        operation = self
+
+        async def iterate(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            params = operation.arguments(args, kwargs)
+            page = params.pop("page", 1)
+            while True:
+                answer = json.loads(await call(operation.name, encode({**params, "page": page})))
+                for item in answer["items"]:
+                    yield item
+                if not answer["has_next_page"]:
+                    return
+                page += 1
+
+        return iterate
+
     def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         if len(args) > len(self.positional):
             raise TypeError(
@@ -80,15 +98,34 @@ class Operation:
         return params
 
 
+class Iterator:
+    """The auto-paging twin of a paged `Operation`."""
+
+    __slots__ = ("operation",)
+
+    def __init__(self, operation: Operation) -> None:
+        self.operation = operation
+
+    def bind(self, call: Callable[[str, str], Awaitable[str]]) -> Callable[..., AsyncIterator[Any]]:
+        return self.operation.bind_iterator(call)
+
+
 def tree(specs: list[dict[str, Any]]) -> dict[str, Any]:
-    """`banking.get_accounts` → {"banking": {"get_accounts": Operation}}."""
+    """`banking.get_accounts` → {"banking": {"get_accounts": Operation, "iter_accounts": Iterator}}."""
     root: dict[str, Any] = {}
-    for spec in specs:
-        *namespaces, method = spec["path"].split(".")
+
+    def place(path: str, entry: Any) -> None:
+        *namespaces, method = path.split(".")
         node = root
         for name in namespaces:
             node = node.setdefault(name, {})
-        node[method] = Operation(spec)
+        node[method] = entry
+
+    for spec in specs:
+        operation = Operation(spec)
+        place(spec["path"], operation)
+        if spec.get("iterator"):
+            place(spec["iterator"], Iterator(operation))
     return root
 
 
@@ -104,7 +141,10 @@ class Namespace:
         entry = self._node.get(name)
         if entry is None:
             raise AttributeError(f"{self._path} has no attribute {name!r}")
-        member = entry.bind(self._call) if isinstance(entry, Operation) else Namespace(self._call, entry, f"{self._path}.{name}")
+        if isinstance(entry, (Operation, Iterator)):
+            member = entry.bind(self._call)
+        else:
+            member = Namespace(self._call, entry, f"{self._path}.{name}")
         setattr(self, name, member)  # looked up once per client
         return member
 
