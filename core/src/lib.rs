@@ -20,6 +20,7 @@
 mod auth;
 mod client;
 #[doc(hidden)]
+pub mod codegen;
 pub mod config;
 pub mod endpoint;
 mod error;

@@ -1,0 +1,22 @@
+//! The committed typings are generated from the core (`mypos::codegen`); this fails when they
+//! drift. Regenerate them with `UPDATE_EXPECT=1 cargo test -p mypos --test typings`.
+
+use expect_test::expect_file;
+
+#[test]
+fn node_definitions() {
+    expect_file!["../../bindings-node/index.d.ts"]
+        .assert_eq(&mypos::codegen::typescript_definitions());
+}
+
+#[test]
+fn python_types() {
+    expect_file!["../../bindings-python/python/mypos/types.py"]
+        .assert_eq(&mypos::codegen::python_types());
+}
+
+#[test]
+fn python_client_stub() {
+    expect_file!["../../bindings-python/python/mypos/_client.pyi"]
+        .assert_eq(&mypos::codegen::python_stub());
+}
