@@ -7,6 +7,8 @@ use pyo3::types::PyDict;
 
 use mypos::host::{self, Case};
 
+mod runtime;
+
 const CASE: Case = Case::Snake;
 
 /// Raises the `mypos.errors` class the core names, with its structured fields.
@@ -28,8 +30,26 @@ fn build_exception<'py>(py: Python<'py>, error: &mypos::Error) -> PyResult<Bound
     class.call((spec.get_item("message")?,), Some(&fields))
 }
 
-fn runtime() -> &'static tokio::runtime::Runtime {
-    pyo3_async_runtimes::tokio::get_runtime()
+/// An awaitable for `future`, run on this process's runtime.
+pub(crate) fn awaitable<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    pyo3_async_runtimes::generic::future_into_py::<runtime::ForkSafe, _, _>(py, future)
+}
+
+/// Runs `future` to completion without holding the GIL, for the sync API.
+pub(crate) fn blocking<F>(py: Python<'_>, future: F) -> PyResult<String>
+where
+    F: Future<Output = mypos::Result<String>> + Send,
+{
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(PyRuntimeError::new_err(
+            "the sync API cannot be called from inside the SDK's own callbacks; use the async API",
+        ));
+    }
+    py.detach(|| runtime::block_on(future)).map_err(raise)
 }
 
 /// One partner integration; owns the connection pool and the partner token.
@@ -43,7 +63,8 @@ impl Gateway {
     fn new(config: &str) -> PyResult<Self> {
         let config = host::gateway_config(config, CASE).map_err(raise)?;
         // The connection pool belongs to the runtime the calls run on.
-        let _guard = runtime().enter();
+        let runtime = runtime::get();
+        let _guard = runtime.enter();
         mypos::Gateway::new(config).map(Gateway).map_err(raise)
     }
 
@@ -75,12 +96,17 @@ impl MerchantClient {
         args: String,
     ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        awaitable(py, async move {
             host::gateway()
                 .call(&client, &name, &args, CASE)
                 .await
                 .map_err(raise)
         })
+    }
+
+    /// `call`, blocking the calling thread (not the GIL) until the answer: the sync API.
+    fn call_blocking(&self, py: Python<'_>, name: &str, args: &str) -> PyResult<String> {
+        blocking(py, host::gateway().call(&self.0, name, args, CASE))
     }
 
     /// The same merchant with other call limits (`options`: JSON text).
@@ -93,9 +119,12 @@ impl MerchantClient {
     /// Sends a raw authenticated request described by `spec` (JSON text).
     fn raw<'py>(&self, py: Python<'py>, spec: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            host::gateway().raw(&client, &spec).await.map_err(raise)
-        })
+        awaitable(py, async move { host::gateway().raw(&client, &spec).await.map_err(raise) })
+    }
+
+    /// `raw`, blocking the calling thread until the answer: the sync API.
+    fn raw_blocking(&self, py: Python<'_>, spec: &str) -> PyResult<String> {
+        blocking(py, host::gateway().raw(&self.0, spec))
     }
 
     #[getter]
@@ -124,7 +153,7 @@ impl Sandbox {
             ..Default::default()
         };
         let sandbox = py
-            .detach(|| runtime().block_on(mypos_sandbox::Sandbox::start_with(config)))
+            .detach(|| runtime::block_on(mypos_sandbox::Sandbox::start_with(config)))
             .map_err(|e| PyRuntimeError::new_err(format!("could not start the sandbox: {e}")))?;
         Ok(Sandbox(Some(sandbox)))
     }
@@ -139,7 +168,7 @@ impl Sandbox {
 
     fn stop(&mut self, py: Python<'_>) {
         if let Some(sandbox) = self.0.take() {
-            py.detach(|| runtime().block_on(sandbox.stop()));
+            py.detach(|| runtime::block_on(sandbox.stop()));
         }
     }
 }

@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use crate::config::Credentials;
 use crate::error::{Error, Result};
+use crate::fork::PerProcess;
 use crate::transport::{self, Authenticator, Body, Request, Transport};
 
 const TOKEN_PATH: &str = "/api/v1/oauth/token";
@@ -53,10 +54,17 @@ impl std::fmt::Debug for Token {
 }
 
 /// A cached token with single-flight refresh.
-#[derive(Default, Debug)]
+#[derive(Debug)]
 pub(crate) struct TokenCell {
     current: RwLock<Option<Arc<Token>>>,
-    refreshing: tokio::sync::Mutex<()>,
+    /// Per process: a forked child must not wait for a refresh its parent was running.
+    refreshing: PerProcess<Arc<tokio::sync::Mutex<()>>>,
+}
+
+impl Default for TokenCell {
+    fn default() -> Self {
+        Self { current: RwLock::default(), refreshing: PerProcess::new(Arc::default()) }
+    }
 }
 
 impl TokenCell {
@@ -72,7 +80,8 @@ impl TokenCell {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        let _only_one = self.refreshing.lock().await;
+        let refreshing = self.refreshing.get(Arc::default);
+        let _only_one = refreshing.lock().await;
         // Whoever held the lock before us may have refreshed already.
         if let Some(token) = self.fresh() {
             return Ok(token);

@@ -24,6 +24,7 @@ pub mod codegen;
 pub mod config;
 pub mod endpoint;
 mod error;
+mod fork;
 pub mod gateway;
 pub mod host;
 pub mod money;

@@ -13,6 +13,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::error::{ApiError, Error, Result};
+use crate::fork::PerProcess;
 use crate::retry::{self, Failure};
 
 /// The Content-Type the gateway documentation uses for JSON bodies.
@@ -57,9 +58,34 @@ pub(crate) trait Authenticator: Sync {
 
 #[derive(Debug)]
 pub(crate) struct Transport {
-    http: reqwest::Client,
+    /// Rebuilt in a forked child: pooled connections stay with the parent's runtime.
+    http: PerProcess<reqwest::Client>,
+    settings: ClientSettings,
     base: Url,
+}
+
+/// What the HTTP client is built from.
+#[derive(Debug, Clone)]
+struct ClientSettings {
+    user_agent: String,
     connect_timeout: Duration,
+    https_only: bool,
+}
+
+impl ClientSettings {
+    fn build(&self) -> Result<reqwest::Client> {
+        crate::tls::install_default_provider();
+        let mut default_headers = HeaderMap::new();
+        default_headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        reqwest::Client::builder()
+            .user_agent(&self.user_agent)
+            .default_headers(default_headers)
+            .connect_timeout(self.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .https_only(self.https_only)
+            .build()
+            .map_err(|e| Error::config("tls", format!("could not build the HTTP client: {e}")))
+    }
 }
 
 /// The limits of one call: all its attempts within `timeout`, at most `max_retries` retries.
@@ -71,21 +97,21 @@ pub struct CallOptions {
 
 impl Transport {
     pub fn new(base: Url, connect_timeout: Duration, user_agent: &str) -> Result<Self> {
-        crate::tls::install_default_provider();
-        let mut default_headers = HeaderMap::new();
-        default_headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .default_headers(default_headers)
-            .connect_timeout(connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .https_only(base.scheme() == "https")
-            .build()
-            .map_err(|e| Error::config("tls", format!("could not build the HTTP client: {e}")))?;
-        Ok(Self {
-            http,
-            base,
+        let settings = ClientSettings {
+            user_agent: user_agent.to_string(),
             connect_timeout,
+            https_only: base.scheme() == "https",
+        };
+        let http = PerProcess::new(settings.build()?);
+        Ok(Self { http, settings, base })
+    }
+
+    /// This process's HTTP client.
+    fn http(&self) -> reqwest::Client {
+        self.http.get(|| {
+            // The same settings built once already; should that fail now, a client that
+            // reports connection errors is still better than a panic.
+            self.settings.build().unwrap_or_else(|_| reqwest::Client::new())
         })
     }
 
@@ -156,7 +182,7 @@ impl Transport {
         let url = self.url(request);
         let started = Instant::now();
         let mut builder = self
-            .http
+            .http()
             .request(request.method.clone(), url)
             .headers(headers);
         builder = match &request.body {
@@ -217,7 +243,7 @@ impl Transport {
         } else if e.is_timeout() {
             // Calls are bounded by their own deadline; reqwest times out only on connecting.
             Failure::before_sending(Error::Timeout {
-                after: self.connect_timeout,
+                after: self.settings.connect_timeout,
             })
         } else {
             Failure::after_sending(Error::connection(format!(

@@ -10,7 +10,7 @@ import datetime as _dt
 import decimal
 import json
 import math
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Callable, Iterator
 
 from .errors import InvalidRequestError
 
@@ -53,35 +53,59 @@ class Operation:
         self.positional: list[str] = spec["positional"]
         self.doc: str = spec["doc"]
 
-    def bind(self, call: Callable[[str, str], Awaitable[str]]) -> Callable[..., Awaitable[Any]]:
+    def bind(self, call: Callable[[str, str], Any], blocking: bool = False) -> Callable[..., Any]:
+        """A method calling this operation through `call`: a coroutine function, or, for the
+        sync API (`blocking`), a plain function."""
         operation = self
 
-        async def method(*args: Any, **kwargs: Any) -> Any:
-            params = operation.arguments(args, kwargs)
-            return json.loads(await call(operation.name, encode(params)))
+        if blocking:
+
+            def method(*args: Any, **kwargs: Any) -> Any:
+                return json.loads(call(operation.name, encode(operation.arguments(args, kwargs))))
+
+        else:
+
+            async def method(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+                return json.loads(await call(operation.name, encode(operation.arguments(args, kwargs))))
 
         method.__name__ = self.path.rsplit(".", 1)[-1]
         method.__qualname__ = self.path
         method.__doc__ = self.doc
         return method
 
-    def bind_iterator(self, call: Callable[[str, str], Awaitable[str]]) -> Callable[..., AsyncIterator[Any]]:
+    def bind_iterator(self, call: Callable[[str, str], Any], blocking: bool = False) -> Callable[..., Any]:
         """Every item of a paged list, one page fetched at a time, when the items before it
-        have been consumed: `async for item in client.….list_all(size=50)`."""
+        have been consumed: `async for item in client.….list_all(size=50)` (a plain `for`
+        in the sync API)."""
         operation = self
 
-        async def iterate(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        def pages(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[dict[str, Any]]:
             params = operation.arguments(args, kwargs)
             page = params.pop("page", 1)
             while True:
-                answer = json.loads(await call(operation.name, encode({**params, "page": page})))
+                yield {**params, "page": page}
+                page += 1
+
+        if blocking:
+
+            def iterate(*args: Any, **kwargs: Any) -> Iterator[Any]:
+                for params in pages(args, kwargs):
+                    answer = json.loads(call(operation.name, encode(params)))
+                    yield from answer["items"]
+                    if not answer["has_next_page"]:
+                        return
+
+            return iterate
+
+        async def iterate_async(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            for params in pages(args, kwargs):
+                answer = json.loads(await call(operation.name, encode(params)))
                 for item in answer["items"]:
                     yield item
                 if not answer["has_next_page"]:
                     return
-                page += 1
 
-        return iterate
+        return iterate_async
 
     def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         if len(args) > len(self.positional):
@@ -98,7 +122,7 @@ class Operation:
         return params
 
 
-class Iterator:
+class Pager:
     """The auto-paging twin of a paged `Operation`."""
 
     __slots__ = ("operation",)
@@ -106,12 +130,12 @@ class Iterator:
     def __init__(self, operation: Operation) -> None:
         self.operation = operation
 
-    def bind(self, call: Callable[[str, str], Awaitable[str]]) -> Callable[..., AsyncIterator[Any]]:
-        return self.operation.bind_iterator(call)
+    def bind(self, call: Callable[[str, str], Any], blocking: bool = False) -> Callable[..., Any]:
+        return self.operation.bind_iterator(call, blocking)
 
 
 def tree(specs: list[dict[str, Any]]) -> dict[str, Any]:
-    """`banking.get_accounts` → {"banking": {"get_accounts": Operation, "iter_accounts": Iterator}}."""
+    """`banking.get_accounts` → {"banking": {"get_accounts": Operation, "iter_accounts": Pager}}."""
     root: dict[str, Any] = {}
 
     def place(path: str, entry: Any) -> None:
@@ -125,26 +149,28 @@ def tree(specs: list[dict[str, Any]]) -> dict[str, Any]:
         operation = Operation(spec)
         place(spec["path"], operation)
         if spec.get("iterator"):
-            place(spec["iterator"], Iterator(operation))
+            place(spec["iterator"], Pager(operation))
     return root
 
 
 class Namespace:
-    """A group of methods (`client.banking`, `client.ecommerce.payment_links`)."""
+    """A group of methods (`client.banking`, `client.ecommerce.payment_links`); `blocking`
+    for the sync API."""
 
-    def __init__(self, call: Callable[[str, str], Awaitable[str]], node: dict[str, Any], path: str) -> None:
+    def __init__(self, call: Callable[[str, str], Any], node: dict[str, Any], path: str, blocking: bool = False) -> None:
         self._call = call
         self._node = node
         self._path = path
+        self._blocking = blocking
 
     def __getattr__(self, name: str) -> Any:
         entry = self._node.get(name)
         if entry is None:
             raise AttributeError(f"{self._path} has no attribute {name!r}")
-        if isinstance(entry, (Operation, Iterator)):
-            member = entry.bind(self._call)
+        if isinstance(entry, (Operation, Pager)):
+            member = entry.bind(self._call, self._blocking)
         else:
-            member = Namespace(self._call, entry, f"{self._path}.{name}")
+            member = Namespace(self._call, entry, f"{self._path}.{name}", self._blocking)
         setattr(self, name, member)  # looked up once per client
         return member
 

@@ -54,7 +54,9 @@ class Gateway:
 
     def create_client(self, *, client_id: str, client_secret: str) -> MerchantClient:
         """A client for one merchant (`cli_…` / `sec_…`). Its session is opened on first use."""
-        return MerchantClient(self._native.create_client(client_id, client_secret))
+        return self._client_class(self._native.create_client(client_id, client_secret))
+
+    _client_class: type[MerchantClient]
 
     def __repr__(self) -> str:
         return f"Gateway(url={self.url!r}, partner_id={self._partner_id!r})"
@@ -63,9 +65,12 @@ class Gateway:
 class MerchantClient:
     """One merchant's view of the gateway: `client.banking`, …. Cheap to create."""
 
+    _blocking = False
+
     def __init__(self, native: Any) -> None:
         self._native = native
-        self._root = Namespace(native.call, _GATEWAY_OPERATIONS, "client")
+        call = native.call_blocking if self._blocking else native.call
+        self._root = Namespace(call, _GATEWAY_OPERATIONS, "client", self._blocking)
 
     @property
     def client_id(self) -> str:
@@ -76,7 +81,7 @@ class MerchantClient:
         `await client.with_options(timeout=5, max_retries=0).banking.get_accounts()`.
         `timeout` is in seconds and covers every attempt; 0 retries disables retrying."""
         options = {"timeout": timeout, "max_retries": max_retries}
-        return MerchantClient(self._native.with_options(encode({k: v for k, v in options.items() if v is not None})))
+        return type(self)(self._native.with_options(encode({k: v for k, v in options.items() if v is not None})))
 
     async def request(
         self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None
@@ -101,3 +106,6 @@ class MerchantClient:
 
     def __repr__(self) -> str:
         return f"MerchantClient(client_id={self.client_id!r})"
+
+
+Gateway._client_class = MerchantClient
