@@ -8,6 +8,19 @@ use napi_derive::napi;
 use mypos::host::{self, Case};
 
 const CASE: Case = Case::Camel;
+
+/// `MYPOS_LOG=debug` (or any `tracing` filter, e.g. `mypos=trace`) prints the core's logs to
+/// stderr: method, path template, status, duration, retries, request id; never a secret.
+#[napi_derive::module_init]
+fn init_logging() {
+    if let Ok(filter) = std::env::var("MYPOS_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .try_init();
+    }
+}
 /// Marks a rejection whose message is a core error as JSON (see `errors.js`).
 const ERROR_PREFIX: &str = "MYPOS_ERROR_JSON:";
 

@@ -175,6 +175,9 @@ impl Sandbox {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The core's logs go to Python's `logging` ("mypos.…" loggers). An application that
+    // already bridged Rust logs keeps its own bridge.
+    let _ = pyo3_log::try_init();
     m.add_class::<Gateway>()?;
     m.add_class::<MerchantClient>()?;
     m.add_class::<Sandbox>()?;

@@ -147,6 +147,7 @@ impl PartnerToken {
             .map_err(|f| f.error)?;
         let answer: Answer = identity_answer(&response, "OAuth token")?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_TOKEN_LIFETIME));
+        tracing::debug!(lifetime_s = lifetime.as_secs(), "fetched a partner OAuth token");
         Ok(Token::new(answer.access_token, lifetime, TOKEN_MARGIN))
     }
 }
@@ -213,6 +214,11 @@ impl MerchantSession {
             .map_err(|f| f.error)?;
         let answer: Answer = identity_answer(&response, "merchant session")?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_SESSION_LIFETIME));
+        tracing::debug!(
+            merchant = %self.credentials.client_id,
+            lifetime_s = lifetime.as_secs(),
+            "opened a merchant session"
+        );
         Ok(Token::new(answer.session, lifetime, SESSION_MARGIN))
     }
 }
