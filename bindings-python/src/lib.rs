@@ -173,15 +173,29 @@ impl Sandbox {
     }
 }
 
+/// Forgets the logging levels the bridge cached (it asks Python once per logger, for speed).
+static LOG_LEVELS: std::sync::OnceLock<pyo3_log::ResetHandle> = std::sync::OnceLock::new();
+
+/// Makes a change of `logging` levels at run time visible to the SDK's logs.
+#[pyfunction]
+fn refresh_logging() {
+    if let Some(handle) = LOG_LEVELS.get() {
+        handle.reset();
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The core's logs go to Python's `logging` ("mypos.…" loggers). An application that
     // already bridged Rust logs keeps its own bridge.
-    let _ = pyo3_log::try_init();
+    if let Ok(handle) = pyo3_log::try_init() {
+        let _ = LOG_LEVELS.set(handle);
+    }
     m.add_class::<Gateway>()?;
     m.add_class::<MerchantClient>()?;
     m.add_class::<Sandbox>()?;
     m.add_function(wrap_pyfunction!(gateway_operations, m)?)?;
+    m.add_function(wrap_pyfunction!(refresh_logging, m)?)?;
     m.add("VERSION", mypos::VERSION)?;
     m.add(
         "SANDBOX_CREDENTIALS",

@@ -17,6 +17,7 @@ SESSION_LIKE = re.compile(r"[A-Za-z0-9]{48}")
 
 async def test_no_secret_reaches_logging_at_the_lowest_level(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(1)  # below DEBUG: Rust's TRACE records too, from every crate
+    mypos.refresh_logging()  # levels are cached; earlier tests ran with logging quiet
     gateway = sandbox.gateway()
     client = gateway.create_client(client_id="cli_LOGS1", client_secret="sec_LOGS1")
     await client.banking.get_accounts()

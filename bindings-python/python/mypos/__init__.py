@@ -8,6 +8,7 @@
 from . import errors
 from ._client import DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL, Gateway, MerchantClient
 from ._native import VERSION as __version__
+from ._native import refresh_logging
 from .errors import *  # noqa: F403
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Gateway",
     "MerchantClient",
     "errors",
+    "refresh_logging",
     "__version__",
     *errors.__all__,
 ]
