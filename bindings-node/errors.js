@@ -35,6 +35,8 @@ define('ServerError', APIError, 'MYPOS_SERVER_ERROR')
 const APIConnectionError = define('APIConnectionError', MyPOSError, 'MYPOS_CONNECTION')
 define('APITimeoutError', APIConnectionError, 'MYPOS_TIMEOUT')
 define('APIDecodeError', MyPOSError, 'MYPOS_DECODE')
+/** A payment may or may not have reached the terminal; `referenceNumber` finds it later. */
+define('PaymentUnconfirmedError', MyPOSError, 'MYPOS_PAYMENT_UNCONFIRMED')
 /** Node has no global TimeoutError class; this one is the SDK's timeout. */
 classes.TimeoutError = classes.APITimeoutError
 

@@ -128,6 +128,14 @@ export declare class APIDecodeError extends MyPOSError {
   status: number
 }
 
+/**
+ * A payment request may or may not have reached the terminal and could not be found by its
+ * reference. It was not sent twice: look it up by `referenceNumber` before trying again.
+ */
+export declare class PaymentUnconfirmedError extends MyPOSError {
+  referenceNumber: string
+}
+
 /** One merchant's view of the gateway: `client.banking`, …. Cheap to create. */
 export declare class MerchantClient {
   private constructor()
@@ -147,13 +155,298 @@ export declare class MerchantClient {
    */
   request(options: RawRequest): Promise<unknown>
   readonly banking: BankingNamespace
+  readonly ecommerce: EcommerceNamespace
+  readonly epos: EposNamespace
 }
 
 export interface BankingNamespace {
+  /** An account's MT940 statement for one day, as text. Path unverified. */
+  generateStatement(options: GenerateStatementOptions): Promise<Statement>
   /** List the merchant's accounts, a page at a time. */
   getAccounts(options?: GetAccountsOptions): Promise<Page<Account>>
   /** Every item of `getAccounts` from `page` on, fetching pages as they are consumed. */
   iterAccounts(options?: GetAccountsOptions): AsyncIterable<Account>
+  /** Several transactions' details at once, by payment reference. Path unverified. */
+  getMultipleTransactions(options: GetMultipleTransactionsOptions): Promise<TransactionDetails[]>
+  /** One transaction's details, by payment reference. Path unverified. */
+  getTransaction(paymentReference: string): Promise<TransactionDetails>
+  /** List account transactions, newest first unless `order` says otherwise, a page at a time. */
+  getTransactions(options?: GetTransactionsOptions): Promise<Page<Transaction>>
+  /** Every item of `getTransactions` from `page` on, fetching pages as they are consumed. */
+  iterTransactions(options?: GetTransactionsOptions): AsyncIterable<Transaction>
+}
+
+export interface EcommerceNamespace {
+  readonly paymentButtons: EcommercePaymentButtonsNamespace
+  readonly paymentLinks: EcommercePaymentLinksNamespace
+  readonly paymentRequests: EcommercePaymentRequestsNamespace
+  /** The languages payment pages can be shown in. Path unverified. */
+  getLanguages(): Promise<Language[]>
+  /** The accounts and currencies online payments can settle into. Path unverified. */
+  getSettlementData(): Promise<SettlementAccount[]>
+}
+
+export interface EcommercePaymentButtonsNamespace {
+  /** Create a payment button; answers its code and URL. Path unverified. */
+  create(options: CreatePaymentButtonOptions): Promise<Created>
+  /** Delete a payment button. Path unverified. */
+  delete(code: string): Promise<null>
+  /** One payment button, by code. Path unverified. */
+  get(code: string): Promise<PaymentButton>
+  /** Payments made through payment buttons, a page at a time. Path unverified. */
+  getTransactions(options?: GetPaymentButtonTransactionsOptions): Promise<Page<OnlineTransaction>>
+  /** Every item of `getTransactions` from `page` on, fetching pages as they are consumed. */
+  iterTransactions(options?: GetPaymentButtonTransactionsOptions): AsyncIterable<OnlineTransaction>
+  /** List the merchant's payment buttons, a page at a time. Path unverified. */
+  list(options?: ListPaymentButtonsOptions): Promise<Page<PaymentButton>>
+  /** Every item of `list` from `page` on, fetching pages as they are consumed. */
+  listAll(options?: ListPaymentButtonsOptions): AsyncIterable<PaymentButton>
+  /** Change a payment button (`enable: false` disables it); answers the button. Path unverified. */
+  update(code: string, options?: UpdatePaymentButtonOptions): Promise<PaymentButton>
+}
+
+export interface EcommercePaymentLinksNamespace {
+  /** Create a payment link; answers its code and URL. Path unverified. */
+  create(options: CreatePaymentLinkOptions): Promise<Created>
+  /** Delete a payment link. Path unverified. */
+  delete(code: string): Promise<null>
+  /** One payment link, by code. Path unverified. */
+  get(code: string): Promise<PaymentLink>
+  /** Payments made through payment links, a page at a time. Path unverified. */
+  getTransactions(options?: GetPaymentLinkTransactionsOptions): Promise<Page<OnlineTransaction>>
+  /** Every item of `getTransactions` from `page` on, fetching pages as they are consumed. */
+  iterTransactions(options?: GetPaymentLinkTransactionsOptions): AsyncIterable<OnlineTransaction>
+  /** List the merchant's payment links, a page at a time. Path unverified. */
+  list(options?: ListPaymentLinksOptions): Promise<Page<PaymentLink>>
+  /** Every item of `list` from `page` on, fetching pages as they are consumed. */
+  listAll(options?: ListPaymentLinksOptions): AsyncIterable<PaymentLink>
+  /** Change a payment link (`enable: false` disables it); answers the link. Path unverified. */
+  update(code: string, options?: UpdatePaymentLinkOptions): Promise<PaymentLink>
+}
+
+export interface EcommercePaymentRequestsNamespace {
+  /** Create a payment request; answers its code and payment page URL. */
+  create(options: CreatePaymentRequestOptions): Promise<CreatedPaymentRequest>
+  /** One payment request, by code. Path unverified. */
+  get(code: string): Promise<PaymentRequest>
+  /** List the merchant's payment requests, a page at a time. Path unverified. */
+  list(options?: ListPaymentRequestsOptions): Promise<Page<PaymentRequest>>
+  /** Every item of `list` from `page` on, fetching pages as they are consumed. */
+  listAll(options?: ListPaymentRequestsOptions): AsyncIterable<PaymentRequest>
+  /** Remind the customer of a payment request; answers the request. Path unverified. */
+  sendReminder(code: string, options?: SendReminderOptions): Promise<PaymentRequest>
+}
+
+export interface EposNamespace {
+  readonly payments: EposPaymentsNamespace
+  readonly terminals: EposTerminalsNamespace
+}
+
+export interface EposPaymentsNamespace {
+  /** Cancel a payment the terminal has not finished yet (HTTP 202). */
+  cancel(paymentId: string): Promise<CancelledPayment | null>
+  /**
+   * Ask a terminal to take a card payment. Answers `InProgress`; follow it with `get`.
+   * Never sent twice: when its answer is lost, the payment is looked up by its
+   * `reference_number` (generated when not given) and returned if it exists; otherwise
+   * the error carries the reference, to look it up again later.
+   */
+  create(options: CreatePaymentOptions): Promise<Payment>
+  /** One payment, with its card details once the terminal has finished it. */
+  get(paymentId: string): Promise<Payment>
+  /** The payments of one terminal, a page at a time. */
+  list(options: ListPaymentsOptions): Promise<Page<Payment>>
+  /** Every item of `list` from `page` on, fetching pages as they are consumed. */
+  listAll(options: ListPaymentsOptions): AsyncIterable<Payment>
+  /** Refund to a card presented on the terminal; answers a refund payment `InProgress`. */
+  refund(options: RefundPaymentOptions): Promise<Payment>
+  /** Reverse (void) a successful payment. */
+  reverse(paymentId: string, options?: ReversePaymentOptions): Promise<Payment>
+}
+
+export interface EposTerminalsNamespace {
+  /** Provision a terminal; answers the code to enter on the device. */
+  activate(options: ActivateTerminalOptions): Promise<ActivationCode>
+  /** Take a terminal out of service. */
+  deactivate(options: DeactivateTerminalOptions): Promise<ActivationCode>
+  /** One terminal with its settings. */
+  get(terminalId: string): Promise<Terminal>
+  /** The terminal models. */
+  getModels(): Promise<TerminalModel[]>
+  /** The merchant's outlets. */
+  getOutlets(): Promise<Outlet[]>
+  /**
+   * The receipt of a card transaction.
+   *
+   * @param paymentReference The transaction's `payment_reference`.
+   */
+  getReceipt(paymentReference: string): Promise<Receipt>
+  /** Card transactions of one terminal, a page at a time. */
+  getTerminalTransactions(terminalId: string, options?: GetTerminalTransactionsOptions): Promise<Page<TerminalTransaction>>
+  /** Every item of `getTerminalTransactions` from `page` on, fetching pages as they are consumed. */
+  iterTerminalTransactions(terminalId: string, options?: GetTerminalTransactionsOptions): AsyncIterable<TerminalTransaction>
+  /** Card transactions of all terminals, a page at a time. */
+  getTransactions(options?: EposTerminalsGetTransactionsOptions): Promise<Page<TerminalTransaction>>
+  /** Every item of `getTransactions` from `page` on, fetching pages as they are consumed. */
+  iterTransactions(options?: EposTerminalsGetTransactionsOptions): AsyncIterable<TerminalTransaction>
+  /** The merchant's terminals, a page at a time. */
+  list(options?: ListTerminalsOptions): Promise<Page<TerminalSummary>>
+  /** Every item of `list` from `page` on, fetching pages as they are consumed. */
+  listAll(options?: ListTerminalsOptions): AsyncIterable<TerminalSummary>
+  /** Refund part or all of an earlier payment on its terminal (HTTP 204). */
+  refund(terminalId: string, options: RefundTerminalOptions): Promise<null>
+}
+
+/**
+ * Provision a terminal. The body is not documented; these are the fields the gateway was
+ * seen to need.
+ */
+export interface ActivateTerminalOptions {
+  /** The settlement account. */
+  accountNumber?: string | null
+  billingDescriptor?: string | null
+  /** ISO 4217 code of the amounts the terminal will take. */
+  currency?: string | null
+  /** The product (a model code, as `get_models` lists them). */
+  productCode: string
+}
+
+/** A new payment button. */
+export interface CreatePaymentButtonOptions {
+  /** The settlement account paid into (default: the one in `currency`). */
+  accountNumber?: string | null
+  askForCustomerEmail?: boolean | null
+  askForCustomerName?: boolean | null
+  askForCustomerPhone?: boolean | null
+  askForShippingAddress?: boolean | null
+  /** `small` or `big` (sent as 0 / 1); default small. */
+  buttonSize?: ButtonSize
+  /** Where the customer goes after cancelling. */
+  cancelUrl?: string | null
+  /** ISO 4217 code of one of the merchant's settlement accounts. */
+  currency: string
+  /** The button's name in the merchant's account. */
+  customName: string
+  itemName: string
+  /** Price of one item, in major units (`"19.90"`). */
+  itemPrice: Amount
+  /** Language of the payment page (`EN`), from `get_languages`. */
+  prefLanguage?: string | null
+  /** Items bought per payment, at least 1 (default 1). */
+  quantity?: number
+  /** Where the customer goes after paying. */
+  returnUrl?: string | null
+  sendEmail?: boolean | null
+  sendSms?: boolean | null
+  website?: string | null
+}
+
+/** A new payment link. */
+export interface CreatePaymentLinkOptions {
+  /** The settlement account paid into (default: the one in `currency`). */
+  accountNumber?: string | null
+  askForCustomerName?: boolean | null
+  /** ISO 4217 code of one of the merchant's settlement accounts. */
+  currency: string
+  /** The link's name in the merchant's account. */
+  customName: string
+  /** Last day the link can be paid (`YYYY-MM-DD`). */
+  expiredDate?: string | null
+  hideQuantity?: boolean | null
+  itemName: string
+  /** Price of one item, in major units (`"19.90"`). */
+  itemPrice: Amount
+  /** Language of the payment page (`EN`), from `get_languages`. */
+  prefLanguage?: string | null
+  /** Items bought per payment, at least 1 (default 1). */
+  quantity?: number
+  /** Tell the merchant by email when someone pays. */
+  sendEmail?: boolean | null
+  /** Tell the merchant by SMS when someone pays. */
+  sendSms?: boolean | null
+  website?: string | null
+}
+
+/** Start a card payment on a terminal. */
+export interface CreatePaymentOptions {
+  amount: PaymentAmount
+  /** The name of your application, as the terminal shows it. */
+  appName?: string | null
+  appVersion?: string | null
+  description?: string | null
+  /** The operator (cashier) taking the payment. */
+  operatorCode?: string | null
+  /**
+   * Your own reference, at most 50 characters. Set it: it is how a payment whose creation
+   * answer was lost can be found again (`list` filters on it).
+   */
+  referenceNumber?: string | null
+  /** The 8-digit id (TID) of the terminal that takes the card. */
+  terminalId: string
+}
+
+/**
+ * A new payment request. With `qr_generated` only `amount` and `currency` are needed;
+ * otherwise `client_name` and `payment_request_lang` too.
+ */
+export interface CreatePaymentRequestOptions {
+  /** In major units (`"25.00"`). */
+  amount: Amount
+  /** The request's name in the merchant's account. */
+  bookingText?: string | null
+  /** Who is asked to pay. */
+  clientName?: string | null
+  /** ISO 4217 code of one of the merchant's settlement accounts. */
+  currency: string
+  /** "Doing business as": the name on the customer's statement. */
+  dba?: string | null
+  /**
+   * Last day the request can be paid (`YYYY-MM-DD`). The legacy API called it
+   * `expired_date`; the one gateway client seen uses this name.
+   */
+  expiryDate?: string | null
+  /** Email address to send the request to. */
+  notifyEmail?: string | null
+  /** Phone number to send the request to by SMS. */
+  notifyGsm?: string | null
+  /** Language of the request (`EN`), from `get_languages`. */
+  paymentRequestLang?: string | null
+  /** `true`: the request is paid by scanning a QR code, not sent to a customer. */
+  qrGenerated?: boolean
+  /** Shown to the customer: what the payment is for. */
+  reason?: string | null
+}
+
+/** Take a terminal out of service. The body is not documented. */
+export interface DeactivateTerminalOptions {
+  terminalId: string
+}
+
+/** Card transactions of all terminals, a page at a time, optionally filtered. */
+export interface EposTerminalsGetTransactionsOptions {
+  /** Smallest amount, in major units (`"10.00"`). */
+  amountFrom?: Amount | null
+  /** Largest amount, in major units. */
+  amountTo?: Amount | null
+  /** First day, `YYYY-MM-DD` (the API's default is today). */
+  dateFrom?: string | null
+  /** Last day, `YYYY-MM-DD` (the API's default is today). */
+  dateTo?: string | null
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+  terminalId?: string | null
+  terminalName?: string | null
+}
+
+/** An MT940 statement of one account for one day. */
+export interface GenerateStatementOptions {
+  accountNumber: string
+  /** The day (`YYYY-MM-DD`). */
+  date: string
+  /** `MT940MultiCash`, `MT940SWIFT` or `MT940Structured` (sent as 0, 1 or 2). */
+  documentType: DocumentType
 }
 
 /** Which page of a list, and how many items on it. */
@@ -162,6 +455,191 @@ export interface GetAccountsOptions {
   page?: number | null
   /** Items per page, 1 to 100 (default 20). */
   size?: number | null
+}
+
+/** Several transactions at once, by their payment references. */
+export interface GetMultipleTransactionsOptions {
+  /** Sent as one comma-separated value. */
+  paymentReferences: string[]
+}
+
+/** Payments made through payment buttons, a page at a time. */
+export interface GetPaymentButtonTransactionsOptions {
+  /** Only this button's payments. */
+  code?: string | null
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+}
+
+/** Payments made through payment links, a page at a time. */
+export interface GetPaymentLinkTransactionsOptions {
+  /** Only this link's payments. */
+  code?: string | null
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+}
+
+/** Card transactions of one terminal, a page at a time, optionally filtered. */
+export interface GetTerminalTransactionsOptions {
+  /** Smallest amount, in major units (`"10.00"`). */
+  amountFrom?: Amount | null
+  /** Largest amount, in major units. */
+  amountTo?: Amount | null
+  /** First day, `YYYY-MM-DD` (the API's default is today). */
+  dateFrom?: string | null
+  /** Last day, `YYYY-MM-DD` (the API's default is today). */
+  dateTo?: string | null
+  /** 1-based page number (default 1). */
+  page?: number | null
+  referenceNumber?: string | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+  stan?: string | null
+}
+
+/** Filters for the transaction list, and which page of it. */
+export interface GetTransactionsOptions {
+  /** Only this account's transactions. */
+  accountNumber?: string | null
+  /** From this day on (`YYYY-MM-DD`), inclusive. */
+  fromDate?: string | null
+  /** `ascending` or `descending` (sent as 0 / 1); newest first by default. */
+  order?: SortOrder | null
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Only money in (`C`) or out (`D`). */
+  sign?: TransactionSign | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+  /** Up to this day (`YYYY-MM-DD`), inclusive. */
+  toDate?: string | null
+}
+
+/** A page of the merchant's payment buttons. */
+export interface ListPaymentButtonsOptions {
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+}
+
+/** A page of the merchant's payment links. */
+export interface ListPaymentLinksOptions {
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+}
+
+/** A page of the merchant's payment requests. */
+export interface ListPaymentRequestsOptions {
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+  /** Only requests in this state. */
+  status?: PaymentRequestStatus | null
+}
+
+/** The payments of one terminal, a page at a time. */
+export interface ListPaymentsOptions {
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /**
+   * Only the payments created with this reference. Not documented by myPOS (the sandbox
+   * honours it); use it to find a payment whose creation answer was lost.
+   */
+  referenceNumber?: string | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+  /** The terminal whose payments to list (required by the API). */
+  terminalId: string
+}
+
+/** The merchant's terminals, a page at a time, optionally filtered. */
+export interface ListTerminalsOptions {
+  /** A model code, as `get_models` lists them. */
+  model?: string | null
+  /** 1-based page number (default 1). */
+  page?: number | null
+  serialNumber?: string | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+  terminalId?: string | null
+}
+
+/** Refund to a card presented on the terminal, without reference to an earlier payment. */
+export interface RefundPaymentOptions {
+  amount: RefundAmount
+  appName?: string | null
+  appVersion?: string | null
+  description?: string | null
+  /** The 8-digit id (TID) of the terminal that takes the card. */
+  terminalId: string
+}
+
+/** Refund part or all of an earlier payment on the terminal that took it. */
+export interface RefundTerminalOptions {
+  amount: RefundAmount
+  /** The `reference_number` of the payment to refund. */
+  referenceNumber: string
+}
+
+/** Reverse (void) a successful payment. */
+export interface ReversePaymentOptions {
+  appName?: string | null
+  appVersion?: string | null
+  description?: string | null
+  /** The terminal of the payment; the API finds it from the payment when left out. */
+  terminalId?: string | null
+}
+
+/** Reminds the customer of a payment request, by SMS and/or email (at least one). */
+export interface SendReminderOptions {
+  /** Email address to send the reminder to. */
+  email?: string | null
+  /** Phone number to send the reminder to. */
+  gsm?: string | null
+}
+
+/** Changes to a payment button; fields left out stay as they are. */
+export interface UpdatePaymentButtonOptions {
+  askForCustomerEmail?: boolean | null
+  askForCustomerName?: boolean | null
+  askForCustomerPhone?: boolean | null
+  askForShippingAddress?: boolean | null
+  buttonSize?: ButtonSize | null
+  cancelUrl?: string | null
+  customName?: string | null
+  /** `false` disables the button: it can no longer be paid. */
+  enable?: boolean | null
+  hideQuantity?: boolean | null
+  /** Language of the payment page (`EN`). Named `pref_lang` here, unlike on create. */
+  prefLang?: string | null
+  returnUrl?: string | null
+  sendEmail?: boolean | null
+  sendSms?: boolean | null
+  website?: string | null
+}
+
+/** Changes to a payment link; fields left out stay as they are. */
+export interface UpdatePaymentLinkOptions {
+  askForCustomerName?: boolean | null
+  customName?: string | null
+  /** `false` disables the link: it can no longer be paid. */
+  enable?: boolean | null
+  /** Last day the link can be paid (`YYYY-MM-DD`). */
+  expiredDate?: string | null
+  hideQuantity?: boolean | null
+  /** Language of the payment page (`EN`). Named `pref_lang` here, unlike on create. */
+  prefLang?: string | null
+  sendEmail?: boolean | null
+  sendSms?: boolean | null
+  website?: string | null
 }
 
 /** A merchant account. */
@@ -177,6 +655,87 @@ export interface Account {
   [key: string]: unknown
 }
 
+/** The code to enter on the device. */
+export interface ActivationCode {
+  code: string
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A decimal amount in major units ("12.50"), at most two decimal places. */
+export type Amount = string | number
+
+export type ButtonSize = 'small' | 'big' | 0 | 1 | number
+
+/** The answer to a cancellation (HTTP 202); `None` when the API sends no body. */
+export interface CancelledPayment {
+  /** The cancelled payment's id. */
+  id: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** What a create call answers: the new code and the address to share. */
+export interface Created {
+  /** The key of `get`, `update` and `delete`. */
+  code: string | null
+  /** The page customers pay on. */
+  url: string
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** What creating a payment request answers. */
+export interface CreatedPaymentRequest {
+  /** The key of `get` and `send_reminder`. */
+  code: string | null
+  /** The page the customer pays on. */
+  paymentRequestUrl: string
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+export type DocumentType = 'MT940MultiCash' | 'MT940SWIFT' | 'MT940Structured' | 0 | 1 | 2 | number
+
+/** A language of payment pages. */
+export interface Language {
+  /** Two letters (`EN`): the value of `pref_language` and `payment_request_lang`. */
+  code: string
+  name: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+export type LinkStatus = 'Active' | 'Disabled' | 'Expired' | (string & {})
+
+/** A whole amount in minor units (2500 = 25.00). */
+export type MinorUnits = number
+
+/** A payment made through a link or button. */
+export interface OnlineTransaction {
+  /** In major units. */
+  amount: string | null
+  /** The code of the link or button paid through. */
+  code: string | null
+  currency: string | null
+  customerEmail: string | null
+  customerName: string | null
+  /** When it was paid (`2025-05-01T10:15:00`). */
+  date: string | null
+  paymentReference: string
+  quantity: number | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A place of business terminals belong to. */
+export interface Outlet {
+  name: string | null
+  outletId: number
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
 /** A page of a list. `page` counts from 1. */
 export interface Page<T> {
   hasNextPage: boolean
@@ -188,4 +747,374 @@ export interface Page<T> {
   totalCount: number | null
   /** When the API says. */
   totalPages: number | null
+}
+
+/** An ePOS payment. Card fields are filled once the terminal has finished it. */
+export interface Payment {
+  /** EMV application id of the card. */
+  aid: string | null
+  amount: PaymentAmountDetails
+  authCode: string | null
+  /** The card scheme (`VISA`, `MASTERCARD`…). */
+  cardQualifier: string | null
+  /** Date-times without zone, as the API writes them (`2025-10-27T09:56:24`). */
+  createdAt: string | null
+  dccAmount: string | null
+  dccAvailable: boolean | null
+  dccCardExchangeRate: string | null
+  description: string | null
+  /** Until when the terminal waits for a card. */
+  expireAt: string | null
+  /** Masked card number (`****6693`). */
+  pan: string | null
+  /**
+   * 24 hex characters. Empty only if the API named it `request_id` instead (one source's
+   * list items do; it is then kept in `extra`): [`Payment::id`] reads either.
+   */
+  paymentId: string
+  /**
+   * The reference of the card transaction, for `terminals.get_receipt` (the sandbox sends
+   * it; the gateway's examples do not).
+   */
+  paymentReference: string | null
+  referenceNumber: string | null
+  referenceType: string | null
+  /** ISO 8583 response code, `00` when approved. */
+  responseCode: string | null
+  rrn: string | null
+  signatureRequired: boolean | null
+  stan: string | null
+  status: PaymentStatus | null
+  /** `TRANSACTION_SUCCESS` when approved. */
+  statusMessage: string | null
+  /** The terminal the payment runs on (the sandbox sends it; the gateway's examples do not). */
+  terminalId: string | null
+  /** Terminal-local date-time as `yyMMddHHmmss`. */
+  transactionDateLocal: string | null
+  updatedAt: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** An amount to charge: whole minor units (2500 = 25.00) and its currency. */
+export interface PaymentAmount {
+  /** ISO 4217 code, e.g. `EUR`; the terminal's currency. */
+  currencyCode: string
+  /** Tip in minor units, on top of `value`. */
+  tip?: MinorUnits | null
+  /** Minor units (cents): 2500 is 25.00. */
+  value: MinorUnits
+}
+
+/** The amount of a payment as the API reports it. */
+export interface PaymentAmountDetails {
+  currencyCode: string
+  /** Tip in minor units. */
+  tip: MinorUnits | null
+  /** Minor units (cents). */
+  value: MinorUnits
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A payment button and its settings. */
+export interface PaymentButton {
+  accountNumber: string | null
+  askForCustomerEmail: boolean | null
+  askForCustomerName: boolean | null
+  askForCustomerPhone: boolean | null
+  askForShippingAddress: boolean | null
+  buttonSize: ButtonSize | null
+  cancelUrl: string | null
+  code: string
+  currency: string | null
+  customName: string | null
+  /** `false` once disabled. */
+  enable: boolean | null
+  hideQuantity: boolean | null
+  itemName: string | null
+  /** In major units. */
+  itemPrice: string | null
+  prefLanguage: string | null
+  quantity: number | null
+  returnUrl: string | null
+  sendEmail: boolean | null
+  sendSms: boolean | null
+  status: LinkStatus | null
+  url: string | null
+  website: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A payment link and its settings. */
+export interface PaymentLink {
+  accountNumber: string | null
+  askForCustomerName: boolean | null
+  code: string
+  currency: string | null
+  customName: string | null
+  /** `false` once disabled. */
+  enable: boolean | null
+  expiredDate: string | null
+  hideQuantity: boolean | null
+  itemName: string | null
+  /** In major units. */
+  itemPrice: string | null
+  prefLanguage: string | null
+  quantity: number | null
+  sendEmail: boolean | null
+  sendSms: boolean | null
+  status: LinkStatus | null
+  url: string | null
+  website: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A payment request and where it is. */
+export interface PaymentRequest {
+  /** In major units. */
+  amount: string | null
+  bookingText: string | null
+  clientName: string | null
+  code: string
+  /** When it was created (`2025-05-01T10:15:00`). */
+  createdAt: string | null
+  currency: string | null
+  dba: string | null
+  expiryDate: string | null
+  notifyEmail: string | null
+  notifyGsm: string | null
+  paymentRequestLang: string | null
+  paymentRequestUrl: string | null
+  qrGenerated: boolean | null
+  reason: string | null
+  status: PaymentRequestStatus | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+export type PaymentRequestStatus = 'Pending' | 'Seen' | 'Paid' | 'Failed' | 'Cancelled' | 'Expired' | (string & {})
+
+export type PaymentStatus = 'InProgress' | 'Success' | 'Failed' | 'Rejected' | 'Canceled' | 'Reversed' | 'Completed' | 'Cancelled' | (string & {})
+
+/** A receipt as the terminal prints it: every value is text except the two numbers. */
+export interface Receipt {
+  addressLine1: string | null
+  addressLine2: string | null
+  aid: string | null
+  /** Major units, as printed. */
+  amount: string | null
+  amountTip: string | null
+  amountTotal: string | null
+  applicationPreferredName: string | null
+  authCode: string | null
+  cardScheme: string | null
+  currency: string | null
+  date: string | null
+  dccAmount: string | null
+  dccCurrency: string | null
+  embossName: string | null
+  exchangeRate: string | null
+  exchangeRateTranslation: string | null
+  installmentAnnualPercRate: string | null
+  installmentFeeRate: string | null
+  installmentFirstAmount: string | null
+  installmentInterestRate: string | null
+  installmentNumber: string | null
+  installmentSubseqAmount: string | null
+  installmentTotalAmount: string | null
+  installmentType: string | null
+  /** 1 for a declined transaction, 0 otherwise. */
+  isDeclined: number | null
+  merchantId: string | null
+  merchantName: string | null
+  operatorCode: string | null
+  pan: string | null
+  plCardBalance: string | null
+  plCardBalanceCurrency: string | null
+  receiptFooterRow1: string | null
+  receiptFooterRow2: string | null
+  receiptLayoutVersion: number | null
+  referenceNumber: string | null
+  respCode: string | null
+  rrn: string | null
+  signRow1: string | null
+  signRow2: string | null
+  signRow3: string | null
+  stan: string | null
+  terminalId: string | null
+  time: string | null
+  tranStatus: string | null
+  tranType: string | null
+  transactionPreauthCode: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** An amount to refund: whole minor units and the currency. */
+export interface RefundAmount {
+  /** ISO 4217 code, e.g. `EUR`. */
+  currencyCode: string
+  /** Minor units (cents): 2500 is 25.00. */
+  value: MinorUnits
+}
+
+/**
+ * An account online payments can settle into: the `account_number` and `currency` links,
+ * buttons and requests name.
+ */
+export interface SettlementAccount {
+  accountNumber: string
+  /** ISO 4217 code. */
+  currency: string
+  iban: string | null
+  name: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+export type SortOrder = 'ascending' | 'descending' | 0 | 1 | number
+
+/** An MT940 statement: the file's text, lines separated by CRLF. */
+export interface Statement {
+  content: string
+}
+
+/** A terminal with its settings and settlement account. */
+export interface Terminal {
+  billingDescriptor: string | null
+  cardTopupEnabled: boolean | null
+  /** ISO 4217 code of the amounts the terminal takes. */
+  deviceCurrency: string | null
+  forbiddenMoto: boolean | null
+  forbiddenPreauthorization: boolean | null
+  forbiddenRefund: boolean | null
+  forbiddenReversal: boolean | null
+  forbiddenTopup: boolean | null
+  lastTransactionDate: string | null
+  model: string | null
+  outletId: number | null
+  outletName: string | null
+  receiptFooterRow1: string | null
+  receiptFooterRow2: string | null
+  serialNumber: string | null
+  settlementAccountCurrency: string | null
+  settlementAccountName: string | null
+  settlementAccountNumber: string | null
+  status: TerminalStatus | null
+  terminalId: string
+  terminalName: string | null
+  transactionsCount: number | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A terminal model. */
+export interface TerminalModel {
+  code: string
+  description: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+export type TerminalStatus = 'Active' | 'Inactive' | 'Deactive' | 'Reset' | 'Initial' | (string & {})
+
+/** A terminal as the list shows it. */
+export interface TerminalSummary {
+  model: string | null
+  serialNumber: string | null
+  /** The 8-digit terminal id (TID). */
+  terminalId: string
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/**
+ * A card transaction on a terminal. Amounts are decimal major units (`12.50`), unlike the
+ * minor units of ePOS payments.
+ */
+export interface TerminalTransaction {
+  /** Major units, as a decimal. */
+  amount: string | null
+  billingDescriptor: string | null
+  cardScheme: string | null
+  currency: string | null
+  date: string | null
+  fee: string | null
+  outletName: string | null
+  /** Masked card number. */
+  pan: string | null
+  /** For `get_receipt`. */
+  paymentReference: string | null
+  paymentStatus: string | null
+  referenceNumber: string | null
+  rrn: string | null
+  settlementAmount: string | null
+  settlementCurrency: string | null
+  settlementDate: string | null
+  stan: string | null
+  terminalId: string | null
+  terminalName: string | null
+  tranStatus: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** One movement on an account. */
+export interface Transaction {
+  accountNumber: string | null
+  /** When it was booked (`2025-05-01T10:15:00`). */
+  date: string | null
+  operationType: string | null
+  /** The amount the transaction was made for, before any conversion. */
+  originalAmount: string | null
+  originalCurrency: string | null
+  /** The transaction's unique reference: the key of `get_transaction`. */
+  paymentReference: string
+  /** The merchant's own reference, for POS transactions. */
+  referenceNumber: string | null
+  serialNumber: string | null
+  /** `C` (money in) or `D` (money out). */
+  sign: TransactionSign | null
+  terminalId: string | null
+  /** The amount booked on the account, in its currency (major units). */
+  transactionAmount: string | null
+  transactionCurrency: string | null
+  /** The type code (`001` fee, `002` cash withdrawal, `003` outgoing bank transfer, …). */
+  transactionType: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** One titled value of a transaction's details. */
+export interface TransactionDetail {
+  title: string
+  value: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A transaction's details: a summary and titled lines, as the myPOS account shows them. */
+export interface TransactionDetails {
+  /** Titled values; a line with an empty value titles the section that follows. */
+  details: TransactionDetail[]
+  general: TransactionSummary | null
+  /** The transaction's payment reference. */
+  reference: string
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+export type TransactionSign = 'C' | 'D' | (string & {})
+
+/** What kind of transaction it is. The API spells these keys in camelCase. */
+export interface TransactionSummary {
+  canRequestReversal: boolean | null
+  isFee: boolean | null
+  isReversal: boolean | null
+  transactionType: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
 }

@@ -5,5 +5,6 @@ export const {
   MyPOSError, ConfigError, InvalidRequestError, AuthError, APIError, BadRequestError,
   AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError, RateLimitError,
   ServerError, APIConnectionError, APITimeoutError, TimeoutError, APIDecodeError,
+  PaymentUnconfirmedError,
 } = sdk
 export default sdk

@@ -109,6 +109,32 @@ class Sandbox {
     return this.control('DELETE', 'faults')
   }
 
+  // The simulated terminal (ePOS). A payment waits `InProgress` until one of these finishes
+  // it; each resolves to the payment as `client.epos.payments.get` would (camelCase). A
+  // payment already finished rejects (HTTP 409).
+
+  /** The card is read and approved: `Success`, with card details, a transaction and a receipt. */
+  async approvePayment(paymentId, { cardScheme } = {}) {
+    const body = cardScheme ? { card_scheme: cardScheme } : undefined
+    return camelKeys(await this.control('POST', `epos/payments/${paymentId}/approve`, body))
+  }
+
+  /** The issuer declines (`status: 'Failed'`, the default) or the terminal refuses (`'Rejected'`). */
+  async declinePayment(paymentId, { status = 'Failed' } = {}) {
+    return camelKeys(await this.control('POST', `epos/payments/${paymentId}/decline`, { status }))
+  }
+
+  /** No card is presented before the terminal gives up: `Failed`. */
+  async timeOutPayment(paymentId) {
+    return camelKeys(await this.control('POST', `epos/payments/${paymentId}/timeout`))
+  }
+
+  /** Finishes the payment terminal `terminalId` is busy with: 'approve', 'decline' or 'timeout'. */
+  async driveTerminal(terminalId, action, { status, cardScheme } = {}) {
+    const body = { status, card_scheme: cardScheme }
+    return camelKeys(await this.control('POST', `terminals/${terminalId}/${action}`, body))
+  }
+
   stop() {
     return this._handle.stop()
   }
@@ -116,6 +142,15 @@ class Sandbox {
   async [Symbol.asyncDispose || Symbol.for('Symbol.asyncDispose')]() {
     await this.stop()
   }
+}
+
+/** Wire (snake_case) keys to Node's camelCase, as the client's answers have them. */
+function camelKeys(value) {
+  if (Array.isArray(value)) return value.map(camelKeys)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()), camelKeys(v)]),
+  )
 }
 
 /** Starts a sandbox in this process on 127.0.0.1 (`port` 0 picks a free one). */

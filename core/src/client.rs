@@ -12,6 +12,8 @@ use crate::config::{GatewayConfig, MerchantCredentials, validate_merchant};
 use crate::endpoint::Executor;
 use crate::error::{Error, Result};
 use crate::gateway::Banking;
+use crate::gateway::Ecommerce;
+use crate::gateway::Epos;
 use crate::raw::RawRequest;
 use crate::transport::{CallOptions, Request, Response, Transport};
 
@@ -123,6 +125,16 @@ impl MerchantClient {
     /// Accounts, transactions and statements.
     pub fn banking(&self) -> Banking<'_> {
         Banking(self)
+    }
+
+    /// Payment links, buttons and requests.
+    pub fn ecommerce(&self) -> Ecommerce<'_> {
+        Ecommerce(self)
+    }
+
+    /// Card payments on terminals, and the terminals.
+    pub fn epos(&self) -> Epos<'_> {
+        Epos(self)
     }
 }
 

@@ -22,6 +22,15 @@ pub trait ApiRequest: Serialize + DeserializeOwned + JsonSchema + Send + Sync + 
     fn validate(&self) -> Result<()> {
         Ok(())
     }
+
+    /// A copy with what the SDK fills in itself (an ePOS payment's `reference_number`), or
+    /// `None` when the request goes as it is.
+    fn prepare(&self) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 /// A response type: decoded from the API's answer, handed to hosts as plain data.
@@ -34,6 +43,10 @@ pub trait ApiResponse: Serialize + DeserializeOwned + JsonSchema + Send + 'stati
     }
 }
 
+/// Settles a call whose outcome is unknown (the answer was lost after the request may have
+/// reached the server): finds what the request did, or says why it cannot.
+pub type Reconcile<Req, Resp, C> = for<'a> fn(&'a C, &'a Req, Error) -> BoxFuture<'a, Result<Resp>>;
+
 /// One endpoint of one API, defined once.
 pub struct Endpoint<Req, Resp, C> {
     /// `family.namespace.method`, e.g. `banking.get_accounts`.
@@ -43,6 +56,9 @@ pub struct Endpoint<Req, Resp, C> {
     pub path: &'static str,
     /// The doc comment, carried into the Python and TypeScript typings.
     pub doc: &'static str,
+    /// For a request that moves money: how to settle an ambiguous failure instead of
+    /// sending the request again.
+    pub reconcile: Option<Reconcile<Req, Resp, C>>,
     _types: PhantomData<fn(Req, &C) -> Resp>,
 }
 
@@ -52,12 +68,14 @@ impl<Req, Resp, C> Endpoint<Req, Resp, C> {
         method: Method,
         path: &'static str,
         doc: &'static str,
+        reconcile: Option<Reconcile<Req, Resp, C>>,
     ) -> Self {
         Self {
             name,
             method,
             path,
             doc,
+            reconcile,
             _types: PhantomData,
         }
     }
@@ -242,11 +260,23 @@ pub trait Executor: Sync {
 }
 
 impl<Req: ApiRequest, Resp: ApiResponse, C: Executor> Endpoint<Req, Resp, C> {
-    /// Runs the endpoint for `client`.
+    /// Runs the endpoint for `client`. A failure that leaves the outcome unknown goes to the
+    /// endpoint's reconciler, if it has one.
     pub async fn call(&self, client: &C, request: &Req) -> Result<Resp> {
-        let request = self.build(request)?;
-        let response = client.execute_request(&request).await?;
-        Resp::decode(&response)
+        let prepared = request.prepare();
+        let request = prepared.as_ref().unwrap_or(request);
+        let built = self.build(request)?;
+        let result = match client.execute_request(&built).await {
+            Ok(response) => Resp::decode(&response),
+            Err(error) => Err(error),
+        };
+        match (result, self.reconcile) {
+            (Err(error), Some(reconcile)) if error.outcome_unknown() => {
+                tracing::warn!(path = self.path, error = %error, "outcome unknown: reconciling");
+                reconcile(client, request, error).await
+            }
+            (result, _) => result,
+        }
     }
 }
 
@@ -334,7 +364,8 @@ macro_rules! operations {
         pub struct $ns:ident<$client:ty> as $prefix:literal {
             $(
                 $(#[doc = $doc:literal])*
-                $op:ident($req:ty) -> $resp:ty = $method:ident $path:literal;
+                $op:ident($req:ty) -> $resp:ty = $method:ident $path:literal
+                    $(, reconciled by $reconcile:path)?;
             )*
         }
     ) => {
@@ -364,6 +395,7 @@ macro_rules! operations {
                         ::reqwest::Method::$method,
                         $path,
                         concat!($($doc, "\n",)*),
+                        $crate::__optional!($($reconcile)?),
                     );
             )*
 
@@ -389,4 +421,15 @@ macro_rules! paged_request {
             }
         }
     )*};
+}
+
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __optional {
+    () => {
+        None
+    };
+    ($value:path) => {
+        Some($value)
+    };
 }

@@ -42,6 +42,17 @@ pub enum Error {
     /// The API answered success with a body the SDK cannot read.
     #[error("could not read the API's answer (HTTP {status}): {message}")]
     Decode { status: u16, message: String },
+
+    /// A payment request may or may not have reached the terminal, and looking it up did not
+    /// settle it. Nothing was sent twice; look the payment up by `reference_number` before
+    /// trying again.
+    #[error(
+        "the payment's outcome is unknown ({cause}); look it up by reference_number `{reference_number}` before trying again"
+    )]
+    PaymentUnconfirmed {
+        reference_number: String,
+        cause: String,
+    },
 }
 
 /// An error answer from the API, usually RFC 7807 problem details.
@@ -100,6 +111,16 @@ impl Error {
         }
     }
 
+    /// True when the request may have had its effect although no success came back: the
+    /// connection broke, time ran out, the server failed, or its success could not be read.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Connection { .. } | Error::Timeout { .. } | Error::Decode { .. } => true,
+            Error::Api(e) => e.status >= 500,
+            _ => false,
+        }
+    }
+
     /// The HTTP status the API answered with, if it answered.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -119,6 +140,7 @@ impl Error {
             Error::Connection { .. } => "APIConnectionError",
             Error::Timeout { .. } => "APITimeoutError",
             Error::Decode { .. } => "APIDecodeError",
+            Error::PaymentUnconfirmed { .. } => "PaymentUnconfirmedError",
             Error::Api(e) => match e.status {
                 400 | 422 => "BadRequestError",
                 401 => "AuthenticationError",
@@ -141,6 +163,7 @@ impl Error {
             "APIConnectionError" => "MYPOS_CONNECTION",
             "APITimeoutError" => "MYPOS_TIMEOUT",
             "APIDecodeError" => "MYPOS_DECODE",
+            "PaymentUnconfirmedError" => "MYPOS_PAYMENT_UNCONFIRMED",
             "BadRequestError" => "MYPOS_BAD_REQUEST",
             "AuthenticationError" => "MYPOS_UNAUTHENTICATED",
             "PermissionDeniedError" => "MYPOS_PERMISSION_DENIED",
@@ -162,6 +185,11 @@ impl Error {
             Error::Decode { status, .. } => json!({ "status": status }),
             Error::Timeout { after } => json!({ "timeout": after.as_secs_f64() }),
             Error::Connection { .. } => json!({}),
+            Error::PaymentUnconfirmed {
+                reference_number, ..
+            } => {
+                json!({ "reference_number": reference_number })
+            }
             Error::Api(e) => json!({
                 "status": e.status,
                 "status_message": e.status_message,

@@ -23,6 +23,7 @@ mod client;
 pub mod codegen;
 pub mod config;
 pub mod endpoint;
+mod enums;
 mod error;
 mod fork;
 pub mod gateway;

@@ -26,6 +26,7 @@ pub(crate) fn router() -> Router<SandboxState> {
             "/faults",
             get(faults::list).post(faults::create).delete(faults::clear),
         )
+        .merge(crate::terminal::control_router())
 }
 
 async fn health() -> Json<Value> {

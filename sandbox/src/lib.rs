@@ -26,6 +26,7 @@ mod paging;
 mod problem;
 pub mod seed;
 mod state;
+mod terminal;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -37,6 +38,7 @@ use tokio::task::JoinHandle;
 pub use faults::{Fault, FaultKind, PendingFault};
 pub use log::LoggedRequest;
 pub use state::{SandboxState, Stats};
+pub use terminal::{TerminalAction, TerminalError};
 
 /// How a [`Sandbox`] starts.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -32,6 +32,10 @@ pub(crate) struct Inner {
 /// What the sandbox holds for one merchant, created from its client id on first use.
 pub(crate) struct MerchantState {
     pub accounts: Vec<Account>,
+    /// The accounts' seeded history, oldest first.
+    pub transactions: Vec<crate::gateway::banking::ledger::BankTransaction>,
+    pub ecommerce: crate::gateway::ecommerce::EcommerceState,
+    pub epos: crate::gateway::epos::EposState,
 }
 
 impl Inner {
@@ -39,9 +43,23 @@ impl Inner {
     pub fn merchant(&mut self, merchant_id: &str) -> &mut MerchantState {
         self.merchants
             .entry(merchant_id.to_owned())
-            .or_insert_with(|| MerchantState {
-                accounts: crate::gateway::banking::seed_accounts(merchant_id),
+            .or_insert_with(|| {
+                let accounts = crate::gateway::banking::seed_accounts(merchant_id);
+                MerchantState {
+                    transactions: crate::gateway::banking::seed_transactions(
+                        merchant_id,
+                        crate::gateway::banking::calendar::Day::today(),
+                    ),
+                    ecommerce: crate::gateway::ecommerce::seed(merchant_id, &accounts),
+                    accounts,
+                    epos: crate::gateway::epos::seed(merchant_id),
+                }
             })
+    }
+
+    /// Every merchant seen so far (the simulated terminal finds a payment by id alone).
+    pub fn merchants_mut(&mut self) -> impl Iterator<Item = &mut MerchantState> {
+        self.merchants.values_mut()
     }
 }
 

@@ -2,9 +2,41 @@
 # Regenerate: UPDATE_EXPECT=1 cargo test -p mypos --test typings
 """The typed surface of `_client.py`: the gateway, its clients and their methods."""
 
+import builtins
 from typing import Any, AsyncIterator
 
-from .types import Account, Page
+from .types import (
+    Account,
+    ActivationCode,
+    Amount,
+    ButtonSize,
+    CancelledPayment,
+    Created,
+    CreatedPaymentRequest,
+    DocumentType,
+    Language,
+    OnlineTransaction,
+    Outlet,
+    Page,
+    Payment,
+    PaymentAmount,
+    PaymentButton,
+    PaymentLink,
+    PaymentRequest,
+    PaymentRequestStatus,
+    Receipt,
+    RefundAmount,
+    SettlementAccount,
+    SortOrder,
+    Statement,
+    Terminal,
+    TerminalModel,
+    TerminalSummary,
+    TerminalTransaction,
+    Transaction,
+    TransactionDetails,
+    TransactionSign,
+)
 
 DEMO_GATEWAY_URL: str
 PRODUCTION_GATEWAY_URL: str
@@ -55,8 +87,23 @@ class MerchantClient:
         Same tokens, replay and errors as every typed method; `query` and `json` are sent and
         the answer returned as the API spells them (no renaming)."""
     banking: _Banking
+    ecommerce: _Ecommerce
+    epos: _Epos
 
 class _Banking:
+    async def generate_statement(
+        self,
+        *,
+        account_number: str,
+        date: str,
+        document_type: DocumentType,
+    ) -> Statement:
+        """An account's MT940 statement for one day, as text. Path unverified.
+
+        Args:
+            date: The day (`YYYY-MM-DD`).
+            document_type: `MT940MultiCash`, `MT940SWIFT` or `MT940Structured` (sent as 0, 1 or 2).
+        """
     async def get_accounts(
         self,
         *,
@@ -80,4 +127,621 @@ class _Banking:
         Args:
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
+        """
+    async def get_multiple_transactions(
+        self,
+        *,
+        payment_references: list[str],
+    ) -> list[TransactionDetails]:
+        """Several transactions' details at once, by payment reference. Path unverified.
+
+        Args:
+            payment_references: Sent as one comma-separated value.
+        """
+    async def get_transaction(self, payment_reference: str) -> TransactionDetails:
+        """One transaction's details, by payment reference. Path unverified."""
+    async def get_transactions(
+        self,
+        *,
+        account_number: str | None = ...,
+        from_date: str | None = ...,
+        order: SortOrder | None = ...,
+        page: int | None = ...,
+        sign: TransactionSign | None = ...,
+        size: int | None = ...,
+        to_date: str | None = ...,
+    ) -> Page[Transaction]:
+        """List account transactions, newest first unless `order` says otherwise, a page at a time.
+
+        Args:
+            account_number: Only this account's transactions.
+            from_date: From this day on (`YYYY-MM-DD`), inclusive.
+            order: `ascending` or `descending` (sent as 0 / 1); newest first by default.
+            page: 1-based page number (default 1).
+            sign: Only money in (`C`) or out (`D`).
+            size: Items per page, 1 to 100 (default 20).
+            to_date: Up to this day (`YYYY-MM-DD`), inclusive.
+        """
+    def iter_transactions(
+        self,
+        *,
+        account_number: str | None = ...,
+        from_date: str | None = ...,
+        order: SortOrder | None = ...,
+        page: int | None = ...,
+        sign: TransactionSign | None = ...,
+        size: int | None = ...,
+        to_date: str | None = ...,
+    ) -> AsyncIterator[Transaction]:
+        """Every item of `get_transactions` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            account_number: Only this account's transactions.
+            from_date: From this day on (`YYYY-MM-DD`), inclusive.
+            order: `ascending` or `descending` (sent as 0 / 1); newest first by default.
+            page: 1-based page number (default 1).
+            sign: Only money in (`C`) or out (`D`).
+            size: Items per page, 1 to 100 (default 20).
+            to_date: Up to this day (`YYYY-MM-DD`), inclusive.
+        """
+
+class _Ecommerce:
+    payment_buttons: _EcommercePaymentButtons
+    payment_links: _EcommercePaymentLinks
+    payment_requests: _EcommercePaymentRequests
+    async def get_languages(self) -> list[Language]:
+        """The languages payment pages can be shown in. Path unverified."""
+    async def get_settlement_data(self) -> list[SettlementAccount]:
+        """The accounts and currencies online payments can settle into. Path unverified."""
+
+class _EcommercePaymentButtons:
+    async def create(
+        self,
+        *,
+        account_number: str | None = ...,
+        ask_for_customer_email: bool | None = ...,
+        ask_for_customer_name: bool | None = ...,
+        ask_for_customer_phone: bool | None = ...,
+        ask_for_shipping_address: bool | None = ...,
+        button_size: ButtonSize = ...,
+        cancel_url: str | None = ...,
+        currency: str,
+        custom_name: str,
+        item_name: str,
+        item_price: Amount,
+        pref_language: str | None = ...,
+        quantity: int = ...,
+        return_url: str | None = ...,
+        send_email: bool | None = ...,
+        send_sms: bool | None = ...,
+        website: str | None = ...,
+    ) -> Created:
+        """Create a payment button; answers its code and URL. Path unverified.
+
+        Args:
+            account_number: The settlement account paid into (default: the one in `currency`).
+            button_size: `small` or `big` (sent as 0 / 1); default small.
+            cancel_url: Where the customer goes after cancelling.
+            currency: ISO 4217 code of one of the merchant's settlement accounts.
+            custom_name: The button's name in the merchant's account.
+            item_price: Price of one item, in major units (`"19.90"`).
+            pref_language: Language of the payment page (`EN`), from `get_languages`.
+            quantity: Items bought per payment, at least 1 (default 1).
+            return_url: Where the customer goes after paying.
+        """
+    async def delete(self, code: str) -> None:
+        """Delete a payment button. Path unverified."""
+    async def get(self, code: str) -> PaymentButton:
+        """One payment button, by code. Path unverified."""
+    async def get_transactions(
+        self,
+        *,
+        code: str | None = ...,
+        page: int | None = ...,
+        size: int | None = ...,
+    ) -> Page[OnlineTransaction]:
+        """Payments made through payment buttons, a page at a time. Path unverified.
+
+        Args:
+            code: Only this button's payments.
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    def iter_transactions(
+        self,
+        *,
+        code: str | None = ...,
+        page: int | None = ...,
+        size: int | None = ...,
+    ) -> AsyncIterator[OnlineTransaction]:
+        """Every item of `get_transactions` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            code: Only this button's payments.
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    async def list(self, *, page: int | None = ..., size: int | None = ...) -> Page[PaymentButton]:
+        """List the merchant's payment buttons, a page at a time. Path unverified.
+
+        Args:
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    def list_all(
+        self,
+        *,
+        page: int | None = ...,
+        size: int | None = ...,
+    ) -> AsyncIterator[PaymentButton]:
+        """Every item of `list` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    async def update(
+        self,
+        code: str,
+        *,
+        ask_for_customer_email: bool | None = ...,
+        ask_for_customer_name: bool | None = ...,
+        ask_for_customer_phone: bool | None = ...,
+        ask_for_shipping_address: bool | None = ...,
+        button_size: ButtonSize | None = ...,
+        cancel_url: str | None = ...,
+        custom_name: str | None = ...,
+        enable: bool | None = ...,
+        hide_quantity: bool | None = ...,
+        pref_lang: str | None = ...,
+        return_url: str | None = ...,
+        send_email: bool | None = ...,
+        send_sms: bool | None = ...,
+        website: str | None = ...,
+    ) -> PaymentButton:
+        """Change a payment button (`enable: false` disables it); answers the button. Path unverified.
+
+        Args:
+            enable: `false` disables the button: it can no longer be paid.
+            pref_lang: Language of the payment page (`EN`). Named `pref_lang` here, unlike on create.
+        """
+
+class _EcommercePaymentLinks:
+    async def create(
+        self,
+        *,
+        account_number: str | None = ...,
+        ask_for_customer_name: bool | None = ...,
+        currency: str,
+        custom_name: str,
+        expired_date: str | None = ...,
+        hide_quantity: bool | None = ...,
+        item_name: str,
+        item_price: Amount,
+        pref_language: str | None = ...,
+        quantity: int = ...,
+        send_email: bool | None = ...,
+        send_sms: bool | None = ...,
+        website: str | None = ...,
+    ) -> Created:
+        """Create a payment link; answers its code and URL. Path unverified.
+
+        Args:
+            account_number: The settlement account paid into (default: the one in `currency`).
+            currency: ISO 4217 code of one of the merchant's settlement accounts.
+            custom_name: The link's name in the merchant's account.
+            expired_date: Last day the link can be paid (`YYYY-MM-DD`).
+            item_price: Price of one item, in major units (`"19.90"`).
+            pref_language: Language of the payment page (`EN`), from `get_languages`.
+            quantity: Items bought per payment, at least 1 (default 1).
+            send_email: Tell the merchant by email when someone pays.
+            send_sms: Tell the merchant by SMS when someone pays.
+        """
+    async def delete(self, code: str) -> None:
+        """Delete a payment link. Path unverified."""
+    async def get(self, code: str) -> PaymentLink:
+        """One payment link, by code. Path unverified."""
+    async def get_transactions(
+        self,
+        *,
+        code: str | None = ...,
+        page: int | None = ...,
+        size: int | None = ...,
+    ) -> Page[OnlineTransaction]:
+        """Payments made through payment links, a page at a time. Path unverified.
+
+        Args:
+            code: Only this link's payments.
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    def iter_transactions(
+        self,
+        *,
+        code: str | None = ...,
+        page: int | None = ...,
+        size: int | None = ...,
+    ) -> AsyncIterator[OnlineTransaction]:
+        """Every item of `get_transactions` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            code: Only this link's payments.
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    async def list(self, *, page: int | None = ..., size: int | None = ...) -> Page[PaymentLink]:
+        """List the merchant's payment links, a page at a time. Path unverified.
+
+        Args:
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    def list_all(
+        self,
+        *,
+        page: int | None = ...,
+        size: int | None = ...,
+    ) -> AsyncIterator[PaymentLink]:
+        """Every item of `list` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    async def update(
+        self,
+        code: str,
+        *,
+        ask_for_customer_name: bool | None = ...,
+        custom_name: str | None = ...,
+        enable: bool | None = ...,
+        expired_date: str | None = ...,
+        hide_quantity: bool | None = ...,
+        pref_lang: str | None = ...,
+        send_email: bool | None = ...,
+        send_sms: bool | None = ...,
+        website: str | None = ...,
+    ) -> PaymentLink:
+        """Change a payment link (`enable: false` disables it); answers the link. Path unverified.
+
+        Args:
+            enable: `false` disables the link: it can no longer be paid.
+            expired_date: Last day the link can be paid (`YYYY-MM-DD`).
+            pref_lang: Language of the payment page (`EN`). Named `pref_lang` here, unlike on create.
+        """
+
+class _EcommercePaymentRequests:
+    async def create(
+        self,
+        *,
+        amount: Amount,
+        booking_text: str | None = ...,
+        client_name: str | None = ...,
+        currency: str,
+        dba: str | None = ...,
+        expiry_date: str | None = ...,
+        notify_email: str | None = ...,
+        notify_gsm: str | None = ...,
+        payment_request_lang: str | None = ...,
+        qr_generated: bool = ...,
+        reason: str | None = ...,
+    ) -> CreatedPaymentRequest:
+        """Create a payment request; answers its code and payment page URL.
+
+        Args:
+            amount: In major units (`"25.00"`).
+            booking_text: The request's name in the merchant's account.
+            client_name: Who is asked to pay.
+            currency: ISO 4217 code of one of the merchant's settlement accounts.
+            dba: "Doing business as": the name on the customer's statement.
+            expiry_date: Last day the request can be paid (`YYYY-MM-DD`). The legacy API called it
+                `expired_date`; the one gateway client seen uses this name.
+            notify_email: Email address to send the request to.
+            notify_gsm: Phone number to send the request to by SMS.
+            payment_request_lang: Language of the request (`EN`), from `get_languages`.
+            qr_generated: `true`: the request is paid by scanning a QR code, not sent to a customer.
+            reason: Shown to the customer: what the payment is for.
+        """
+    async def get(self, code: str) -> PaymentRequest:
+        """One payment request, by code. Path unverified."""
+    async def list(
+        self,
+        *,
+        page: int | None = ...,
+        size: int | None = ...,
+        status: PaymentRequestStatus | None = ...,
+    ) -> Page[PaymentRequest]:
+        """List the merchant's payment requests, a page at a time. Path unverified.
+
+        Args:
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+            status: Only requests in this state.
+        """
+    def list_all(
+        self,
+        *,
+        page: int | None = ...,
+        size: int | None = ...,
+        status: PaymentRequestStatus | None = ...,
+    ) -> AsyncIterator[PaymentRequest]:
+        """Every item of `list` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+            status: Only requests in this state.
+        """
+    async def send_reminder(
+        self,
+        code: str,
+        *,
+        email: str | None = ...,
+        gsm: str | None = ...,
+    ) -> PaymentRequest:
+        """Remind the customer of a payment request; answers the request. Path unverified.
+
+        Args:
+            email: Email address to send the reminder to.
+            gsm: Phone number to send the reminder to.
+        """
+
+class _Epos:
+    payments: _EposPayments
+    terminals: _EposTerminals
+
+class _EposPayments:
+    async def cancel(self, payment_id: str) -> CancelledPayment | None:
+        """Cancel a payment the terminal has not finished yet (HTTP 202)."""
+    async def create(
+        self,
+        *,
+        amount: PaymentAmount,
+        app_name: str | None = ...,
+        app_version: str | None = ...,
+        description: str | None = ...,
+        operator_code: str | None = ...,
+        reference_number: str | None = ...,
+        terminal_id: str,
+    ) -> Payment:
+        """Ask a terminal to take a card payment. Answers `InProgress`; follow it with `get`.
+        Never sent twice: when its answer is lost, the payment is looked up by its
+        `reference_number` (generated when not given) and returned if it exists; otherwise
+        the error carries the reference, to look it up again later.
+
+        Args:
+            app_name: The name of your application, as the terminal shows it.
+            operator_code: The operator (cashier) taking the payment.
+            reference_number: Your own reference, at most 50 characters. Set it: it is how a payment whose creation
+                answer was lost can be found again (`list` filters on it).
+            terminal_id: The 8-digit id (TID) of the terminal that takes the card.
+        """
+    async def get(self, payment_id: str) -> Payment:
+        """One payment, with its card details once the terminal has finished it."""
+    async def list(
+        self,
+        *,
+        page: int | None = ...,
+        reference_number: str | None = ...,
+        size: int | None = ...,
+        terminal_id: str,
+    ) -> Page[Payment]:
+        """The payments of one terminal, a page at a time.
+
+        Args:
+            page: 1-based page number (default 1).
+            reference_number: Only the payments created with this reference. Not documented by myPOS (the sandbox
+                honours it); use it to find a payment whose creation answer was lost.
+            size: Items per page, 1 to 100 (default 20).
+            terminal_id: The terminal whose payments to list (required by the API).
+        """
+    def list_all(
+        self,
+        *,
+        page: int | None = ...,
+        reference_number: str | None = ...,
+        size: int | None = ...,
+        terminal_id: str,
+    ) -> AsyncIterator[Payment]:
+        """Every item of `list` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            page: 1-based page number (default 1).
+            reference_number: Only the payments created with this reference. Not documented by myPOS (the sandbox
+                honours it); use it to find a payment whose creation answer was lost.
+            size: Items per page, 1 to 100 (default 20).
+            terminal_id: The terminal whose payments to list (required by the API).
+        """
+    async def refund(
+        self,
+        *,
+        amount: RefundAmount,
+        app_name: str | None = ...,
+        app_version: str | None = ...,
+        description: str | None = ...,
+        terminal_id: str,
+    ) -> Payment:
+        """Refund to a card presented on the terminal; answers a refund payment `InProgress`.
+
+        Args:
+            terminal_id: The 8-digit id (TID) of the terminal that takes the card.
+        """
+    async def reverse(
+        self,
+        payment_id: str,
+        *,
+        app_name: str | None = ...,
+        app_version: str | None = ...,
+        description: str | None = ...,
+        terminal_id: str | None = ...,
+    ) -> Payment:
+        """Reverse (void) a successful payment.
+
+        Args:
+            terminal_id: The terminal of the payment; the API finds it from the payment when left out.
+        """
+
+class _EposTerminals:
+    async def activate(
+        self,
+        *,
+        account_number: str | None = ...,
+        billing_descriptor: str | None = ...,
+        currency: str | None = ...,
+        product_code: str,
+    ) -> ActivationCode:
+        """Provision a terminal; answers the code to enter on the device.
+
+        Args:
+            account_number: The settlement account.
+            currency: ISO 4217 code of the amounts the terminal will take.
+            product_code: The product (a model code, as `get_models` lists them).
+        """
+    async def deactivate(self, *, terminal_id: str) -> ActivationCode:
+        """Take a terminal out of service."""
+    async def get(self, terminal_id: str) -> Terminal:
+        """One terminal with its settings."""
+    async def get_models(self) -> builtins.list[TerminalModel]:
+        """The terminal models."""
+    async def get_outlets(self) -> builtins.list[Outlet]:
+        """The merchant's outlets."""
+    async def get_receipt(self, payment_reference: str) -> Receipt:
+        """The receipt of a card transaction.
+
+        Args:
+            payment_reference: The transaction's `payment_reference`.
+        """
+    async def get_terminal_transactions(
+        self,
+        terminal_id: str,
+        *,
+        amount_from: Amount | None = ...,
+        amount_to: Amount | None = ...,
+        date_from: str | None = ...,
+        date_to: str | None = ...,
+        page: int | None = ...,
+        reference_number: str | None = ...,
+        size: int | None = ...,
+        stan: str | None = ...,
+    ) -> Page[TerminalTransaction]:
+        """Card transactions of one terminal, a page at a time.
+
+        Args:
+            amount_from: Smallest amount, in major units (`"10.00"`).
+            amount_to: Largest amount, in major units.
+            date_from: First day, `YYYY-MM-DD` (the API's default is today).
+            date_to: Last day, `YYYY-MM-DD` (the API's default is today).
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    def iter_terminal_transactions(
+        self,
+        terminal_id: str,
+        *,
+        amount_from: Amount | None = ...,
+        amount_to: Amount | None = ...,
+        date_from: str | None = ...,
+        date_to: str | None = ...,
+        page: int | None = ...,
+        reference_number: str | None = ...,
+        size: int | None = ...,
+        stan: str | None = ...,
+    ) -> AsyncIterator[TerminalTransaction]:
+        """Every item of `get_terminal_transactions` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            amount_from: Smallest amount, in major units (`"10.00"`).
+            amount_to: Largest amount, in major units.
+            date_from: First day, `YYYY-MM-DD` (the API's default is today).
+            date_to: Last day, `YYYY-MM-DD` (the API's default is today).
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    async def get_transactions(
+        self,
+        *,
+        amount_from: Amount | None = ...,
+        amount_to: Amount | None = ...,
+        date_from: str | None = ...,
+        date_to: str | None = ...,
+        page: int | None = ...,
+        size: int | None = ...,
+        terminal_id: str | None = ...,
+        terminal_name: str | None = ...,
+    ) -> Page[TerminalTransaction]:
+        """Card transactions of all terminals, a page at a time.
+
+        Args:
+            amount_from: Smallest amount, in major units (`"10.00"`).
+            amount_to: Largest amount, in major units.
+            date_from: First day, `YYYY-MM-DD` (the API's default is today).
+            date_to: Last day, `YYYY-MM-DD` (the API's default is today).
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    def iter_transactions(
+        self,
+        *,
+        amount_from: Amount | None = ...,
+        amount_to: Amount | None = ...,
+        date_from: str | None = ...,
+        date_to: str | None = ...,
+        page: int | None = ...,
+        size: int | None = ...,
+        terminal_id: str | None = ...,
+        terminal_name: str | None = ...,
+    ) -> AsyncIterator[TerminalTransaction]:
+        """Every item of `get_transactions` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            amount_from: Smallest amount, in major units (`"10.00"`).
+            amount_to: Largest amount, in major units.
+            date_from: First day, `YYYY-MM-DD` (the API's default is today).
+            date_to: Last day, `YYYY-MM-DD` (the API's default is today).
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    async def list(
+        self,
+        *,
+        model: str | None = ...,
+        page: int | None = ...,
+        serial_number: str | None = ...,
+        size: int | None = ...,
+        terminal_id: str | None = ...,
+    ) -> Page[TerminalSummary]:
+        """The merchant's terminals, a page at a time.
+
+        Args:
+            model: A model code, as `get_models` lists them.
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    def list_all(
+        self,
+        *,
+        model: str | None = ...,
+        page: int | None = ...,
+        serial_number: str | None = ...,
+        size: int | None = ...,
+        terminal_id: str | None = ...,
+    ) -> AsyncIterator[TerminalSummary]:
+        """Every item of `list` from `page` on, fetching pages as they are consumed.
+
+        Args:
+            model: A model code, as `get_models` lists them.
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    async def refund(
+        self,
+        terminal_id: str,
+        *,
+        amount: RefundAmount,
+        reference_number: str,
+    ) -> None:
+        """Refund part or all of an earlier payment on its terminal (HTTP 204).
+
+        Args:
+            reference_number: The `reference_number` of the payment to refund.
         """

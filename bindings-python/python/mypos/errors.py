@@ -20,6 +20,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "APIDecodeError",
+    "PaymentUnconfirmedError",
 ]
 
 
@@ -154,3 +155,14 @@ class APIDecodeError(MyPOSError):
     code = "MYPOS_DECODE"
     _fields = ("status",)
     status: int
+
+
+class PaymentUnconfirmedError(MyPOSError):
+    """A payment request may or may not have reached the terminal and could not be found by its
+    `reference_number`. It was not sent twice: look the payment up by that reference (for
+    example with `client.epos.payments.list(terminal_id=…, reference_number=…)`) before trying
+    again."""
+
+    code = "MYPOS_PAYMENT_UNCONFIRMED"
+    _fields = ("reference_number",)
+    reference_number: str

@@ -156,6 +156,29 @@ class Sandbox:
         """Drops every pending fault."""
         self.control("DELETE", "faults")
 
+    # -- the simulated terminal (ePOS) ------------------------------------------------------
+    # A payment waits `InProgress` until one of these finishes it; each returns the payment
+    # as `client.epos.payments.get` would. A payment already finished raises RuntimeError (409).
+
+    def approve_payment(self, payment_id: str, *, card_scheme: str | None = None) -> dict[str, Any]:
+        """The card is read and approved: `Success`, with card details, a terminal
+        transaction and a receipt. `card_scheme`: `VISA` (default), `MASTERCARD` or `MAESTRO`."""
+        body = {"card_scheme": card_scheme} if card_scheme else None
+        return dict(self.control("POST", f"epos/payments/{payment_id}/approve", body))
+
+    def decline_payment(self, payment_id: str, *, status: str = "Failed") -> dict[str, Any]:
+        """The issuer declines (`status="Failed"`) or the terminal refuses (`"Rejected"`)."""
+        return dict(self.control("POST", f"epos/payments/{payment_id}/decline", {"status": status}))
+
+    def time_out_payment(self, payment_id: str) -> dict[str, Any]:
+        """No card is presented before the terminal gives up: `Failed`."""
+        return dict(self.control("POST", f"epos/payments/{payment_id}/timeout"))
+
+    def drive_terminal(self, terminal_id: str, action: str, **body: Any) -> dict[str, Any]:
+        """Finishes the payment terminal `terminal_id` is busy with; `action` is `approve`,
+        `decline` or `timeout`, `body` as for the payment methods (`status`, `card_scheme`)."""
+        return dict(self.control("POST", f"terminals/{terminal_id}/{action}", body or None))
+
     def __repr__(self) -> str:
         state = self._native.url if self._native is not None else "stopped"
         return f"Sandbox({state})"

@@ -7,12 +7,48 @@ Answers are plain dicts (keys in snake_case); these types describe them.
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
-from typing_extensions import TypedDict
+from decimal import Decimal
+from typing import Generic, TypeVar, Union
+from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict
 
 __all__ = [
     "Account",
+    "ActivationCode",
+    "Amount",
+    "ButtonSize",
+    "CancelledPayment",
+    "Created",
+    "CreatedPaymentRequest",
+    "DocumentType",
+    "Language",
+    "LinkStatus",
+    "MinorUnits",
+    "OnlineTransaction",
+    "Outlet",
     "Page",
+    "Payment",
+    "PaymentAmount",
+    "PaymentAmountDetails",
+    "PaymentButton",
+    "PaymentLink",
+    "PaymentRequest",
+    "PaymentRequestStatus",
+    "PaymentStatus",
+    "Receipt",
+    "RefundAmount",
+    "SettlementAccount",
+    "SortOrder",
+    "Statement",
+    "Terminal",
+    "TerminalModel",
+    "TerminalStatus",
+    "TerminalSummary",
+    "TerminalTransaction",
+    "Transaction",
+    "TransactionDetail",
+    "TransactionDetails",
+    "TransactionSign",
+    "TransactionSummary",
 ]
 
 T = TypeVar("T")
@@ -30,6 +66,68 @@ class Account(TypedDict):
     name: str | None
 
 
+class ActivationCode(TypedDict):
+    """The code to enter on the device."""
+
+    code: str
+
+
+class CancelledPayment(TypedDict):
+    """The answer to a cancellation (HTTP 202); `None` when the API sends no body."""
+
+    id: str | None
+    """The cancelled payment's id."""
+
+
+class Created(TypedDict):
+    """What a create call answers: the new code and the address to share."""
+
+    code: str | None
+    """The key of `get`, `update` and `delete`."""
+    url: str
+    """The page customers pay on."""
+
+
+class CreatedPaymentRequest(TypedDict):
+    """What creating a payment request answers."""
+
+    code: str | None
+    """The key of `get` and `send_reminder`."""
+    payment_request_url: str
+    """The page the customer pays on."""
+
+
+class Language(TypedDict):
+    """A language of payment pages."""
+
+    code: str
+    """Two letters (`EN`): the value of `pref_language` and `payment_request_lang`."""
+    name: str | None
+
+
+class OnlineTransaction(TypedDict):
+    """A payment made through a link or button."""
+
+    amount: str | None
+    """In major units."""
+    code: str | None
+    """The code of the link or button paid through."""
+    currency: str | None
+    customer_email: str | None
+    customer_name: str | None
+    date: str | None
+    """When it was paid (`2025-05-01T10:15:00`)."""
+    payment_reference: str
+    quantity: int | None
+
+
+class Outlet(TypedDict):
+    """A place of business terminals belong to."""
+
+    name: str | None
+    outlet_id: int
+
+
 class Page(TypedDict, Generic[T]):
     """A page of a list. `page` counts from 1."""
 
@@ -42,3 +140,370 @@ class Page(TypedDict, Generic[T]):
     """When the API says."""
     total_pages: int | None
     """When the API says."""
+
+
+class Payment(TypedDict):
+    """An ePOS payment. Card fields are filled once the terminal has finished it."""
+
+    aid: str | None
+    """EMV application id of the card."""
+    amount: PaymentAmountDetails
+    auth_code: str | None
+    card_qualifier: str | None
+    """The card scheme (`VISA`, `MASTERCARD`…)."""
+    created_at: str | None
+    """Date-times without zone, as the API writes them (`2025-10-27T09:56:24`)."""
+    dcc_amount: str | None
+    dcc_available: bool | None
+    dcc_card_exchange_rate: str | None
+    description: str | None
+    expire_at: str | None
+    """Until when the terminal waits for a card."""
+    pan: str | None
+    """Masked card number (`****6693`)."""
+    payment_id: str
+    """24 hex characters. Empty only if the API named it `request_id` instead (one source's
+    list items do; it is then kept in `extra`): [`Payment::id`] reads either.
+    """
+    payment_reference: str | None
+    """The reference of the card transaction, for `terminals.get_receipt` (the sandbox sends
+    it; the gateway's examples do not).
+    """
+    reference_number: str | None
+    reference_type: str | None
+    response_code: str | None
+    """ISO 8583 response code, `00` when approved."""
+    rrn: str | None
+    signature_required: bool | None
+    stan: str | None
+    status: PaymentStatus | None
+    status_message: str | None
+    """`TRANSACTION_SUCCESS` when approved."""
+    terminal_id: str | None
+    """The terminal the payment runs on (the sandbox sends it; the gateway's examples do not)."""
+    transaction_date_local: str | None
+    """Terminal-local date-time as `yyMMddHHmmss`."""
+    updated_at: str | None
+
+
+class PaymentAmount(TypedDict):
+    """An amount to charge: whole minor units (2500 = 25.00) and its currency."""
+
+    currency_code: str
+    """ISO 4217 code, e.g. `EUR`; the terminal's currency."""
+    tip: NotRequired[MinorUnits | None]
+    """Tip in minor units, on top of `value`."""
+    value: MinorUnits
+    """Minor units (cents): 2500 is 25.00."""
+
+
+class PaymentAmountDetails(TypedDict):
+    """The amount of a payment as the API reports it."""
+
+    currency_code: str
+    tip: MinorUnits | None
+    """Tip in minor units."""
+    value: MinorUnits
+    """Minor units (cents)."""
+
+
+class PaymentButton(TypedDict):
+    """A payment button and its settings."""
+
+    account_number: str | None
+    ask_for_customer_email: bool | None
+    ask_for_customer_name: bool | None
+    ask_for_customer_phone: bool | None
+    ask_for_shipping_address: bool | None
+    button_size: ButtonSize | None
+    cancel_url: str | None
+    code: str
+    currency: str | None
+    custom_name: str | None
+    enable: bool | None
+    """`false` once disabled."""
+    hide_quantity: bool | None
+    item_name: str | None
+    item_price: str | None
+    """In major units."""
+    pref_language: str | None
+    quantity: int | None
+    return_url: str | None
+    send_email: bool | None
+    send_sms: bool | None
+    status: LinkStatus | None
+    url: str | None
+    website: str | None
+
+
+class PaymentLink(TypedDict):
+    """A payment link and its settings."""
+
+    account_number: str | None
+    ask_for_customer_name: bool | None
+    code: str
+    currency: str | None
+    custom_name: str | None
+    enable: bool | None
+    """`false` once disabled."""
+    expired_date: str | None
+    hide_quantity: bool | None
+    item_name: str | None
+    item_price: str | None
+    """In major units."""
+    pref_language: str | None
+    quantity: int | None
+    send_email: bool | None
+    send_sms: bool | None
+    status: LinkStatus | None
+    url: str | None
+    website: str | None
+
+
+class PaymentRequest(TypedDict):
+    """A payment request and where it is."""
+
+    amount: str | None
+    """In major units."""
+    booking_text: str | None
+    client_name: str | None
+    code: str
+    created_at: str | None
+    """When it was created (`2025-05-01T10:15:00`)."""
+    currency: str | None
+    dba: str | None
+    expiry_date: str | None
+    notify_email: str | None
+    notify_gsm: str | None
+    payment_request_lang: str | None
+    payment_request_url: str | None
+    qr_generated: bool | None
+    reason: str | None
+    status: PaymentRequestStatus | None
+
+
+class Receipt(TypedDict):
+    """A receipt as the terminal prints it: every value is text except the two numbers."""
+
+    address_line_1: str | None
+    address_line_2: str | None
+    aid: str | None
+    amount: str | None
+    """Major units, as printed."""
+    amount_tip: str | None
+    amount_total: str | None
+    application_preferred_name: str | None
+    auth_code: str | None
+    card_scheme: str | None
+    currency: str | None
+    date: str | None
+    dcc_amount: str | None
+    dcc_currency: str | None
+    emboss_name: str | None
+    exchange_rate: str | None
+    exchange_rate_translation: str | None
+    installment_annual_perc_rate: str | None
+    installment_fee_rate: str | None
+    installment_first_amount: str | None
+    installment_interest_rate: str | None
+    installment_number: str | None
+    installment_subseq_amount: str | None
+    installment_total_amount: str | None
+    installment_type: str | None
+    is_declined: int | None
+    """1 for a declined transaction, 0 otherwise."""
+    merchant_id: str | None
+    merchant_name: str | None
+    operator_code: str | None
+    pan: str | None
+    pl_card_balance: str | None
+    pl_card_balance_currency: str | None
+    receipt_footer_row_1: str | None
+    receipt_footer_row_2: str | None
+    receipt_layout_version: int | None
+    reference_number: str | None
+    resp_code: str | None
+    rrn: str | None
+    sign_row_1: str | None
+    sign_row_2: str | None
+    sign_row_3: str | None
+    stan: str | None
+    terminal_id: str | None
+    time: str | None
+    tran_status: str | None
+    tran_type: str | None
+    transaction_preauth_code: str | None
+
+
+class RefundAmount(TypedDict):
+    """An amount to refund: whole minor units and the currency."""
+
+    currency_code: str
+    """ISO 4217 code, e.g. `EUR`."""
+    value: MinorUnits
+    """Minor units (cents): 2500 is 25.00."""
+
+
+class SettlementAccount(TypedDict):
+    """An account online payments can settle into: the `account_number` and `currency` links,
+    buttons and requests name.
+    """
+
+    account_number: str
+    currency: str
+    """ISO 4217 code."""
+    iban: str | None
+    name: str | None
+
+
+class Statement(TypedDict):
+    """An MT940 statement: the file's text, lines separated by CRLF."""
+
+    content: str
+
+
+class Terminal(TypedDict):
+    """A terminal with its settings and settlement account."""
+
+    billing_descriptor: str | None
+    card_topup_enabled: bool | None
+    device_currency: str | None
+    """ISO 4217 code of the amounts the terminal takes."""
+    forbidden_moto: bool | None
+    forbidden_preauthorization: bool | None
+    forbidden_refund: bool | None
+    forbidden_reversal: bool | None
+    forbidden_topup: bool | None
+    last_transaction_date: str | None
+    model: str | None
+    outlet_id: int | None
+    outlet_name: str | None
+    receipt_footer_row_1: str | None
+    receipt_footer_row_2: str | None
+    serial_number: str | None
+    settlement_account_currency: str | None
+    settlement_account_name: str | None
+    settlement_account_number: str | None
+    status: TerminalStatus | None
+    terminal_id: str
+    terminal_name: str | None
+    transactions_count: int | None
+
+
+class TerminalModel(TypedDict):
+    """A terminal model."""
+
+    code: str
+    description: str | None
+
+
+class TerminalSummary(TypedDict):
+    """A terminal as the list shows it."""
+
+    model: str | None
+    serial_number: str | None
+    terminal_id: str
+    """The 8-digit terminal id (TID)."""
+
+
+class TerminalTransaction(TypedDict):
+    """A card transaction on a terminal. Amounts are decimal major units (`12.50`), unlike the
+    minor units of ePOS payments.
+    """
+
+    amount: str | None
+    """Major units, as a decimal."""
+    billing_descriptor: str | None
+    card_scheme: str | None
+    currency: str | None
+    date: str | None
+    fee: str | None
+    outlet_name: str | None
+    pan: str | None
+    """Masked card number."""
+    payment_reference: str | None
+    """For `get_receipt`."""
+    payment_status: str | None
+    reference_number: str | None
+    rrn: str | None
+    settlement_amount: str | None
+    settlement_currency: str | None
+    settlement_date: str | None
+    stan: str | None
+    terminal_id: str | None
+    terminal_name: str | None
+    tran_status: str | None
+
+
+class Transaction(TypedDict):
+    """One movement on an account."""
+
+    account_number: str | None
+    date: str | None
+    """When it was booked (`2025-05-01T10:15:00`)."""
+    operation_type: str | None
+    original_amount: str | None
+    """The amount the transaction was made for, before any conversion."""
+    original_currency: str | None
+    payment_reference: str
+    """The transaction's unique reference: the key of `get_transaction`."""
+    reference_number: str | None
+    """The merchant's own reference, for POS transactions."""
+    serial_number: str | None
+    sign: TransactionSign | None
+    """`C` (money in) or `D` (money out)."""
+    terminal_id: str | None
+    transaction_amount: str | None
+    """The amount booked on the account, in its currency (major units)."""
+    transaction_currency: str | None
+    transaction_type: str | None
+    """The type code (`001` fee, `002` cash withdrawal, `003` outgoing bank transfer, …)."""
+
+
+class TransactionDetail(TypedDict):
+    """One titled value of a transaction's details."""
+
+    title: str
+    value: str | None
+
+
+class TransactionDetails(TypedDict):
+    """A transaction's details: a summary and titled lines, as the myPOS account shows them."""
+
+    details: list[TransactionDetail]
+    """Titled values; a line with an empty value titles the section that follows."""
+    general: TransactionSummary | None
+    reference: str
+    """The transaction's payment reference."""
+
+
+class TransactionSummary(TypedDict):
+    """What kind of transaction it is. The API spells these keys in camelCase."""
+
+    can_request_reversal: bool | None
+    is_fee: bool | None
+    is_reversal: bool | None
+    transaction_type: str | None
+
+
+Amount: TypeAlias = Union[Decimal, int, str]
+"""A decimal amount in major units ("12.50"), at most two decimal places."""
+
+ButtonSize: TypeAlias = Union[Literal["small", "big", 0, 1], int]
+
+DocumentType: TypeAlias = Union[Literal["MT940MultiCash", "MT940SWIFT", "MT940Structured", 0, 1, 2], int]
+
+LinkStatus: TypeAlias = Union[Literal["Active", "Disabled", "Expired"], str]
+
+MinorUnits: TypeAlias = int
+"""A whole amount in minor units (2500 = 25.00)."""
+
+PaymentRequestStatus: TypeAlias = Union[Literal["Pending", "Seen", "Paid", "Failed", "Cancelled", "Expired"], str]
+
+PaymentStatus: TypeAlias = Union[Literal["InProgress", "Success", "Failed", "Rejected", "Canceled", "Reversed", "Completed", "Cancelled"], str]
+
+SortOrder: TypeAlias = Union[Literal["ascending", "descending", 0, 1], int]
+
+TerminalStatus: TypeAlias = Union[Literal["Active", "Inactive", "Deactive", "Reset", "Initial"], str]
+
+TransactionSign: TypeAlias = Union[Literal["C", "D"], str]

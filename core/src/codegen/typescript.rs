@@ -161,6 +161,14 @@ export { APITimeoutError as TimeoutError }
 export declare class APIDecodeError extends MyPOSError {
   status: number
 }
+
+/**
+ * A payment request may or may not have reached the terminal and could not be found by its
+ * reference. It was not sent twice: look it up by `referenceNumber` before trying again.
+ */
+export declare class PaymentUnconfirmedError extends MyPOSError {
+  referenceNumber: string
+}
 "#;
 
 /// Mirrors `index.js`: the hand-written members of `MerchantClient`.

@@ -6,8 +6,13 @@ use axum::Router;
 use crate::state::SandboxState;
 
 pub(crate) mod banking;
+pub(crate) mod ecommerce;
+pub(crate) mod epos;
 
 /// All business routes, merged in one place.
 pub(crate) fn router() -> Router<SandboxState> {
-    Router::new().merge(banking::router())
+    Router::new()
+        .merge(banking::router())
+        .merge(ecommerce::router())
+        .merge(epos::router())
 }

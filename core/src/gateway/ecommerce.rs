@@ -1,0 +1,233 @@
+//! Ecommerce: payment links, payment buttons, payment requests, and the settlement accounts and
+//! languages they use (`/ecommerce/v1/...`).
+//!
+//! Only `POST /ecommerce/v1/pr` is attested; every other path is this project's choice where
+//! the public record is silent (see `gateway.md`), marked `unverified` at its definition. The
+//! bodies follow the legacy v1.1 API, whose structures the gateway says it kept.
+//!
+//! ```no_run
+//! # async fn run(merchant: mypos::MerchantClient) -> mypos::Result<()> {
+//! use mypos::gateway::ecommerce::payment_links::{CreatePaymentLinkRequest, UpdatePaymentLinkRequest};
+//!
+//! let links = merchant.ecommerce().payment_links();
+//! let link = links
+//!     .create(CreatePaymentLinkRequest::new("T-shirt", "19.90".parse().unwrap(), "EUR", "Summer sale"))
+//!     .await?;
+//! let code = link.code.clone().unwrap_or_default();
+//! links.update(UpdatePaymentLinkRequest { enable: Some(false), ..UpdatePaymentLinkRequest::new(&code) }).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod payment_buttons;
+pub mod payment_links;
+pub mod payment_requests;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use payment_buttons::PaymentButtons;
+pub use payment_links::PaymentLinks;
+pub use payment_requests::PaymentRequests;
+
+use crate::endpoint::{ApiRequest, ApiResponse, Operation};
+use crate::error::{Error, Result};
+use crate::gateway::epos::decode_list;
+use crate::transport::Response;
+use crate::{Amount, MerchantClient};
+
+/// The languages a payment page can be shown in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetLanguagesRequest {}
+
+impl ApiRequest for GetLanguagesRequest {}
+
+/// A language of payment pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Language {
+    /// Two letters (`EN`): the value of `pref_language` and `payment_request_lang`.
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Fields this SDK does not know yet, kept as the API sent them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ApiResponse for Vec<Language> {
+    /// A bare list, or a list inside an envelope (`{"items": [...]}`).
+    fn decode(response: &Response) -> Result<Self> {
+        decode_list(response)
+    }
+}
+
+/// The accounts online payments can settle into.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetSettlementDataRequest {}
+
+impl ApiRequest for GetSettlementDataRequest {}
+
+/// An account online payments can settle into: the `account_number` and `currency` links,
+/// buttons and requests name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SettlementAccount {
+    pub account_number: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub iban: Option<String>,
+    /// Fields this SDK does not know yet, kept as the API sent them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ApiResponse for Vec<SettlementAccount> {
+    /// A bare list, or a list inside an envelope (`{"items": [...]}`).
+    fn decode(response: &Response) -> Result<Self> {
+        decode_list(response)
+    }
+}
+
+crate::string_enum! {
+    /// Whether a payment link or button can be paid.
+    pub enum LinkStatus {
+        Active = "Active",
+        /// Switched off with `enable: false`.
+        Disabled = "Disabled",
+        /// Past its `expired_date`.
+        Expired = "Expired",
+    }
+}
+
+/// What a create call answers: the new code and the address to share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Created {
+    /// The page customers pay on.
+    pub url: String,
+    /// The key of `get`, `update` and `delete`.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Fields this SDK does not know yet, kept as the API sent them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ApiResponse for Created {}
+
+/// A payment made through a link or button.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OnlineTransaction {
+    pub payment_reference: String,
+    /// The code of the link or button paid through.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// In major units.
+    #[serde(default)]
+    pub amount: Option<rust_decimal::Decimal>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub quantity: Option<u32>,
+    /// When it was paid (`2025-05-01T10:15:00`).
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    #[serde(default)]
+    pub customer_email: Option<String>,
+    /// Fields this SDK does not know yet, kept as the API sent them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+crate::operations! {
+    /// Payment links, buttons and requests.
+    pub struct Ecommerce<MerchantClient> as "ecommerce" {
+        /// The languages payment pages can be shown in. Path unverified.
+        // unverified: path chosen in gateway.md; not in any public source.
+        get_languages(GetLanguagesRequest) -> Vec<Language> = GET "/ecommerce/v1/languages";
+        /// The accounts and currencies online payments can settle into. Path unverified.
+        // unverified: path chosen in gateway.md; not in any public source.
+        get_settlement_data(GetSettlementDataRequest) -> Vec<SettlementAccount> = GET "/ecommerce/v1/settlement-data";
+    }
+}
+
+impl<'a> Ecommerce<'a> {
+    /// Links to a payment page for one item.
+    pub fn payment_links(&self) -> PaymentLinks<'a> {
+        PaymentLinks(self.0)
+    }
+
+    /// Buttons for a website, to a payment page for one item.
+    pub fn payment_buttons(&self) -> PaymentButtons<'a> {
+        PaymentButtons(self.0)
+    }
+
+    /// Requests to pay an amount, sent to a customer.
+    pub fn payment_requests(&self) -> PaymentRequests<'a> {
+        PaymentRequests(self.0)
+    }
+}
+
+/// Every Ecommerce endpoint, for hosts and typings.
+pub fn operations() -> Vec<&'static dyn Operation<MerchantClient>> {
+    [
+        endpoints::all(),
+        payment_links::endpoints::all(),
+        payment_buttons::endpoints::all(),
+        payment_requests::endpoints::all(),
+    ]
+    .concat()
+}
+
+/// A text field the API requires: present and not blank.
+pub(crate) fn check_required(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        Err(Error::invalid(field, "is required"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A price or amount to charge: more than zero (the type already refuses negative,
+/// non-finite and over-precise values).
+pub(crate) fn check_positive(field: &str, value: &Amount) -> Result<()> {
+    if value.value().is_zero() {
+        Err(Error::invalid(field, "must be more than 0"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A language code: two letters (`EN`). Which ones a merchant may use is the API's call.
+pub(crate) fn check_language(field: &str, value: &str) -> Result<()> {
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("must be a two-letter language code such as \"EN\", got {value:?}"),
+        ))
+    }
+}
+
+/// An item quantity: at least 1.
+pub(crate) fn check_quantity(field: &str, value: u32) -> Result<()> {
+    if value == 0 {
+        Err(Error::invalid(field, "must be at least 1"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs `check` on an optional value.
+pub(crate) fn check_some<T: ?Sized>(
+    value: Option<&T>,
+    check: impl FnOnce(&T) -> Result<()>,
+) -> Result<()> {
+    value.map_or(Ok(()), check)
+}

@@ -1,0 +1,391 @@
+//! Payment links (`/ecommerce/v1/links`) and payment buttons (`/ecommerce/v1/buttons`): the
+//! same resource with a few extra fields on buttons, so one set of handlers serves both
+//! (`BUTTON` picks which). Paths unverified: gateway.md's choice.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{EcommerceState, PAGES, language, nested, not_found, settlement};
+use crate::extract::{JsonBody, query_pairs};
+use crate::gateway::banking::calendar::{self, Day};
+use crate::gateway::banking::form::{self, Form};
+use crate::identity::Merchant;
+use crate::paging::PageRequest;
+use crate::problem::Problem;
+use crate::state::SandboxState;
+
+pub(crate) fn router() -> Router<SandboxState> {
+    // unverified: every path here is gateway.md's choice; no public source gives them.
+    Router::new()
+        .route(
+            "/ecommerce/v1/links",
+            post(create::<false>).get(list::<false>),
+        )
+        .route("/ecommerce/v1/links/transactions", get(payments::<false>))
+        .route(
+            "/ecommerce/v1/links/{code}",
+            get(one::<false>)
+                .patch(update::<false>)
+                .delete(delete::<false>),
+        )
+        .route(
+            "/ecommerce/v1/buttons",
+            post(create::<true>).get(list::<true>),
+        )
+        .route("/ecommerce/v1/buttons/transactions", get(payments::<true>))
+        .route(
+            "/ecommerce/v1/buttons/{code}",
+            get(one::<true>)
+                .patch(update::<true>)
+                .delete(delete::<true>),
+        )
+}
+
+/// A payment link or button, as served (legacy field names; amounts as text).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Offer {
+    pub code: String,
+    pub url: String,
+    pub custom_name: String,
+    pub item_name: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub item_price: Decimal,
+    pub currency: String,
+    pub account_number: String,
+    pub quantity: i64,
+    pub pref_language: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    pub send_sms: bool,
+    pub send_email: bool,
+    pub ask_for_customer_name: bool,
+    pub hide_quantity: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired_date: Option<String>,
+    pub enable: bool,
+    /// `Active`, `Disabled` (by `enable: false`) or `Expired` (past `expired_date`).
+    pub status: &'static str,
+    pub created_at: String,
+    #[serde(flatten)]
+    pub button: Option<ButtonFields>,
+}
+
+/// What only buttons have.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub(crate) struct ButtonFields {
+    /// 0 small, 1 big.
+    pub button_size: i64,
+    pub ask_for_shipping_address: bool,
+    pub ask_for_customer_email: bool,
+    pub ask_for_customer_phone: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+}
+
+impl Offer {
+    /// The status as of today.
+    fn refreshed(&self) -> Self {
+        let expired = self
+            .expired_date
+            .as_deref()
+            .and_then(Day::parse)
+            .is_some_and(|last| last < Day::today());
+        let status = match (self.enable, expired) {
+            (false, _) => "Disabled",
+            (true, true) => "Expired",
+            (true, false) => "Active",
+        };
+        Self {
+            status,
+            ..self.clone()
+        }
+    }
+}
+
+/// A payment made through a link or button.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct OnlinePayment {
+    pub payment_reference: String,
+    pub code: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub currency: String,
+    pub quantity: i64,
+    pub date: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    #[serde(skip)]
+    pub button: bool,
+}
+
+fn noun(button: bool) -> &'static str {
+    if button {
+        "payment button"
+    } else {
+        "payment link"
+    }
+}
+
+fn offers(state: &mut EcommerceState, button: bool) -> &mut Vec<Offer> {
+    if button {
+        &mut state.buttons
+    } else {
+        &mut state.links
+    }
+}
+
+/// An expiry day must not be in the past.
+fn not_past(form: &mut Form, name: &str, day: Option<Day>) -> Option<String> {
+    let day = day?;
+    if day < Day::today() {
+        form.error(name, format!("The {name} must not be in the past."));
+        return None;
+    }
+    Some(day.to_string())
+}
+
+/// `POST`: validates like the API (every bad field in one 400) and answers 201 `{code, url}`.
+async fn create<const BUTTON: bool>(
+    State(state): State<SandboxState>,
+    merchant: Merchant,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<(StatusCode, Json<Value>), Problem> {
+    let mut form = Form::of(&body)?;
+    let item_name = form.text("item_name", true);
+    let item_price = form.amount("item_price");
+    let currency = form.text("currency", true);
+    let account_number = form.digits("account_number", false);
+    let custom_name = form.text("custom_name", true);
+    let quantity = form.whole("quantity", true, 1);
+    let pref_language = form.text("pref_language", false);
+    let website = form.text("website", false);
+    let flags = [
+        "send_sms",
+        "send_email",
+        "ask_for_customer_name",
+        "hide_quantity",
+    ]
+    .map(|name| form.flag(name).unwrap_or(false));
+    let expired_date = form.day("expired_date", false);
+    let expired_date = not_past(&mut form, "expired_date", expired_date);
+    let button = BUTTON.then(|| button_fields(&mut form, &ButtonFields::default()));
+    state.with(|s| {
+        let merchant_state = s.merchant(&merchant.id);
+        let mut errors = vec![];
+        let account = settlement(
+            &merchant_state.accounts,
+            currency.as_deref(),
+            account_number.as_deref(),
+            &mut errors,
+        )
+        .cloned();
+        let pref_language = language("pref_language", pref_language, &mut errors);
+        form.finish()?;
+        form::finish(errors)?;
+        let (Some(item_name), Some(item_price), Some(custom_name), Some(quantity), Some(account)) =
+            (item_name, item_price, custom_name, quantity, account)
+        else {
+            unreachable!("a valid form has every required field");
+        };
+        let ecommerce = &mut merchant_state.ecommerce;
+        let code = ecommerce.new_code(&merchant.id);
+        let kind = if BUTTON { "button" } else { "link" };
+        let offer = Offer {
+            url: format!("{PAGES}/{kind}/{code}"),
+            code,
+            custom_name,
+            item_name,
+            item_price,
+            currency: account.currency.clone(),
+            account_number: account.account_number.clone(),
+            quantity,
+            pref_language: pref_language.unwrap_or_else(|| "EN".into()),
+            website,
+            send_sms: flags[0],
+            send_email: flags[1],
+            ask_for_customer_name: flags[2],
+            hide_quantity: flags[3],
+            expired_date,
+            enable: true,
+            status: "Active",
+            created_at: calendar::now(),
+            button,
+        };
+        let answer = serde_json::json!({"code": offer.code, "url": offer.url});
+        offers(ecommerce, BUTTON).push(offer);
+        Ok((StatusCode::CREATED, Json(answer)))
+    })
+}
+
+/// Reads the button-only fields over `current`, for create (defaults) and update.
+fn button_fields(form: &mut Form, current: &ButtonFields) -> ButtonFields {
+    let button_size = match form.whole("button_size", false, 0) {
+        Some(size @ (0 | 1)) => size,
+        Some(_) => {
+            form.error(
+                "button_size",
+                "The button_size must be 0 (small) or 1 (big).",
+            );
+            current.button_size
+        }
+        None => current.button_size,
+    };
+    ButtonFields {
+        button_size,
+        ask_for_shipping_address: form
+            .flag("ask_for_shipping_address")
+            .unwrap_or(current.ask_for_shipping_address),
+        ask_for_customer_email: form
+            .flag("ask_for_customer_email")
+            .unwrap_or(current.ask_for_customer_email),
+        ask_for_customer_phone: form
+            .flag("ask_for_customer_phone")
+            .unwrap_or(current.ask_for_customer_phone),
+        cancel_url: form
+            .text("cancel_url", false)
+            .or(current.cancel_url.clone()),
+        return_url: form
+            .text("return_url", false)
+            .or(current.return_url.clone()),
+    }
+}
+
+/// `GET` list: the nested envelope, newest first.
+async fn list<const BUTTON: bool>(
+    State(state): State<SandboxState>,
+    merchant: Merchant,
+    paging: PageRequest,
+) -> Json<Value> {
+    state.with(|s| {
+        let all: Vec<Offer> = offers(&mut s.merchant(&merchant.id).ecommerce, BUTTON)
+            .iter()
+            .rev()
+            .map(Offer::refreshed)
+            .collect();
+        Json(nested(paging.slice(&all)))
+    })
+}
+
+async fn one<const BUTTON: bool>(
+    State(state): State<SandboxState>,
+    merchant: Merchant,
+    Path(code): Path<String>,
+) -> Result<Json<Offer>, Problem> {
+    state.with(|s| {
+        offers(&mut s.merchant(&merchant.id).ecommerce, BUTTON)
+            .iter()
+            .find(|o| o.code == code)
+            .map(|o| Json(o.refreshed()))
+            .ok_or_else(|| not_found(noun(BUTTON), &code))
+    })
+}
+
+/// `PATCH`: the legacy edit fields (`pref_lang`, not `pref_language`); answers the result.
+async fn update<const BUTTON: bool>(
+    State(state): State<SandboxState>,
+    merchant: Merchant,
+    Path(code): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<Offer>, Problem> {
+    let mut form = Form::of(&body)?;
+    state.with(|s| {
+        let list = offers(&mut s.merchant(&merchant.id).ecommerce, BUTTON);
+        let offer = list
+            .iter_mut()
+            .find(|o| o.code == code)
+            .ok_or_else(|| not_found(noun(BUTTON), &code))?;
+        let mut errors = vec![];
+        let pref_lang = language("pref_lang", form.text("pref_lang", false), &mut errors);
+        let custom_name = match body.get("custom_name") {
+            Some(_) => form.text("custom_name", true),
+            None => None,
+        };
+        let website = form.text("website", false);
+        let [send_sms, send_email, ask_name, hide, enable] = [
+            "send_sms",
+            "send_email",
+            "ask_for_customer_name",
+            "hide_quantity",
+            "enable",
+        ]
+        .map(|name| form.flag(name));
+        let expired_date = form.day("expired_date", false);
+        let expired_date = not_past(&mut form, "expired_date", expired_date);
+        let button = offer
+            .button
+            .as_ref()
+            .map(|current| button_fields(&mut form, current));
+        form.finish()?;
+        form::finish(errors)?;
+        let updated = Offer {
+            pref_language: pref_lang.unwrap_or(offer.pref_language.clone()),
+            custom_name: custom_name.unwrap_or(offer.custom_name.clone()),
+            website: website.or(offer.website.clone()),
+            send_sms: send_sms.unwrap_or(offer.send_sms),
+            send_email: send_email.unwrap_or(offer.send_email),
+            ask_for_customer_name: ask_name.unwrap_or(offer.ask_for_customer_name),
+            hide_quantity: hide.unwrap_or(offer.hide_quantity),
+            enable: enable.unwrap_or(offer.enable),
+            expired_date: expired_date.or(offer.expired_date.clone()),
+            button,
+            ..offer.clone()
+        }
+        .refreshed();
+        *offer = updated.clone();
+        Ok(Json(updated))
+    })
+}
+
+/// `DELETE`: 204; its payments stay in the transaction list.
+async fn delete<const BUTTON: bool>(
+    State(state): State<SandboxState>,
+    merchant: Merchant,
+    Path(code): Path<String>,
+) -> Result<StatusCode, Problem> {
+    state.with(|s| {
+        let list = offers(&mut s.merchant(&merchant.id).ecommerce, BUTTON);
+        let index = list
+            .iter()
+            .position(|o| o.code == code)
+            .ok_or_else(|| not_found(noun(BUTTON), &code))?;
+        list.remove(index);
+        Ok(StatusCode::NO_CONTENT)
+    })
+}
+
+/// `GET …/transactions?code=`: payments through links (or buttons), newest first; an unknown
+/// `code` is a 404.
+async fn payments<const BUTTON: bool>(
+    State(state): State<SandboxState>,
+    merchant: Merchant,
+    paging: PageRequest,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, Problem> {
+    let query = query_pairs(query.as_deref());
+    let code = query.get("code").filter(|c| !c.is_empty());
+    state.with(|s| {
+        let ecommerce = &mut s.merchant(&merchant.id).ecommerce;
+        if let Some(code) = code {
+            let known = offers(ecommerce, BUTTON).iter().any(|o| &o.code == code)
+                || ecommerce.payments.iter().any(|p| &p.code == code);
+            if !known {
+                return Err(not_found(noun(BUTTON), code));
+            }
+        }
+        let matching: Vec<OnlinePayment> = ecommerce
+            .payments
+            .iter()
+            .rev()
+            .filter(|p| p.button == BUTTON && code.is_none_or(|c| &p.code == c))
+            .cloned()
+            .collect();
+        Ok(Json(nested(paging.slice(&matching))))
+    })
+}

@@ -1,0 +1,208 @@
+//! Request-body checks that report every bad field at once, as ASP.NET's model validation
+//! does: `errors: {"amount.value": ["..."], ...}` in one 400 problem.
+
+use serde_json::{Map, Value};
+
+use super::model::{Amount, CURRENCIES};
+use crate::problem::Problem;
+
+/// The longest `reference_number` the gateway takes.
+pub(crate) const MAX_REFERENCE: usize = 50;
+/// The longest `description` the sandbox takes (not documented).
+pub(crate) const MAX_DESCRIPTION: usize = 255;
+
+pub(crate) fn is_terminal_id(value: &str) -> bool {
+    value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The members of a JSON object body, collecting field errors as they are read.
+pub(crate) struct Fields<'a> {
+    body: &'a Map<String, Value>,
+    errors: Vec<(String, String)>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn of(body: &'a Value) -> Result<Self, Problem> {
+        match body {
+            Value::Object(body) => Ok(Self {
+                body,
+                errors: vec![],
+            }),
+            _ => Err(Problem::validation(
+                "body",
+                "The request body must be a JSON object.",
+            )),
+        }
+    }
+
+    pub fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push((field.into(), message.into()));
+    }
+
+    /// A string member; `null` counts as absent.
+    pub fn text(&mut self, name: &str, required: bool, max: usize) -> Option<String> {
+        match self.body.get(name) {
+            None | Some(Value::Null) => {
+                if required {
+                    self.error(name, format!("The {name} field is required."));
+                }
+                None
+            }
+            Some(Value::String(s)) if s.chars().count() > max => {
+                self.error(
+                    name,
+                    format!("The field {name} must be a string with a maximum length of {max}."),
+                );
+                None
+            }
+            Some(Value::String(s)) if required && s.trim().is_empty() => {
+                self.error(name, format!("The {name} field is required."));
+                None
+            }
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.error(name, format!("The field {name} must be a string."));
+                None
+            }
+        }
+    }
+
+    pub fn terminal_id(&mut self, required: bool) -> Option<String> {
+        let id = self.text("terminal_id", required, 64)?;
+        if is_terminal_id(&id) {
+            Some(id)
+        } else {
+            self.error(
+                "terminal_id",
+                "The field terminal_id must be an 8-digit terminal id.",
+            );
+            None
+        }
+    }
+
+    /// `amount: {value, currency_code, tip?}`: value above 0, a currency terminals take.
+    pub fn amount(&mut self, tip_allowed: bool) -> Option<Amount> {
+        let amount = match self.body.get("amount") {
+            None | Some(Value::Null) => {
+                self.error("amount", "The amount field is required.");
+                return None;
+            }
+            Some(Value::Object(amount)) => amount,
+            Some(_) => {
+                self.error("amount", "The field amount must be an object.");
+                return None;
+            }
+        };
+        let value = match amount.get("value") {
+            None | Some(Value::Null) => {
+                self.error("amount.value", "The value field is required.");
+                None
+            }
+            Some(v) => match v.as_u64().filter(|n| *n > 0) {
+                Some(n) => Some(n),
+                None => {
+                    self.error(
+                        "amount.value",
+                        "The field value must be a whole number of minor units greater than 0.",
+                    );
+                    None
+                }
+            },
+        };
+        let tip = match amount.get("tip") {
+            None | Some(Value::Null) => Some(0),
+            Some(_) if !tip_allowed => {
+                self.error("amount.tip", "A refund takes no tip.");
+                None
+            }
+            Some(v) => v.as_u64().or_else(|| {
+                self.error(
+                    "amount.tip",
+                    "The field tip must be a whole number of minor units, 0 or more.",
+                );
+                None
+            }),
+        };
+        let currency = match amount.get("currency_code") {
+            Some(Value::String(code)) if CURRENCIES.contains(&code.as_str()) => Some(code.clone()),
+            None | Some(Value::Null) => {
+                self.error(
+                    "amount.currency_code",
+                    "The currency_code field is required.",
+                );
+                None
+            }
+            Some(other) => {
+                let shown = other
+                    .as_str()
+                    .map_or_else(|| other.to_string(), str::to_owned);
+                self.error(
+                    "amount.currency_code",
+                    format!("The currency code '{shown}' is not supported."),
+                );
+                None
+            }
+        };
+        Some(Amount {
+            value: value?,
+            currency_code: currency?,
+            tip: tip?,
+        })
+    }
+
+    /// 400 with every error collected, if any.
+    pub fn finish(self) -> Result<(), Problem> {
+        let mut errors = self.errors.into_iter();
+        let Some((field, message)) = errors.next() else {
+            return Ok(());
+        };
+        Err(
+            errors.fold(Problem::validation(field, message), |problem, (f, m)| {
+                problem.with_error(f, m)
+            }),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reports_every_bad_field() {
+        let body = json!({"terminal_id": "12", "amount": {"value": 0, "currency_code": "XXX"},
+                          "reference_number": "r".repeat(51)});
+        let mut fields = Fields::of(&body).unwrap();
+        assert!(fields.terminal_id(true).is_none());
+        assert!(fields.amount(true).is_none());
+        assert!(
+            fields
+                .text("reference_number", false, MAX_REFERENCE)
+                .is_none()
+        );
+        let problem = fields.finish().unwrap_err().body();
+        let errors = problem["errors"].as_object().unwrap();
+        let mut keys: Vec<_> = errors.keys().cloned().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "amount.currency_code",
+                "amount.value",
+                "reference_number",
+                "terminal_id"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_good_body_passes() {
+        let body = json!({"terminal_id": "12345678", "amount": {"value": 250, "currency_code": "EUR", "tip": 10}});
+        let mut fields = Fields::of(&body).unwrap();
+        assert_eq!(fields.terminal_id(true).as_deref(), Some("12345678"));
+        let amount = fields.amount(true).unwrap();
+        assert_eq!((amount.value, amount.tip), (250, 10));
+        assert!(fields.finish().is_ok());
+    }
+}
