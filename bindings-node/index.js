@@ -58,6 +58,11 @@ class Gateway {
     return this._native.url
   }
 
+  /** Closes pooled connections; calls through this gateway's clients then reject with ConfigError. */
+  close() {
+    this._native.close()
+  }
+
   /** A client for one merchant (`cli_…` / `sec_…`); its session is opened on first use. */
   createClient({ clientId, clientSecret } = {}) {
     return new MerchantClient(errors.translated(() => this._native.createClient(String(clientId ?? ''), String(clientSecret ?? ''))))

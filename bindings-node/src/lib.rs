@@ -61,6 +61,12 @@ impl Gateway {
     pub fn url(&self) -> String {
         self.0.url().to_string()
     }
+
+    /// Closes pooled connections and refuses further calls.
+    #[napi]
+    pub fn close(&self) {
+        self.0.close();
+    }
 }
 
 /// One merchant's client; cheap, shares the gateway's pool and token.

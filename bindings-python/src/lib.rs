@@ -80,6 +80,11 @@ impl Gateway {
     fn url(&self) -> &str {
         self.0.url()
     }
+
+    /// Closes pooled connections and refuses further calls.
+    fn close(&self) {
+        self.0.close();
+    }
 }
 
 /// One merchant's client; cheap, shares the gateway's pool and token.

@@ -2,6 +2,7 @@
 //! handle per merchant that shares them.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -31,6 +32,8 @@ struct GatewayInner {
     fixed_headers: HeaderMap,
     /// What calls get unless a client overrides it.
     options: CallOptions,
+    /// Set by [`Gateway::close`]: calls are refused from then on.
+    closed: AtomicBool,
 }
 
 impl Gateway {
@@ -61,6 +64,7 @@ impl Gateway {
                 partner: PartnerToken::new(config.integration),
                 fixed_headers,
                 options,
+                closed: AtomicBool::new(false),
             }),
         })
     }
@@ -74,6 +78,18 @@ impl Gateway {
             gateway: self.inner.clone(),
             session: Arc::new(MerchantSession::new(credentials)),
         })
+    }
+
+    /// Closes the gateway: its pooled connections now, and every call of its merchant
+    /// clients from then on, with a `Config` error. Calls already running finish.
+    pub fn close(&self) {
+        self.inner.closed.store(true, Ordering::Release);
+        self.inner.transport.close_connections();
+    }
+
+    /// Whether [`Gateway::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::Acquire)
     }
 
     /// The base URL calls go to.
@@ -142,6 +158,9 @@ impl Executor for MerchantClient {
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             let gateway = &*self.gateway;
+            if gateway.closed.load(Ordering::Acquire) {
+                return Err(Error::config("gateway", "is closed: create a new Gateway to make calls"));
+            }
             let auth = MerchantAuth {
                 transport: &gateway.transport,
                 partner: &gateway.partner,

@@ -30,6 +30,13 @@ impl<T: Clone> PerProcess<T> {
     }
 }
 
+impl<T: Clone> PerProcess<T> {
+    /// Replaces this process's value.
+    pub fn set(&self, value: T) {
+        *self.slot.write().unwrap_or_else(|e| e.into_inner()) = (std::process::id(), value);
+    }
+}
+
 impl<T: Clone> std::fmt::Debug for PerProcess<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PerProcess")

@@ -106,6 +106,13 @@ impl Transport {
         Ok(Self { http, settings, base })
     }
 
+    /// Closes pooled connections; the next call opens new ones.
+    pub fn close_connections(&self) {
+        if let Ok(client) = self.settings.build() {
+            self.http.set(client);
+        }
+    }
+
     /// This process's HTTP client.
     fn http(&self) -> reqwest::Client {
         self.http.get(|| {

@@ -350,3 +350,16 @@ async fn paged_lists_stream_every_item_a_page_at_a_time() {
     assert_ne!(first.account_number, rest[0].account_number);
     assert_eq!(sandbox.count("GET", ACCOUNTS), 3);
 }
+
+#[tokio::test]
+async fn a_closed_gateway_refuses_calls() {
+    let sandbox = common::sandbox().await;
+    let gateway = common::gateway(&sandbox);
+    let client = common::merchant(&gateway, "sandbox");
+    client.banking().get_accounts(first_page(1)).await.unwrap();
+    gateway.close();
+    assert!(gateway.is_closed());
+    let error = client.banking().get_accounts(first_page(1)).await.unwrap_err();
+    assert!(matches!(error, Error::Config { ref field, .. } if field == "gateway"), "{error:?}");
+    assert_eq!(sandbox.count("GET", ACCOUNTS), 1);
+}

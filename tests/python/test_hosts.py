@@ -117,3 +117,14 @@ def test_exceptions_from_real_failures_pickle(sandbox: Sandbox) -> None:
     assert (type(copy), copy.status, copy.code, str(copy)) == (
         mypos.NotFoundError, 404, "MYPOS_NOT_FOUND", str(caught.value),
     )
+
+
+async def test_a_closed_gateway_refuses_calls(sandbox: Sandbox) -> None:
+    async with sandbox.gateway() as gateway:
+        client = gateway.create_client(client_id="cli_sandbox", client_secret="sec_sandbox")
+        assert (await client.banking.get_accounts())["items"]
+    with pytest.raises(mypos.ConfigError, match="closed") as caught:
+        await client.banking.get_accounts()
+    assert caught.value.field == "gateway"
+    with sync_gateway(sandbox) as blocking:
+        blocking.create_client(client_id="cli_sandbox", client_secret="sec_sandbox").banking.get_accounts()

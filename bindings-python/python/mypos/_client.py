@@ -52,6 +52,23 @@ class Gateway:
     def url(self) -> str:
         return self._native.url
 
+    def close(self) -> None:
+        """Closes pooled connections; calls through this gateway's clients then raise
+        `ConfigError`. `with Gateway(...) as gateway:` (or `async with`) closes at the end."""
+        self._native.close()
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Gateway:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
     def create_client(self, *, client_id: str, client_secret: str) -> MerchantClient:
         """A client for one merchant (`cli_…` / `sec_…`). Its session is opened on first use."""
         return self._client_class(self._native.create_client(client_id, client_secret))
