@@ -59,6 +59,8 @@ export declare class Gateway {
   constructor(options: GatewayOptions)
   /** The gateway's base URL. */
   readonly url: string
+  /** Closes pooled connections; calls through this gateway's clients then reject with ConfigError. */
+  close(): void
   /** A client for one merchant (`cli_…` / `sec_…`); its session is opened on first use. */
   createClient(credentials: Credentials): MerchantClient
 }
