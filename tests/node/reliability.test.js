@@ -46,6 +46,8 @@ test('problem details become error fields; field-error keys are kept', async () 
 test('bad bodies are decode errors', async () => {
   await current.sandbox.injectFault({ path: ACCOUNTS, kind: 'malformed_json' })
   await expect(current.client.banking.getAccounts()).rejects.toBeInstanceOf(mypos.APIDecodeError)
+  await current.sandbox.injectFault({ path: ACCOUNTS, kind: 'truncated_body' })
+  await expect(current.client.banking.getAccounts()).rejects.toMatchObject({ name: 'APIDecodeError', status: 200 })
   await current.sandbox.injectFault({ path: ACCOUNTS, kind: 'html', status: 502, count: 3 })
   await expect(current.client.banking.getAccounts()).rejects.toThrow('text/html')
 })

@@ -67,6 +67,10 @@ async def test_bad_bodies_are_decode_errors(sandbox: Sandbox, client: mypos.Merc
     sandbox.inject_fault(ACCOUNTS, "malformed_json")
     with pytest.raises(mypos.APIDecodeError):
         await client.banking.get_accounts()
+    sandbox.inject_fault(ACCOUNTS, "truncated_body")
+    with pytest.raises(mypos.APIDecodeError) as caught:
+        await client.banking.get_accounts()
+    assert caught.value.status == 200
     sandbox.inject_fault(ACCOUNTS, "html", status=502, count=3)
     with pytest.raises(mypos.ServerError, match="text/html"):
         await client.banking.get_accounts()
