@@ -27,7 +27,13 @@ function method(operation) {
     positional.forEach((param, i) => {
       if (i < args.length) params[param] = args[i]
     })
-    const text = await translated(() => this._native.call(name, encode(params)))
+    // An AbortSignal is not data: a client that can stop a call (`callWithSignal`) takes it
+    // beside the arguments; for any other, `signal` stays an argument and is refused as one.
+    const signal = typeof this._native.callWithSignal === 'function' ? params.signal : undefined
+    if (signal !== undefined) delete params.signal
+    const text = await translated(() =>
+      signal !== undefined ? this._native.callWithSignal(name, encode(params), signal) : this._native.call(name, encode(params)),
+    )
     return JSON.parse(text)
   }
 }

@@ -37,6 +37,9 @@ define('APITimeoutError', APIConnectionError, 'MYPOS_TIMEOUT')
 define('APIDecodeError', MyPOSError, 'MYPOS_DECODE')
 /** A payment may or may not have reached the terminal; `referenceNumber` finds it later. */
 define('PaymentUnconfirmedError', MyPOSError, 'MYPOS_PAYMENT_UNCONFIRMED')
+define('PaymentNotCompletedError', MyPOSError, 'MYPOS_PAYMENT_NOT_COMPLETED')
+/** A bug inside the SDK (it panicked); the call failed, the process goes on. Please report it. */
+define('InternalError', MyPOSError, 'MYPOS_INTERNAL')
 /** Node has no global TimeoutError class; this one is the SDK's timeout. */
 classes.TimeoutError = classes.APITimeoutError
 

@@ -29,6 +29,8 @@ export interface GatewayOptions {
   connectTimeout?: number
   /** How many times a failed call that is safe to repeat is retried (default 2). */
   maxRetries?: number
+  /** An extra CA to trust and a client certificate to present (PEM text). */
+  tls?: TlsOptions
 }
 
 /** Other limits for the calls made through one client (`withOptions`). */
@@ -137,6 +139,21 @@ export declare class APIDecodeError extends MyPOSError {
 export declare class PaymentUnconfirmedError extends MyPOSError {
   referenceNumber: string
 }
+
+/**
+ * A payment flow ended without taking the money: the customer rejected the payment, it was
+ * cancelled or it expired. `paymentStatus` says where it ended (e.g. `CancelledByUser`).
+ */
+export declare class PaymentNotCompletedError extends MyPOSError {
+  paymentId: string
+  paymentStatus: string
+}
+
+/**
+ * A bug inside the SDK (it panicked): the call failed and the process goes on; whether the
+ * request reached the API is unknown. Please report it with the message.
+ */
+export declare class InternalError extends MyPOSError {}
 
 /** One merchant's view of the gateway: `client.banking`, …. Cheap to create. */
 export declare class MerchantClient {
@@ -299,6 +316,317 @@ export interface EposTerminalsNamespace {
   refund(terminalId: string, options: RefundTerminalOptions): Promise<null>
 }
 
+export interface MobilePayPosOptions {
+  /** Where the `api/pos/...` API lives. */
+  baseUrl: string
+  /** The merchant's code. */
+  bioCode: string
+  /** The merchant's long-lived access token; leave it out only to create the first one. */
+  accessToken?: string
+  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  timeout?: number
+  /** How long opening a connection may take, in milliseconds (default 10000). */
+  connectTimeout?: number
+  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  maxRetries?: number
+}
+
+/** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
+export interface AbortSignalLike {
+  readonly aborted: boolean
+  readonly reason?: unknown
+}
+
+/** Every `MobilePayPos` method takes a `signal`. */
+export interface Abortable {
+  /** An `AbortSignal`: aborting it stops the call; a flow it stops cancels its payment. */
+  signal?: AbortSignalLike
+}
+
+/** A MobilePay point-of-sale client for one merchant: `pos.payments`, `pos.refunds`, `pos.manage` and `pos.flows`. Its bioCode and access token go with every call; the token never shows in a repr, a log or a logged URL. */
+export declare class MobilePayPos {
+  constructor(options: MobilePayPosOptions)
+  /** The base URL calls go to. */
+  readonly baseUrl: string
+  /** The merchant's `bioCode`. */
+  readonly bioCode: string
+  /**
+   * The same merchant and connections with another access token, e.g. the one
+   * `manage.createToken()` or `manage.resetToken()` answered with (its `message`).
+   */
+  withAccessToken(accessToken: string): MobilePayPos
+  readonly flows: MobilePayFlowsNamespace
+  readonly manage: MobilePayManageNamespace
+  readonly payments: MobilePayPaymentsNamespace
+  readonly refunds: MobilePayRefundsNamespace
+}
+
+export interface MobilePayFlowsNamespace {
+  /**
+   * The direct flow in one call: starts the payment, waits for the customer (polling as
+   * MobilePay asks), captures it when reserved and answers the captured payment. Cancelling
+   * the call (a deadline, task cancellation, an AbortSignal) cancels the payment. A payment
+   * that ends otherwise (rejected, expired) raises PaymentNotCompletedError.
+   */
+  pay(options: MobilePayPayOptions & Abortable): Promise<MobilePayPaymentDetails>
+  /**
+   * The prepared flow once the amount is known (after `payments.prepare`): makes the
+   * payment ready, waits for the customer, captures it and answers the captured payment.
+   * Cancelling the call cancels the payment.
+   */
+  payPrepared(options: MobilePayPayPreparedOptions & Abortable): Promise<MobilePayPaymentDetails>
+  /**
+   * After a restart: cancels every payment still active or reserved on the terminal, so a
+   * new one can start. Answers the ids it cancelled.
+   */
+  recover(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayRecovered>
+}
+
+export interface MobilePayManageNamespace {
+  /** Whether a customer is checked in on a point of sale, by MobilePay's posId. */
+  checkInByPosId(options: MobilePayPosIdOptions & Abortable): Promise<MobilePayCheckIn>
+  /** Whether a customer is checked in at a terminal. */
+  checkInByTerminal(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayCheckIn>
+  /**
+   * Creates the MobilePay point of sale of a terminal; allowed only while the terminal
+   * has none. The message is the new posId.
+   */
+  createPos(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayMessage>
+  /** Creates a long-lived access token for the merchant (the one call that needs none). */
+  createToken(options?: Abortable): Promise<MobilePayAccessToken>
+  /**
+   * Deletes a terminal's point of sale: no new payments; reserved ones can still be
+   * captured or cancelled.
+   */
+  deletePos(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayMessage>
+  /** Replaces the client's access token with a new one; the old one stops working. */
+  resetToken(options?: Abortable): Promise<MobilePayAccessToken>
+  /** One store. */
+  store(options: MobilePayStoreOptions & Abortable): Promise<MobilePayStore>
+  /** The ids of the merchant's stores. */
+  storeIds(options?: MobilePayStoreIdsOptions & Abortable): Promise<MobilePayStoreIds>
+  /** What MobilePay knows of a terminal's point of sale. */
+  terminalInformation(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayPosInformation>
+}
+
+export interface MobilePayPaymentsNamespace {
+  /** Cancels a payment that is not captured; after capture only a refund is possible. */
+  cancel(options: MobilePayPaymentOptions & Abortable): Promise<MobilePayMessage>
+  /**
+   * Takes the money of a `Reserved` payment: all of it, or part of it when the payment
+   * allows partial capture.
+   */
+  capture(options: MobilePayCapturePaymentOptions & Abortable): Promise<MobilePayMessage>
+  /** Everything MobilePay knows of a payment. */
+  details(options: MobilePayPaymentOptions & Abortable): Promise<MobilePayPaymentDetails>
+  /** A terminal's active payments (`Reserved` included), or its captured ones. */
+  list(options: MobilePayListPaymentsOptions & Abortable): Promise<MobilePayPaymentIds>
+  /**
+   * Prepares a payment before its amount is known (prepared flow); the customer may
+   * check in meanwhile. Follow it with `ready`.
+   */
+  prepare(options: MobilePayPreparePaymentOptions & Abortable): Promise<MobilePayPaymentId>
+  /**
+   * The link to the QR code of a terminal's point of sale, which customers scan to
+   * check in.
+   */
+  qrCode(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayQrCode>
+  /** Gives a prepared payment its amount and sends it to the customer. */
+  ready(options: MobilePayReadyPaymentOptions & Abortable): Promise<MobilePayMessage>
+  /** Finds a lost payment id by order id and MobilePay posId. */
+  recoverIdByPosId(options: MobilePayRecoverIdByPosIdOptions & Abortable): Promise<MobilePayPaymentId>
+  /** Finds a lost payment id by order id and state (`Captured` only). */
+  recoverIdByState(options: MobilePayRecoverIdByStateOptions & Abortable): Promise<MobilePayPaymentId>
+  /** Finds a lost payment id by order id and terminal. */
+  recoverIdByTerminal(options: MobilePayRecoverIdByTerminalOptions & Abortable): Promise<MobilePayPaymentId>
+  /**
+   * Starts a payment on a terminal (direct flow). Refused while another payment is
+   * active on its point of sale. Then poll `status` and `capture` when `Reserved`.
+   */
+  start(options: MobilePayStartPaymentOptions & Abortable): Promise<MobilePayPaymentId>
+  /** Starts a payment on a point of sale named by MobilePay's posId (direct flow). */
+  startByPosId(options: MobilePayStartByPosIdOptions & Abortable): Promise<MobilePayPaymentId>
+  /** Where a payment is, and how long to wait before asking again. */
+  status(options: MobilePayPaymentOptions & Abortable): Promise<MobilePayPaymentState>
+}
+
+export interface MobilePayRefundsNamespace {
+  /** Cancels a refund that is not captured. */
+  cancel(options: MobilePayRefundOptions & Abortable): Promise<MobilePayMessage>
+  /** Pays a `Reserved` refund back to the customer. */
+  capture(options: MobilePayRefundOptions & Abortable): Promise<MobilePayMessage>
+  /**
+   * Refunds (part of) a captured payment. The refund starts `Initiated`; capture it
+   * once it is `Reserved`.
+   */
+  create(options: MobilePayCreateRefundOptions & Abortable): Promise<MobilePayRefundId>
+  /** Everything MobilePay knows of a refund. */
+  details(options: MobilePayRefundOptions & Abortable): Promise<MobilePayRefundDetails>
+  /** The ids of a payment's refunds. */
+  list(options: MobilePayListRefundsOptions & Abortable): Promise<MobilePayRefundIds>
+}
+
+/** The PSD2 API's default base URL. */
+export declare const DEFAULT_PSD2_URL: string
+
+/** TLS options: PEM text. */
+export interface TlsOptions {
+  /** A CA trusted besides the platform's roots. */
+  extraCaPem?: string
+  /** The certificate the connection presents (PSD2: the TPP's QWAC). */
+  clientCertPem?: string
+  /** Its private key. */
+  clientKeyPem?: string
+}
+
+/** An account holder's tokens, as `onTokens` gives them and `accountHolder` takes them. */
+export interface Psd2Tokens {
+  accessToken: string
+  refreshToken: string | null
+  /** Seconds since 1970. */
+  expiresAt: number | null
+  scope: string | null
+}
+
+export interface Psd2ClientOptions {
+  clientId: string
+  clientSecret: string
+  /** Default `DEFAULT_PSD2_URL`. */
+  baseUrl?: string
+  /** The OAuth2 token endpoint; `{baseUrl}/oauth/token` by default. */
+  tokenUrl?: string
+  /** Where the bank sends the holder back (`redirect_uri`, `TPP-Redirect-URI`). */
+  redirectUri?: string
+  /** Sent as `API-Key` on every call. */
+  apiKey?: string
+  /** How the client authenticates at the token endpoint (default 'body'). */
+  clientAuth?: 'body' | 'basic'
+  tls?: TlsOptions
+  /** Receives every new or rotated token set of a holder, to persist it. */
+  onTokens?: (holderId: string, tokens: Psd2Tokens) => void | Promise<void>
+  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  timeout?: number
+  /** How long opening a connection may take, in milliseconds (default 10000). */
+  connectTimeout?: number
+  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  maxRetries?: number
+}
+
+/** One TPP on the PSD2 API (`psd2.consents`), or one account holder's client on it (`accounts`, `card_accounts`, `payments`, `funds`), from `exchange_code` or `account_holder`. Tokens are refreshed before they expire, one refresh at a time. */
+export declare class Psd2Client {
+  constructor(options: Psd2ClientOptions)
+  /** The base URL calls go to. */
+  readonly url: string
+  /** The account holder this client acts for; null for the TPP's own client. */
+  readonly holderId: string | null
+  /** The holder's current tokens (what `onTokens` was last given), or null. */
+  readonly tokens: Psd2Tokens | null
+  /** Where to send the holder to approve a created consent or payment (or a link). */
+  authorizationUrl(target: object | string, options?: { state?: string; redirectUri?: string }): string
+  /** The holder came back with `code`: their client. */
+  exchangeCode(code: string, options: { holderId: string; redirectUri?: string }): Promise<Psd2Client>
+  /** A holder's client from tokens you kept. */
+  accountHolder(holderId: string, tokens: Psd2Tokens): Psd2Client
+  /** The same client with other limits for its calls; `timeout` in milliseconds. */
+  withOptions(options: { timeout?: number; maxRetries?: number }): Psd2Client
+  /** An authenticated request the SDK does not type yet. */
+  request(options: RawRequest): Promise<unknown>
+  readonly accounts: Psd2AccountsNamespace
+  readonly cardAccounts: Psd2CardAccountsNamespace
+  readonly consents: Psd2ConsentsNamespace
+  readonly funds: Psd2FundsNamespace
+  readonly payments: Psd2PaymentsNamespace
+}
+
+export interface Psd2AccountsNamespace {
+  /**
+   * Read one account.
+   *
+   * @param accountId The account's `resourceId`.
+   */
+  get(accountId: string, options: Psd2AccountOptions): Promise<Psd2AccountDetails>
+  /**
+   * Read an account's balances.
+   *
+   * @param accountId The account's `resourceId`.
+   */
+  getBalances(accountId: string, options: Psd2BalancesOptions): Promise<Psd2Balances>
+  /**
+   * List an account's transactions by booking status and dates, a page at a time.
+   *
+   * @param accountId The account's `resourceId`.
+   */
+  getTransactions(accountId: string, options: Psd2TransactionsOptions): Promise<Psd2TransactionPage>
+  /**
+   * Every item of `getTransactions` from `page` on, fetching pages as they are consumed.
+   *
+   * @param accountId The account's `resourceId`.
+   */
+  iterTransactions(accountId: string, options: Psd2TransactionsOptions): AsyncIterable<unknown>
+  /** List the accounts the consent covers, with their balances if `with_balance`. */
+  list(options: Psd2ListAccountsOptions): Promise<Psd2AccountList>
+}
+
+export interface Psd2CardAccountsNamespace {
+  /**
+   * Read one card account.
+   *
+   * @param accountId The account's `resourceId`.
+   */
+  get(accountId: string, options: Psd2AccountOptions): Promise<Psd2CardAccountDetails>
+  /**
+   * Read a card account's balances.
+   *
+   * @param accountId The account's `resourceId`.
+   */
+  getBalances(accountId: string, options: Psd2BalancesOptions): Promise<Psd2Balances>
+  /**
+   * List a card account's transactions by booking status and dates, a page at a time.
+   *
+   * @param accountId The account's `resourceId`.
+   */
+  getTransactions(accountId: string, options: Psd2TransactionsOptions): Promise<Psd2CardTransactionPage>
+  /**
+   * Every item of `getTransactions` from `page` on, fetching pages as they are consumed.
+   *
+   * @param accountId The account's `resourceId`.
+   */
+  iterTransactions(accountId: string, options: Psd2TransactionsOptions): AsyncIterable<unknown>
+  /** List the card accounts the consent covers. */
+  list(options: Psd2ListAccountsOptions): Promise<Psd2CardAccountList>
+}
+
+export interface Psd2ConsentsNamespace {
+  /** Create a consent for account information; the holder approves it at its SCA link. */
+  create(options: Psd2CreateConsentOptions): Promise<Psd2ConsentCreated>
+  /** Delete (terminate) a consent: it becomes `terminatedByTpp`. */
+  delete(consentId: string): Promise<null>
+  /** Read a consent: what it grants, until when, and its status. */
+  get(consentId: string): Promise<Psd2Consent>
+  /** Read a consent's status. */
+  getStatus(consentId: string): Promise<Psd2ConsentStatusResponse>
+}
+
+export interface Psd2FundsNamespace {
+  /** Ask whether an amount is available on an account the consent covers. */
+  confirm(options: Psd2ConfirmFundsOptions): Promise<Psd2FundsConfirmation>
+}
+
+export interface Psd2PaymentsNamespace {
+  /** Cancel a payment before it is executed: it becomes `CANC`. */
+  cancel(paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2PaymentCancellation>
+  /** Read a payment. */
+  get(paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2Payment>
+  /** Read a payment's status. */
+  getStatus(paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2PaymentStatusResponse>
+  /**
+   * Initiate a SEPA or cross-border credit transfer; the holder approves it at its SCA link.
+   *
+   * @param paymentProduct `sepa-credit-transfers` or `cross-border-credit-transfers`.
+   */
+  initiate(paymentProduct: PaymentProduct, options: Psd2InitiatePaymentOptions): Promise<Psd2PaymentInitiated>
+}
+
 /**
  * Provision a terminal. The body is not documented; these are the fields the gateway was
  * seen to need.
@@ -331,7 +659,7 @@ export interface CreatePaymentButtonOptions {
   customName: string
   itemName: string
   /** Price of one item, in major units (`"19.90"`). */
-  itemPrice: Amount
+  itemPrice: AmountInput
   /** Language of the payment page (`EN`), from `get_languages`. */
   prefLanguage?: string | null
   /** Items bought per payment, at least 1 (default 1). */
@@ -357,7 +685,7 @@ export interface CreatePaymentLinkOptions {
   hideQuantity?: boolean | null
   itemName: string
   /** Price of one item, in major units (`"19.90"`). */
-  itemPrice: Amount
+  itemPrice: AmountInput
   /** Language of the payment page (`EN`), from `get_languages`. */
   prefLanguage?: string | null
   /** Items bought per payment, at least 1 (default 1). */
@@ -393,7 +721,7 @@ export interface CreatePaymentOptions {
  */
 export interface CreatePaymentRequestOptions {
   /** In major units (`"25.00"`). */
-  amount: Amount
+  amount: AmountInput
   /** The request's name in the merchant's account. */
   bookingText?: string | null
   /** Who is asked to pay. */
@@ -427,9 +755,9 @@ export interface DeactivateTerminalOptions {
 /** Card transactions of all terminals, a page at a time, optionally filtered. */
 export interface EposTerminalsGetTransactionsOptions {
   /** Smallest amount, in major units (`"10.00"`). */
-  amountFrom?: Amount | null
+  amountFrom?: AmountInput | null
   /** Largest amount, in major units. */
-  amountTo?: Amount | null
+  amountTo?: AmountInput | null
   /** First day, `YYYY-MM-DD` (the API's default is today). */
   dateFrom?: string | null
   /** Last day, `YYYY-MM-DD` (the API's default is today). */
@@ -488,9 +816,9 @@ export interface GetPaymentLinkTransactionsOptions {
 /** Card transactions of one terminal, a page at a time, optionally filtered. */
 export interface GetTerminalTransactionsOptions {
   /** Smallest amount, in major units (`"10.00"`). */
-  amountFrom?: Amount | null
+  amountFrom?: AmountInput | null
   /** Largest amount, in major units. */
-  amountTo?: Amount | null
+  amountTo?: AmountInput | null
   /** First day, `YYYY-MM-DD` (the API's default is today). */
   dateFrom?: string | null
   /** Last day, `YYYY-MM-DD` (the API's default is today). */
@@ -574,6 +902,293 @@ export interface ListTerminalsOptions {
   terminalId?: string | null
 }
 
+/**
+ * Takes the money of a `Reserved` payment: all of it, or less when the payment allows
+ * partial capture (the rest is released).
+ */
+export interface MobilePayCapturePaymentOptions {
+  /** At most the reserved amount, in major units. */
+  amount: AmountInput
+  paymentId: string
+}
+
+/** A refund of (part of) a captured payment. */
+export interface MobilePayCreateRefundOptions {
+  /** In major units; with the payment's other refunds at most what was captured. */
+  amount: AmountInput
+  /** The payment's currency; `DKK` when left out. */
+  currencyCode?: MobilePayCurrency | null
+  /** The captured payment. */
+  paymentId: string
+  /** Your id of the refund, at most 36 characters. */
+  refundOrderId: string
+}
+
+/** A terminal's payments: the active ones (also `Reserved`), or the captured ones. */
+export interface MobilePayListPaymentsOptions {
+  /** Only this order's. */
+  orderId?: string | null
+  /**
+   * Left out: the active payments (not captured, rejected or cancelled). `Captured`: the
+   * captured ones, the only other filter the API takes.
+   */
+  state?: MobilePayPaymentStatus | null
+  /** The terminal's id at Integra. */
+  terminalId: string
+}
+
+/** The refunds of one payment. */
+export interface MobilePayListRefundsOptions {
+  paymentId: string
+}
+
+/** One MobilePay payment from start to capture, on a terminal or a point of sale. */
+export interface MobilePayPayOptions {
+  /** In major units (`"27.06"`); captured in full once the customer accepts. */
+  amount: AmountInput
+  /** `DKK` when left out. */
+  currencyCode?: MobilePayCurrency | null
+  /** Your order's id, at most 36 characters. */
+  orderId: string
+  /** MobilePay's id of the point of sale; or give the terminal's id instead. */
+  posId?: string | null
+  /** The terminal's id at Integra; or give MobilePay's posId instead. */
+  terminalId?: string | null
+}
+
+/** The rest of the prepared flow, once the amount is known: ready, wait, capture. */
+export interface MobilePayPayPreparedOptions {
+  /** In major units (`"27.06"`); captured in full once the customer accepts. */
+  amount: AmountInput
+  /** `DKK` when left out. */
+  currencyCode?: MobilePayCurrency | null
+  /** The order it was prepared for. */
+  orderId: string
+  /** The payment `payments.prepare` answered with. */
+  paymentId: string
+  /** The terminal it was prepared on. */
+  terminalId: string
+}
+
+/** One payment, by its id. */
+export interface MobilePayPaymentOptions {
+  paymentId: string
+}
+
+/** A point of sale, by MobilePay's posId. */
+export interface MobilePayPosIdOptions {
+  /** MobilePay's id of the point of sale (not the terminal id). */
+  posId: string
+}
+
+/** A payment prepared before its amount is known (prepared flow). */
+export interface MobilePayPreparePaymentOptions {
+  /** Your order's id, at most 36 characters. */
+  orderId: string
+  /** The terminal's id at Integra. */
+  terminalId: string
+}
+
+/** The amount of a prepared payment, now that it is known. */
+export interface MobilePayReadyPaymentOptions {
+  /** In major units (`"27.06"`). */
+  amount: AmountInput
+  /** `DKK` when left out. */
+  currencyCode?: MobilePayCurrency | null
+  /** The order it was prepared for. */
+  orderId: string
+  /** The prepared payment. */
+  paymentId: string
+  /** The terminal it was prepared on. */
+  terminalId: string
+}
+
+/** Finds a lost payment id by order and MobilePay posId. */
+export interface MobilePayRecoverIdByPosIdOptions {
+  orderId: string
+  /** Only a payment in this state. */
+  paymentState?: MobilePayPaymentStatus | null
+  /** MobilePay's id of the point of sale. */
+  posId: string
+}
+
+/** Finds a lost payment id by order and state. */
+export interface MobilePayRecoverIdByStateOptions {
+  orderId: string
+  /** The API answers this search only for `Captured`. */
+  state: MobilePayPaymentStatus
+}
+
+/** Finds a lost payment id by order and terminal. */
+export interface MobilePayRecoverIdByTerminalOptions {
+  orderId: string
+  /** Only a payment in this state. */
+  paymentState?: MobilePayPaymentStatus | null
+  /** The terminal's id at Integra. */
+  terminalId: string
+}
+
+/** One refund, by its id. */
+export interface MobilePayRefundOptions {
+  refundId: string
+}
+
+/** A new payment on a point of sale named by MobilePay's posId (direct flow). */
+export interface MobilePayStartByPosIdOptions {
+  /** In major units (`"27.06"`). */
+  amount: AmountInput
+  /** `DKK` when left out. */
+  currencyCode?: MobilePayCurrency | null
+  /** Your order's id, at most 36 characters. */
+  orderId: string
+  /** MobilePay's id of the point of sale (not the terminal id). */
+  posId: string
+}
+
+/** A new payment on a terminal (direct flow). */
+export interface MobilePayStartPaymentOptions {
+  /** In major units (`"27.06"`). */
+  amount: AmountInput
+  /** `DKK` when left out. */
+  currencyCode?: MobilePayCurrency | null
+  /** Your order's id, at most 36 characters; it finds the payment again if its id is lost. */
+  orderId: string
+  /** The terminal's id at Integra. */
+  terminalId: string
+}
+
+/** Stores of the merchant, optionally of one brand or location. */
+export interface MobilePayStoreIdsOptions {
+  merchantBrandId?: string | null
+  merchantLocationId?: string | null
+}
+
+/** One store, by its id. */
+export interface MobilePayStoreOptions {
+  storeId: string
+}
+
+/** A terminal, by its id at Integra. */
+export interface MobilePayTerminalOptions {
+  /** The terminal's id at Integra (not MobilePay's posId). */
+  terminalId: string
+}
+
+/** One account under a consent. */
+export interface Psd2AccountOptions {
+  /** The consent the call reads under (`Consent-ID`). */
+  consentId: string
+  /** The holder's IP address when they asked for this read themselves (`PSU-IP-Address`). */
+  psuIpAddress?: string | null
+  /** Include the account's balances (the consent must grant them). */
+  withBalance?: boolean | null
+}
+
+/** The balances of one account. */
+export interface Psd2BalancesOptions {
+  /** The consent the call reads under (`Consent-ID`). */
+  consentId: string
+  /** The holder's IP address when they asked for this read themselves (`PSU-IP-Address`). */
+  psuIpAddress?: string | null
+}
+
+/** Is `instructed_amount` available on `account`? */
+export interface Psd2ConfirmFundsOptions {
+  /** By IBAN, or by masked PAN for a card account. */
+  account: Psd2AccountReferenceInput
+  /** The card used, if any. */
+  cardNumber?: string | null
+  /** The consent covering the account (`Consent-ID`). */
+  consentId: string
+  instructedAmount: Psd2CurrencyAmountInput
+  /** Who is to be paid. */
+  payee?: string | null
+  /** `TPP-Redirect-URI`; the configured `redirect_uri` by default. */
+  tppRedirectUri?: string | null
+}
+
+/** A new consent for account information. */
+export interface Psd2CreateConsentOptions {
+  access: Psd2AccountAccessInput
+  /** Whether a payment is initiated in the same session (the standard requires the field). */
+  combinedServiceIndicator?: boolean
+  /** Reads per day without the holder present (calls without `psu_ip_address`). */
+  frequencyPerDay: number
+  /** The account holder's IP address (`PSU-IP-Address`): they are present now. */
+  psuIpAddress: string
+  /** Whether the TPP reads repeatedly (true) or once (false). */
+  recurringIndicator: boolean
+  /**
+   * Where the bank sends the holder back (`TPP-Redirect-URI`); the configured
+   * `redirect_uri` by default.
+   */
+  tppRedirectUri?: string | null
+  /** The last day of validity (`YYYY-MM-DD`; `9999-12-31` for as long as the bank allows). */
+  validUntil: string
+}
+
+/** A new credit transfer. */
+export interface Psd2InitiatePaymentOptions {
+  /** The holder's account-information consent (`Consent-ID`). */
+  consentId?: string | null
+  creditorAccount: Psd2AccountReferenceInput
+  creditorAddress?: Psd2Address | null
+  /** The creditor's bank (BIC). */
+  creditorAgent?: string | null
+  creditorName: string
+  /** The holder's account to pay from; the bank asks the holder if left out. */
+  debtorAccount?: Psd2AccountReferenceInput | null
+  /** The TPP's own reference, carried end to end (at most 35 characters). */
+  endToEndIdentification?: string | null
+  /** What to pay (a positive decimal string). */
+  instructedAmount: Psd2CurrencyAmountInput
+  /** The holder's IP address (`PSU-IP-Address`): they are present now. */
+  psuIpAddress: string
+  /** What the creditor sees (at most 140 characters). */
+  remittanceInformationUnstructured?: string | null
+  /** `TPP-Redirect-URI`; the configured `redirect_uri` by default. */
+  tppRedirectUri?: string | null
+}
+
+/** The holder's accounts under a consent. */
+export interface Psd2ListAccountsOptions {
+  /** The consent the call reads under (`Consent-ID`). */
+  consentId: string
+  /**
+   * The holder's IP address when they asked for this read themselves (`PSU-IP-Address`);
+   * reads without it count against the consent's `frequencyPerDay`.
+   */
+  psuIpAddress?: string | null
+  /** Include each account's balances (the consent must grant them). */
+  withBalance?: boolean | null
+}
+
+/** One payment, by id. */
+export interface Psd2PaymentOptions {
+  /** The related consent (`Consent-ID`), when the bank asks for it. */
+  consentId?: string | null
+}
+
+/** One page of an account's transactions. */
+export interface Psd2TransactionsOptions {
+  /** `booked`, `pending` or `both`. */
+  bookingStatus: BookingStatus
+  /** The consent the call reads under (`Consent-ID`). */
+  consentId: string
+  /** From this day (`YYYY-MM-DD`), inclusive. The bank may require it. */
+  dateFrom?: string | null
+  /** Up to this day (`YYYY-MM-DD`), inclusive; today by default. */
+  dateTo?: string | null
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** The holder's IP address when they asked for this read themselves (`PSU-IP-Address`). */
+  psuIpAddress?: string | null
+  /** Transactions per page, 1 to 100. */
+  size?: number | null
+  /** Include the account's balances (the consent must grant them). */
+  withBalance?: boolean | null
+}
+
 /** Refund to a card presented on the terminal, without reference to an earlier payment. */
 export interface RefundPaymentOptions {
   amount: RefundAmount
@@ -644,6 +1259,8 @@ export interface UpdatePaymentLinkOptions {
   website?: string | null
 }
 
+export type AccessScope = 'allAccounts' | 'allAccountsWithOwnerName' | (string & {})
+
 /** A merchant account. */
 export interface Account {
   accountNumber: string
@@ -657,6 +1274,8 @@ export interface Account {
   [key: string]: unknown
 }
 
+export type AccountStatus = 'enabled' | 'deleted' | 'blocked' | (string & {})
+
 /** The code to enter on the device. */
 export interface ActivationCode {
   code: string
@@ -665,7 +1284,14 @@ export interface ActivationCode {
 }
 
 /** A decimal amount in major units ("12.50"), at most two decimal places. */
-export type Amount = string | number
+export type Amount = string
+
+/** A decimal amount in major units ("12.50"), at most two decimal places. */
+export type AmountInput = string | number
+
+export type BalanceType = 'closingBooked' | 'expected' | 'openingBooked' | 'interimAvailable' | 'interimBooked' | 'forwardAvailable' | 'nonInvoiced' | (string & {})
+
+export type BookingStatus = 'booked' | 'pending' | 'both' | 'information' | (string & {})
 
 export type ButtonSize = 'small' | 'big' | 0 | 1 | number
 
@@ -676,6 +1302,8 @@ export interface CancelledPayment {
   /** Fields this SDK does not know yet, as the API sent them. */
   [key: string]: unknown
 }
+
+export type ConsentStatus = 'received' | 'rejected' | 'valid' | 'revokedByPsu' | 'expired' | 'terminatedByTpp' | 'partiallyAuthorised' | (string & {})
 
 /** What a create call answers: the new code and the address to share. */
 export interface Created {
@@ -712,6 +1340,174 @@ export type LinkStatus = 'Active' | 'Disabled' | 'Expired' | (string & {})
 
 /** A whole amount in minor units (2500 = 25.00). */
 export type MinorUnits = number
+
+/** A new long-lived access token. */
+export interface MobilePayAccessToken {
+  /** The token. Make a client with it (`with_access_token`) and keep it secret. */
+  message: MobilePayToken
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** Whether a customer is checked in on a point of sale (MobilePay v10's fields). */
+export interface MobilePayCheckIn {
+  customerReceiptToken: string | null
+  customerToken: string | null
+  isUserCheckedIn: boolean
+  loyaltyIds: string[] | null
+  /** Wait at least this long before asking again. */
+  pollDelayInMs: number | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+export type MobilePayCurrency = 'DKK' | 'EUR' | (string & {})
+
+/** The answer of an action (ready, capture, cancel…): the API's message, if any. */
+export interface MobilePayMessage {
+  message: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A payment as MobilePay knows it. */
+export interface MobilePayPaymentDetails {
+  /** In major units; unknown while a prepared payment is not ready. */
+  amount: Amount | null
+  currencyCode: MobilePayCurrency | null
+  customerReceiptToken: string | null
+  customerToken: string | null
+  loyaltyIds: string[] | null
+  orderId: string | null
+  /** Whether less than the reserved amount may be captured; known once `Reserved`. */
+  partialCapturePossible: boolean | null
+  /** When an unfinished payment expires (ISO 8601). */
+  paymentExpiresAt: string | null
+  paymentId: string
+  /** Wait at least this long before asking again. */
+  pollDelayInMs: number | null
+  posId: string | null
+  status: MobilePayPaymentStatus
+  /** The terminal's id at Integra, when the answer names it. */
+  terminalId: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** The id of a payment. */
+export interface MobilePayPaymentId {
+  paymentId: string
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** The ids of a terminal's payments. */
+export interface MobilePayPaymentIds {
+  /** Oldest first. */
+  paymentsIds: string[]
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** Where a payment is, and how long to wait before asking again. */
+export interface MobilePayPaymentState {
+  /** Wait at least this long before asking again (MobilePay's `pollDelayInMs`). */
+  pollDelayInMs: number | null
+  status: MobilePayPaymentStatus
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+export type MobilePayPaymentStatus = 'Prepared' | 'Initiated' | 'Paired' | 'IssuedToUser' | 'Reserved' | 'CancelledByUser' | 'CancelledByClient' | 'CancelledByMobilePay' | 'ExpiredAndCancelled' | 'Captured' | 'RejectedByMobilePayDueToAgeRestrictions' | (string & {})
+
+/** What MobilePay knows of a terminal's point of sale. */
+export interface MobilePayPosInformation {
+  /** The beacon customers check in with (15 digits or a GUID). */
+  beaconId: string | null
+  callbackAlias: string | null
+  /** The merchant's own id of the point of sale. */
+  merchantPosId: string | null
+  name: string | null
+  /** MobilePay's id of the point of sale (not the terminal id). */
+  posId: string | null
+  /** Whether a customer may check in only once a payment is waiting. */
+  requirePaymentBeforeCheckin: boolean | null
+  storeId: string | null
+  /** `QR`, `NFC`, `Bluetooth`… */
+  supportedBeaconTypes: string[]
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** The link to a terminal's QR code, which customers scan to check in. */
+export interface MobilePayQrCode {
+  /** The image's URL. */
+  qrcodeImagelink: string
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** What a recovery cancelled. */
+export interface MobilePayRecovered {
+  /** The payments that were still active or reserved on the terminal, now cancelled. */
+  cancelledPaymentIds: string[]
+}
+
+/** A refund as MobilePay knows it. */
+export interface MobilePayRefundDetails {
+  /** In major units. */
+  amount: Amount | null
+  currencyCode: MobilePayCurrency | null
+  paymentId: string | null
+  /** Wait at least this long before asking again. */
+  pollDelayInMs: number | null
+  refundId: string
+  refundOrderId: string | null
+  status: MobilePayRefundStatus
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** The id of a refund. */
+export interface MobilePayRefundId {
+  refundId: string
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** The ids of a payment's refunds. */
+export interface MobilePayRefundIds {
+  /** Oldest first. */
+  refundsIds: string[]
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+export type MobilePayRefundStatus = 'Initiated' | 'Reserved' | 'Captured' | 'CancelledByClient' | 'CancelledByMobilePay' | 'ExpiredAndCaptured' | 'ExpiredAndCancelled' | (string & {})
+
+/** A store (MobilePay v10's fields). */
+export interface MobilePayStore {
+  brandName: string | null
+  merchantBrandId: string | null
+  merchantLocationId: string | null
+  storeCity: string | null
+  storeId: string
+  storeName: string | null
+  storeStreet: string | null
+  storeZipCode: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** The ids of stores. */
+export interface MobilePayStoreIds {
+  storeIds: string[]
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** An access token; keep it secret. */
+export type MobilePayToken = string
 
 /** A payment made through a link or button. */
 export interface OnlineTransaction {
@@ -874,6 +1670,8 @@ export interface PaymentLink {
   [key: string]: unknown
 }
 
+export type PaymentProduct = 'sepa-credit-transfers' | 'cross-border-credit-transfers' | (string & {})
+
 /** A payment request and where it is. */
 export interface PaymentRequest {
   /** In major units. */
@@ -900,6 +1698,379 @@ export interface PaymentRequest {
 export type PaymentRequestStatus = 'Pending' | 'Seen' | 'Paid' | 'Failed' | 'Cancelled' | 'Expired' | (string & {})
 
 export type PaymentStatus = 'InProgress' | 'Success' | 'Failed' | 'Rejected' | 'Canceled' | 'Reversed' | 'Completed' | 'Cancelled' | (string & {})
+
+/**
+ * What a consent grants: per service, the accounts it covers. Empty lists ask the bank to
+ * let the holder choose (a bank-offered consent).
+ */
+export interface Psd2AccountAccess {
+  /** Account details. */
+  accounts: Psd2AccountReference[] | null
+  /** Details, balances and transactions of every account. */
+  allPsd2: AccessScope | null
+  /** The list of accounts only. */
+  availableAccounts: AccessScope | null
+  /** The list of accounts with their balances. */
+  availableAccountsWithBalance: AccessScope | null
+  /** Balances (implies details). */
+  balances: Psd2AccountReference[] | null
+  /** Transactions (implies details). */
+  transactions: Psd2AccountReference[] | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/**
+ * What a consent grants: per service, the accounts it covers. Empty lists ask the bank to
+ * let the holder choose (a bank-offered consent).
+ */
+export interface Psd2AccountAccessInput {
+  /** Account details. */
+  accounts?: Psd2AccountReferenceInput[] | null
+  /** Details, balances and transactions of every account. */
+  allPsd2?: AccessScope | null
+  /** The list of accounts only. */
+  availableAccounts?: AccessScope | null
+  /** The list of accounts with their balances. */
+  availableAccountsWithBalance?: AccessScope | null
+  /** Balances (implies details). */
+  balances?: Psd2AccountReferenceInput[] | null
+  /** Transactions (implies details). */
+  transactions?: Psd2AccountReferenceInput[] | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A payment account. */
+export interface Psd2AccountDetails {
+  links: Record<string, Psd2Link>
+  /** Present when asked for with `with_balance`. */
+  balances: Psd2Balance[]
+  bban: string | null
+  bic: string | null
+  /** ISO 20022 cash account type (myPOS: e-money accounts). */
+  cashAccountType: string | null
+  /** ISO 4217. */
+  currency: string | null
+  displayName: string | null
+  iban: string | null
+  name: string | null
+  ownerName: string | null
+  product: string | null
+  /** The id the other account calls take (`account_id`). */
+  resourceId: string | null
+  status: AccountStatus | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** The holder's accounts under a consent. */
+export interface Psd2AccountList {
+  accounts: Psd2AccountDetails[]
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A reference to an account: by IBAN for payment accounts, by masked PAN for card accounts. */
+export interface Psd2AccountReference {
+  bban: string | null
+  /** ISO 4217, for multi-currency accounts. */
+  currency: string | null
+  iban: string | null
+  /** A card number with most digits hidden (`525412******3241`). */
+  maskedPan: string | null
+  msisdn: string | null
+  pan: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A reference to an account: by IBAN for payment accounts, by masked PAN for card accounts. */
+export interface Psd2AccountReferenceInput {
+  bban?: string | null
+  /** ISO 4217, for multi-currency accounts. */
+  currency?: string | null
+  iban?: string | null
+  /** A card number with most digits hidden (`525412******3241`). */
+  maskedPan?: string | null
+  msisdn?: string | null
+  pan?: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** The creditor's postal address (cross-border transfers). */
+export interface Psd2Address {
+  buildingNumber?: string | null
+  /** ISO 3166 alpha-2. */
+  country: string
+  postCode?: string | null
+  streetName?: string | null
+  townName?: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** One balance of an account. */
+export interface Psd2Balance {
+  balanceAmount: Psd2CurrencyAmount
+  balanceType: BalanceType
+  creditLimitIncluded: boolean | null
+  /** ISO date-time of the last change. */
+  lastChangeDateTime: string | null
+  /** ISO date the balance refers to. */
+  referenceDate: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** An account's balances. */
+export interface Psd2Balances {
+  /** The payment account, for `accounts.get_balances`. */
+  account: Psd2AccountReference | null
+  balances: Psd2Balance[]
+  /** The card account, for `card_accounts.get_balances`. */
+  cardAccount: Psd2AccountReference | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A card account. */
+export interface Psd2CardAccountDetails {
+  links: Record<string, Psd2Link>
+  /** Present when the bank includes them. */
+  balances: Psd2Balance[]
+  creditLimit: Psd2CurrencyAmount | null
+  /** ISO 4217. */
+  currency: string | null
+  displayName: string | null
+  /** The card number with most digits hidden. */
+  maskedPan: string | null
+  name: string | null
+  ownerName: string | null
+  product: string | null
+  /** The id the other card-account calls take (`account_id`). */
+  resourceId: string | null
+  status: AccountStatus | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** The holder's card accounts under a consent. */
+export interface Psd2CardAccountList {
+  /** myPOS calls the list `accounts`, the standard `cardAccounts`. */
+  cardAccounts: Psd2CardAccountDetails[]
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** One movement on a card account. */
+export interface Psd2CardTransaction {
+  bookingDate: string | null
+  /** `booked` or `pending`: which list of the answer it came from. */
+  bookingStatus: BookingStatus | null
+  cardAcceptorId: string | null
+  cardTransactionId: string | null
+  maskedPan: string | null
+  /** The amount in the currency the card was used in. */
+  originalAmount: Psd2CurrencyAmount | null
+  /** Negative for money out. */
+  transactionAmount: Psd2CurrencyAmount | null
+  transactionDate: string | null
+  transactionDetails: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/**
+ * One page of a transaction list: the standard's `booked` and `pending` lists (or myPOS's
+ * flat list) as one list of items, each tagged with its `booking_status`.
+ */
+export interface Psd2CardTransactionPage {
+  /** The report's links (`next`, `previous`, `account`…). */
+  links: Record<string, Psd2Link>
+  /** The payment account (account transactions). */
+  account: Psd2AccountReference | null
+  /** Present when asked for with `with_balance`. */
+  balances: Psd2Balance[]
+  /** The card account (card transactions). */
+  cardAccount: Psd2AccountReference | null
+  hasNextPage: boolean
+  hasPreviousPage: boolean
+  items: Psd2CardTransaction[]
+  page: number
+  pageSize: number
+  /** When the API says. */
+  totalCount: number | null
+  /** When the API says. */
+  totalPages: number | null
+}
+
+/** A consent as the bank holds it. */
+export interface Psd2Consent {
+  links: Record<string, Psd2Link>
+  access: Psd2AccountAccess
+  consentId: string | null
+  consentStatus: ConsentStatus
+  frequencyPerDay: number | null
+  /** The day the consent was last used. */
+  lastActionDate: string | null
+  recurringIndicator: boolean | null
+  /** The last day of validity, as the bank adjusted it. */
+  validUntil: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/**
+ * A consent just created: approve it at its SCA link (`links["scaRedirect"]` or
+ * `links["scaOAuth"]`; [`Psd2Client::authorization_url`] builds the address).
+ */
+export interface Psd2ConsentCreated {
+  links: Record<string, Psd2Link>
+  consentId: string
+  consentStatus: ConsentStatus
+  psuMessage: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A consent's status. */
+export interface Psd2ConsentStatusResponse {
+  consentStatus: ConsentStatus
+  psuMessage: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/**
+ * An amount of money: a decimal string and its currency. Signed in transactions (a debit is
+ * negative), positive in what a request instructs.
+ */
+export interface Psd2CurrencyAmount {
+  /** A decimal in major units, written as a string (`"12.50"`, `"-100.03"`). */
+  amount: string
+  /** ISO 4217 (`EUR`). */
+  currency: string
+}
+
+/**
+ * An amount of money: a decimal string and its currency. Signed in transactions (a debit is
+ * negative), positive in what a request instructs.
+ */
+export interface Psd2CurrencyAmountInput {
+  /** A decimal in major units, written as a string (`"12.50"`, `"-100.03"`). */
+  amount: string | number
+  /** ISO 4217 (`EUR`). */
+  currency: string
+}
+
+/** The answer: whether the amount is available. */
+export interface Psd2FundsConfirmation {
+  fundsAvailable: boolean
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A link of an answer's `_links`: `{"href": "…"}`. */
+export interface Psd2Link {
+  href: string
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A payment as the bank holds it. */
+export interface Psd2Payment {
+  links: Record<string, Psd2Link>
+  creditorAccount: Psd2AccountReference | null
+  creditorName: string | null
+  debtorAccount: Psd2AccountReference | null
+  instructedAmount: Psd2CurrencyAmount | null
+  paymentId: string | null
+  remittanceInformationUnstructured: string | null
+  transactionStatus: TransactionStatus | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/**
+ * The answer to a cancellation: empty when it is done (`CANC`), or a status and links when
+ * the holder must approve it.
+ */
+export interface Psd2PaymentCancellation {
+  links: Record<string, Psd2Link>
+  transactionStatus: TransactionStatus | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/**
+ * A payment just initiated: the holder approves it at its SCA link (`links["scaRedirect"]`
+ * or `links["scaOAuth"]`).
+ */
+export interface Psd2PaymentInitiated {
+  links: Record<string, Psd2Link>
+  paymentId: string
+  psuMessage: string | null
+  transactionStatus: TransactionStatus
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** A payment's status. */
+export interface Psd2PaymentStatusResponse {
+  /** Whether the amount was available when the bank checked. */
+  fundsAvailable: boolean | null
+  psuMessage: string | null
+  transactionStatus: TransactionStatus
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/** One movement on a payment account. */
+export interface Psd2Transaction {
+  /** `YYYY-MM-DD`; pending transactions have none. */
+  bookingDate: string | null
+  /** `booked` or `pending`: which list of the answer it came from. */
+  bookingStatus: BookingStatus | null
+  creditorAccount: Psd2AccountReference | null
+  creditorName: string | null
+  debtorAccount: Psd2AccountReference | null
+  debtorName: string | null
+  endToEndId: string | null
+  entryReference: string | null
+  remittanceInformationUnstructured: string | null
+  /** Negative for money out. */
+  transactionAmount: Psd2CurrencyAmount | null
+  transactionId: string | null
+  valueDate: string | null
+  /** Fields this SDK does not know yet, as the API sent them. */
+  [key: string]: unknown
+}
+
+/**
+ * One page of a transaction list: the standard's `booked` and `pending` lists (or myPOS's
+ * flat list) as one list of items, each tagged with its `booking_status`.
+ */
+export interface Psd2TransactionPage {
+  /** The report's links (`next`, `previous`, `account`…). */
+  links: Record<string, Psd2Link>
+  /** The payment account (account transactions). */
+  account: Psd2AccountReference | null
+  /** Present when asked for with `with_balance`. */
+  balances: Psd2Balance[]
+  /** The card account (card transactions). */
+  cardAccount: Psd2AccountReference | null
+  hasNextPage: boolean
+  hasPreviousPage: boolean
+  items: Psd2Transaction[]
+  page: number
+  pageSize: number
+  /** When the API says. */
+  totalCount: number | null
+  /** When the API says. */
+  totalPages: number | null
+}
 
 /** A receipt as the terminal prints it: every value is text except the two numbers. */
 export interface Receipt {
@@ -1110,6 +2281,8 @@ export interface TransactionDetails {
 }
 
 export type TransactionSign = 'C' | 'D' | (string & {})
+
+export type TransactionStatus = 'RCVD' | 'ACTC' | 'ACCP' | 'ACFC' | 'ACSP' | 'ACSC' | 'ACCC' | 'ACWC' | 'ACWP' | 'PDNG' | 'RJCT' | 'CANC' | 'PATC' | 'PART' | (string & {})
 
 /** What kind of transaction it is. The API spells these keys in camelCase. */
 export interface TransactionSummary {

@@ -4,6 +4,8 @@
 const native = require('./native/index.js')
 const errors = require('./errors')
 const { attach, encode, tree } = require('./api')
+const { MobilePayPos } = require('./mobilepay')
+const { Psd2Client, DEFAULT_PSD2_URL } = require('./psd2')
 
 const { DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL } = native
 
@@ -48,8 +50,9 @@ attach(MerchantClient.prototype, tree(JSON.parse(native.gatewayOperations())), '
  * connection pool and the partner's OAuth token; merchant clients share both.
  */
 class Gateway {
-  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2 } = {}) {
-    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, host: `node; ${process.version}` }
+  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2, tls } = {}) {
+    // `tls`: `extraCaPem`, `clientCertPem`, `clientKeyPem` (PEM text), as for PSD2.
+    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, tls, host: `node; ${process.version}` }
     Object.defineProperty(this, '_native', { value: errors.translated(() => new native.NativeGateway(encode(config))) })
     Object.defineProperty(this, '_partnerId', { value: partnerId })
   }
@@ -76,6 +79,9 @@ class Gateway {
 module.exports = {
   Gateway,
   MerchantClient,
+  MobilePayPos,
+  Psd2Client,
+  DEFAULT_PSD2_URL,
   DEMO_GATEWAY_URL,
   PRODUCTION_GATEWAY_URL,
   VERSION: native.version(),

@@ -5,6 +5,7 @@ export const {
   MyPOSError, ConfigError, InvalidRequestError, AuthError, APIError, BadRequestError,
   AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError, RateLimitError,
   ServerError, APIConnectionError, APITimeoutError, TimeoutError, APIDecodeError,
-  PaymentUnconfirmedError,
+  PaymentUnconfirmedError, MobilePayPos, PaymentNotCompletedError, InternalError,
+  Psd2Client, DEFAULT_PSD2_URL,
 } = sdk
 export default sdk

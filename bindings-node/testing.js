@@ -7,7 +7,7 @@
 //   await sandbox.stop()
 
 const native = require('./native/index.js')
-const { Gateway } = require('./index.js')
+const { Gateway, MobilePayPos, Psd2Client } = require('./index.js')
 
 const seed = JSON.parse(native.sandboxCredentials())
 /** The credentials the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` is accepted too. */
@@ -18,11 +18,100 @@ const SANDBOX_CREDENTIALS = {
   merchant: { clientId: seed.merchant.client_id, clientSecret: seed.merchant.client_secret },
 }
 
+/**
+ * MobilePay's seed: `bioCode`, `accessToken`, `pollDelayMs`, `storeIds` and `terminals` (each
+ * with `terminalId`, `posId` (null for a terminal without a point of sale), `storeId`,
+ * `beaconId`, `requirePaymentBeforeCheckin`).
+ */
+const MOBILEPAY_SANDBOX = camelKeys(JSON.parse(native.mobilepaySandboxSeed()))
+
+/** PSD2's seed: the TPP's `clientId` and `clientSecret`, and the `psuId` the SCA page proposes. */
+const PSD2_SANDBOX = camelKeys(JSON.parse(native.psd2SandboxCredentials()))
+
 /** A running sandbox: clients bound to it, and its control API. */
 class Sandbox {
   constructor(handle) {
     Object.defineProperty(this, '_handle', { value: handle })
     this.url = handle.url
+    // `startSandbox({ tls: true })`: the API is also served over mTLS at `tlsUrl` with a
+    // throwaway PKI (`pki`); the control API and the SCA page stay on the plain `url`.
+    if (handle.tlsUrl) {
+      this.tlsUrl = handle.tlsUrl
+      this.pki = camelKeys(JSON.parse(handle.pki))
+    }
+  }
+
+  /**
+   * A `Psd2Client` for the seeded TPP with `redirectUri` https://tpp.example/psd2/callback;
+   * over mTLS with the sandbox's client certificate when started with `{ tls: true }`.
+   */
+  psd2(overrides = {}) {
+    const options = {
+      baseUrl: this.url,
+      clientId: PSD2_SANDBOX.clientId,
+      clientSecret: PSD2_SANDBOX.clientSecret,
+      redirectUri: 'https://tpp.example/psd2/callback',
+    }
+    if (this.tlsUrl) {
+      options.baseUrl = this.tlsUrl
+      options.tls = { extraCaPem: this.pki.caPem, clientCertPem: this.pki.clientCertPem, clientKeyPem: this.pki.clientKeyPem }
+    }
+    return new Psd2Client({ ...options, ...overrides })
+  }
+
+  /**
+   * The account holder at the SCA page `url` (from `authorizationUrl`): posts its form as a
+   * browser would (`decision` 'approve' or 'deny'); resolves to where they are sent back:
+   * `{ location, code, state, error }`.
+   */
+  async psd2Decide(url, decision = 'approve', { psuId } = {}) {
+    const form = new URLSearchParams({ decision })
+    if (psuId) form.set('psu_id', psuId)
+    const response = await fetch(url, { method: 'POST', body: form, redirect: 'manual' })
+    if (response.status !== 303) throw new Error(`the SCA page answered HTTP ${response.status}: ${await response.text()}`)
+    const location = response.headers.get('location')
+    const query = new URL(location).searchParams
+    return { location, code: query.get('code'), state: query.get('state'), error: query.get('error') }
+  }
+
+  /** The holder approves at `url`; resolves to the `code` they come back with. */
+  async psd2Approve(url, options) {
+    const { code } = await this.psd2Decide(url, 'approve', options)
+    if (!code) throw new Error('the approval did not produce a code')
+    return code
+  }
+
+  /** `accessTokenLifetime` (seconds), `executionDelayMs`, `errorStyle` ('problem' | 'tpp_messages'). */
+  psd2Settings({ accessTokenLifetime, executionDelayMs, errorStyle } = {}) {
+    return this.control('PUT', 'psd2/settings', {
+      access_token_lifetime_secs: accessTokenLifetime,
+      execution_delay_ms: executionDelayMs,
+      error_style: errorStyle,
+    })
+  }
+
+  /** Moves the PSD2 date forward; resolves to the new date. */
+  async psd2AdvanceDays(days) {
+    return (await this.control('POST', 'psd2/clock', { advance_days: days })).today
+  }
+
+  async psd2Today() {
+    return (await this.control('GET', 'psd2')).today
+  }
+
+  /** The holder revokes the consent at the bank: `revokedByPsu`, its refresh tokens revoked. */
+  psd2RevokeConsent(consentId) {
+    return this.control('POST', `psd2/consents/${consentId}/revoke`)
+  }
+
+  /** Every PSD2 access token issued so far expires. */
+  psd2ExpireTokens() {
+    return this.control('POST', 'psd2/tokens/expire')
+  }
+
+  /** Revokes the refresh tokens of one account holder, or all; resolves to how many. */
+  async psd2RevokeRefreshTokens(psuId) {
+    return (await this.control('POST', 'psd2/tokens/revoke', psuId ? { psu_id: psuId } : {})).revoked
   }
 
   /** A `Gateway` on this sandbox with its seeded partner credentials; options override. */
@@ -135,6 +224,58 @@ class Sandbox {
     return camelKeys(await this.control('POST', `terminals/${terminalId}/${action}`, body))
   }
 
+  // MobilePay: the customer's side. Each resolves to the payment as `pos.payments.details`
+  // would; an action the payment's state does not allow rejects (HTTP 409), an unknown id too
+  // (404). Act on a payment by id, or on the one at a terminal with `{ terminalId }`.
+
+  /** A `MobilePayPos` on this sandbox with the seeded `bioCode` and `accessToken`; options override. */
+  mobilepay(overrides = {}) {
+    const { bioCode, accessToken } = MOBILEPAY_SANDBOX
+    return new MobilePayPos({ baseUrl: this.url, bioCode, accessToken, ...overrides })
+  }
+
+  /**
+   * A customer checks in at a terminal (or at a point of sale: `{ posId }`): a waiting payment
+   * goes to them (`Initiated` → `IssuedToUser`, `Prepared` → `Paired`); with none, the next
+   * one does. Resolves to `{ checkedIn: true, payment }` (payment null when none waited).
+   */
+  mobilepayCheckIn(terminalId, { posId } = {}) {
+    const where = posId ? `pos/${posId}` : `terminals/${terminalId}`
+    return this.control('POST', `mobilepay/${where}/checkin`)
+  }
+
+  /** The customer accepts (`IssuedToUser` → `Reserved`); `partialCapturePossible: false` forbids capturing less. */
+  mobilepayAccept(paymentId, { terminalId, partialCapturePossible = true } = {}) {
+    return this._mobilepayAct('accept', paymentId, terminalId, { partial_capture_possible: partialCapturePossible })
+  }
+
+  /** The customer rejects (`IssuedToUser` or `Paired` → `CancelledByUser`). */
+  mobilepayReject(paymentId, { terminalId } = {}) {
+    return this._mobilepayAct('reject', paymentId, terminalId)
+  }
+
+  /** Time runs out: an active payment → `CancelledByMobilePay`, a reserved one → `ExpiredAndCancelled`. */
+  mobilepayExpire(paymentId, { terminalId } = {}) {
+    return this._mobilepayAct('expire', paymentId, terminalId)
+  }
+
+  /** A reserved refund is not captured in time (`ExpiredAndCaptured`); an initiated one fails. */
+  mobilepayExpireRefund(refundId) {
+    return this.control('POST', `mobilepay/refunds/${refundId}/expire`)
+  }
+
+  /** Every MobilePay payment in the sandbox (or a terminal's), oldest first. */
+  async mobilepayPayments(terminalId) {
+    const query = terminalId ? `?terminal_id=${encodeURIComponent(terminalId)}` : ''
+    return (await this.control('GET', `mobilepay/payments${query}`)).payments
+  }
+
+  _mobilepayAct(action, paymentId, terminalId, body) {
+    if ((paymentId == null) === (terminalId == null)) throw new TypeError('give either a payment id or { terminalId }')
+    const where = paymentId != null ? `payments/${paymentId}` : `terminals/${terminalId}`
+    return this.control('POST', `mobilepay/${where}/${action}`, body)
+  }
+
   stop() {
     return this._handle.stop()
   }
@@ -154,8 +295,8 @@ function camelKeys(value) {
 }
 
 /** Starts a sandbox in this process on 127.0.0.1 (`port` 0 picks a free one). */
-async function startSandbox({ port = 0 } = {}) {
-  return new Sandbox(await native.startNativeSandbox(port))
+async function startSandbox({ port = 0, tls = false } = {}) {
+  return new Sandbox(tls ? await native.startNativeTlsSandbox() : await native.startNativeSandbox(port))
 }
 
-module.exports = { startSandbox, Sandbox, SANDBOX_CREDENTIALS }
+module.exports = { startSandbox, Sandbox, SANDBOX_CREDENTIALS, MOBILEPAY_SANDBOX, PSD2_SANDBOX }

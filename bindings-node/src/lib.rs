@@ -2,12 +2,18 @@
 //! `host::error_json` as the message; `errors.js` swaps in the real error class. No defaults, no
 //! validation, no per-endpoint code.
 
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use mypos::host::{self, Case};
 
-const CASE: Case = Case::Camel;
+mod mobilepay;
+mod psd2;
+
+pub(crate) const CASE: Case = Case::Camel;
 
 /// `MYPOS_LOG=debug` (or any `tracing` filter, e.g. `mypos=trace`) prints the core's logs to
 /// stderr: method, path template, status, duration, retries, request id; never a secret.
@@ -24,11 +30,34 @@ fn init_logging() {
 /// Marks a rejection whose message is a core error as JSON (see `errors.js`).
 const ERROR_PREFIX: &str = "MYPOS_ERROR_JSON:";
 
-fn reject(error: mypos::Error) -> Error {
+pub(crate) fn reject(error: mypos::Error) -> Error {
     Error::new(
         Status::GenericFailure,
         format!("{ERROR_PREFIX}{}", host::error_json(&error, CASE)),
     )
+}
+
+/// A core call as a promise's outcome: a core error rejects with the SDK's class, and so does a
+/// panic anywhere inside the call (`InternalError`), where napi alone would reject with a bare
+/// `Error` carrying only the panic's text. Every async method goes through here.
+pub(crate) async fn guarded<T>(call: impl Future<Output = mypos::Result<T>>) -> Result<T> {
+    AssertUnwindSafe(call)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(mypos::Error::from_panic(panic)))
+        .map_err(reject)
+}
+
+/// Test only: a call that fails the way a bug inside the core would, by panicking, through
+/// `guarded` like every operation, so tests can see what a caller gets. Not part of the API.
+#[doc(hidden)]
+#[napi(js_name = "_panicForTests")]
+pub async fn panic_for_tests() -> Result<String> {
+    guarded(panicking()).await
+}
+
+async fn panicking() -> mypos::Result<String> {
+    panic!("a panic on purpose, for the tests")
 }
 
 /// One partner integration; owns the connection pool and the partner token.
@@ -78,10 +107,7 @@ impl MerchantClient {
     /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
     #[napi]
     pub async fn call(&self, name: String, args: String) -> Result<String> {
-        host::gateway()
-            .call(&self.0, &name, &args, CASE)
-            .await
-            .map_err(reject)
+        guarded(host::gateway().call(&self.0, &name, &args, CASE)).await
     }
 
     /// The same merchant with other call limits (`options`: JSON text).
@@ -95,7 +121,7 @@ impl MerchantClient {
     /// Sends a raw authenticated request described by `spec` (JSON text).
     #[napi]
     pub async fn raw(&self, spec: String) -> Result<String> {
-        host::gateway().raw(&self.0, &spec).await.map_err(reject)
+        guarded(host::gateway().raw(&self.0, &spec)).await
     }
 
     #[napi(getter)]

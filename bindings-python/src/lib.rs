@@ -1,18 +1,23 @@
 //! The Python skin: plain data in and out as JSON text, core errors raised as the exception
 //! classes of `mypos.errors`. No defaults, no validation, no per-endpoint code.
 
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use mypos::host::{self, Case};
 
+mod mobilepay;
+mod psd2;
 mod runtime;
 
-const CASE: Case = Case::Snake;
+pub(crate) const CASE: Case = Case::Snake;
 
 /// Raises the `mypos.errors` class the core names, with its structured fields.
-fn raise(error: mypos::Error) -> PyErr {
+pub(crate) fn raise(error: mypos::Error) -> PyErr {
     Python::attach(|py| match build_exception(py, &error) {
         Ok(exception) => PyErr::from_value(exception),
         Err(e) => e,
@@ -30,13 +35,21 @@ fn build_exception<'py>(py: Python<'py>, error: &mypos::Error) -> PyResult<Bound
     class.call((spec.get_item("message")?,), Some(&fields))
 }
 
-/// An awaitable for `future`, run on this process's runtime.
+/// An awaitable for `future`, run on this process's runtime. A panic inside it raises
+/// `mypos.InternalError`; left to pyo3-async-runtimes it would be its `RustPanic`, which no
+/// `except MyPOSError` catches.
 pub(crate) fn awaitable<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    pyo3_async_runtimes::generic::future_into_py::<runtime::ForkSafe, _, _>(py, future)
+    let contained = async move {
+        AssertUnwindSafe(future)
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(raise(mypos::Error::from_panic(panic))))
+    };
+    pyo3_async_runtimes::generic::future_into_py::<runtime::ForkSafe, _, _>(py, contained)
 }
 
 /// Runs `future` to completion without holding the GIL, for the sync API.
@@ -49,7 +62,28 @@ where
             "the sync API cannot be called from inside the SDK's own callbacks; use the async API",
         ));
     }
-    py.detach(|| runtime::block_on(future)).map_err(raise)
+    // A panic inside raises `mypos.InternalError`; left to pyo3 it would be `PanicException`, a
+    // `BaseException` that even `except Exception` misses.
+    let contained = AssertUnwindSafe(future).catch_unwind();
+    py.detach(|| runtime::block_on(contained))
+        .unwrap_or_else(|panic| Err(mypos::Error::from_panic(panic)))
+        .map_err(raise)
+}
+
+/// Test only: fails the way a bug inside the core would, by panicking inside a call, through
+/// the same path every operation takes (`awaitable`, or `blocking` when `sync`), so tests can
+/// see what a caller gets. Not part of the API.
+#[pyfunction]
+#[pyo3(signature = (sync = false))]
+fn _panic_for_tests(py: Python<'_>, sync: bool) -> PyResult<Bound<'_, PyAny>> {
+    async fn panicking() -> mypos::Result<String> {
+        panic!("a panic on purpose, for the tests")
+    }
+    if sync {
+        Ok(blocking(py, panicking())?.into_pyobject(py)?.into_any())
+    } else {
+        awaitable(py, async { panicking().await.map_err(raise) })
+    }
 }
 
 /// One partner integration; owns the connection pool and the partner token.
@@ -199,8 +233,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Gateway>()?;
     m.add_class::<MerchantClient>()?;
     m.add_class::<Sandbox>()?;
+    mobilepay::register(m)?;
+    psd2::register(m)?;
     m.add_function(wrap_pyfunction!(gateway_operations, m)?)?;
     m.add_function(wrap_pyfunction!(refresh_logging, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add("VERSION", mypos::VERSION)?;
     m.add(
         "SANDBOX_CREDENTIALS",

@@ -26,20 +26,36 @@ const SESSION_MARGIN: Duration = Duration::from_secs(30);
 const DEFAULT_TOKEN_LIFETIME: u64 = 3600;
 const DEFAULT_SESSION_LIFETIME: u64 = 300;
 
-/// A bearer token or session id with the moment it should be replaced.
+/// A bearer token or session id with the moment it should be replaced. It is kept as the
+/// header value it is sent as (`Bearer …` or the session id), made once instead of on every
+/// call and marked sensitive, so neither `Debug` nor reqwest's logs ever show it.
 pub(crate) struct Token {
-    value: SecretString,
+    header: HeaderValue,
     refresh_at: Instant,
 }
 
 impl Token {
-    fn new(value: String, lifetime: Duration, margin: Duration) -> Self {
+    /// `prefix`: `"Bearer "` for the OAuth token, empty for a session; `what` names it in the
+    /// error when the value cannot be sent as a header.
+    fn new(
+        value: SecretString,
+        prefix: &str,
+        what: &str,
+        lifetime: Duration,
+        margin: Duration,
+    ) -> Result<Self> {
+        let mut header = HeaderValue::from_str(&format!("{prefix}{}", value.expose_secret()))
+            .map_err(|_| Error::Auth {
+                status: None,
+                message: format!("the {what} is not a valid header value"),
+            })?;
+        header.set_sensitive(true);
         // Short lifetimes (tests, odd servers) are refreshed halfway rather than never used.
         let margin = margin.min(lifetime / 2);
-        Token {
-            value: value.into(),
+        Ok(Token {
+            header,
             refresh_at: Instant::now() + lifetime - margin,
-        }
+        })
     }
 
     fn is_fresh(&self) -> bool {
@@ -135,6 +151,7 @@ impl PartnerToken {
                     self.credentials.client_secret.expose_secret().into(),
                 ),
             ]),
+            headers: HeaderMap::new(),
         };
         #[derive(Deserialize)]
         struct Answer {
@@ -148,7 +165,13 @@ impl PartnerToken {
         let answer: Answer = identity_answer(&response, "OAuth token")?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_TOKEN_LIFETIME));
         tracing::debug!(lifetime_s = lifetime.as_secs(), "fetched a partner OAuth token");
-        Ok(Token::new(answer.access_token, lifetime, TOKEN_MARGIN))
+        Token::new(
+            answer.access_token.into(),
+            "Bearer ",
+            "OAuth token",
+            lifetime,
+            TOKEN_MARGIN,
+        )
     }
 }
 
@@ -200,9 +223,10 @@ impl MerchantSession {
                 "client_id": self.credentials.client_id,
                 "client_secret": self.credentials.client_secret.expose_secret(),
             })),
+            headers: HeaderMap::new(),
         };
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, bearer(token)?);
+        headers.insert(AUTHORIZATION, token.header.clone());
         #[derive(Deserialize)]
         struct Answer {
             session: String,
@@ -219,7 +243,13 @@ impl MerchantSession {
             lifetime_s = lifetime.as_secs(),
             "opened a merchant session"
         );
-        Ok(Token::new(answer.session, lifetime, SESSION_MARGIN))
+        Token::new(
+            answer.session.into(),
+            "",
+            "session",
+            lifetime,
+            SESSION_MARGIN,
+        )
     }
 }
 
@@ -248,16 +278,6 @@ fn identity_answer<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn bearer(token: &Token) -> Result<HeaderValue> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.value.expose_secret()))
-        .map_err(|_| Error::Auth {
-            status: None,
-            message: "the OAuth token is not a valid header value".into(),
-        })?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
 /// What a merchant's business call authenticates with.
 pub(crate) struct MerchantAuth<'a> {
     pub transport: &'a Transport,
@@ -276,14 +296,8 @@ impl Authenticator for MerchantAuth<'_> {
         let token = self.partner.get(self.transport).await?;
         let session = self.session.get(self.transport, self.partner).await?;
         let mut headers = self.fixed.clone();
-        headers.insert(AUTHORIZATION, bearer(&token)?);
-        let mut session_value =
-            HeaderValue::from_str(session.value.expose_secret()).map_err(|_| Error::Auth {
-                status: None,
-                message: "the session is not a valid header value".into(),
-            })?;
-        session_value.set_sensitive(true);
-        headers.insert(X_SESSION, session_value);
+        headers.insert(AUTHORIZATION, token.header.clone());
+        headers.insert(X_SESSION, session.header.clone());
         Ok((headers, (token, session)))
     }
 

@@ -44,7 +44,8 @@ impl Gateway {
             Some(host) => format!("mypos-sdk/{} ({host}; rust core)", crate::VERSION),
             None => format!("mypos-sdk/{} (rust)", crate::VERSION),
         };
-        let transport = Transport::new(base, config.connect_timeout, &user_agent)?;
+        let transport =
+            Transport::with_tls(base, config.connect_timeout, &user_agent, &config.tls)?;
         let options = CallOptions {
             timeout: config.timeout,
             max_retries: config.max_retries,

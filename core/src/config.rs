@@ -82,6 +82,8 @@ pub struct GatewayConfig {
     pub max_retries: u32,
     /// Names the host language in the `User-Agent` (set by the Python and Node packages).
     pub host: Option<String>,
+    /// An extra CA to trust and a client certificate to present (a TLS-inspecting proxy).
+    pub tls: crate::tls::TlsOptions,
 }
 
 impl GatewayConfig {
@@ -100,6 +102,7 @@ impl GatewayConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
             host: None,
+            tls: crate::tls::TlsOptions::default(),
         }
     }
 

@@ -31,6 +31,13 @@ pub trait ApiRequest: Serialize + DeserializeOwned + JsonSchema + Send + Sync + 
     {
         None
     }
+
+    /// Headers this request sends besides the client's own (PSD2's `Consent-ID`,
+    /// `PSU-IP-Address`…). Fields that travel as headers are `#[serde(skip_serializing)]`, so
+    /// they stay out of the query and body while hosts still pass them like any field.
+    fn headers(&self) -> Result<reqwest::header::HeaderMap> {
+        Ok(reqwest::header::HeaderMap::new())
+    }
 }
 
 /// A response type: decoded from the API's answer, handed to hosts as plain data.
@@ -95,6 +102,7 @@ impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
     /// query (GET, DELETE) or the JSON body (everything else).
     pub(crate) fn build(&self, request: &Req) -> Result<Request> {
         request.validate()?;
+        let headers = request.headers()?;
         let mut fields = match serde_json::to_value(request) {
             Ok(Value::Object(map)) => map,
             Ok(Value::Null) => Map::new(),
@@ -138,6 +146,7 @@ impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
             template: self.path,
             query,
             body,
+            headers,
         })
     }
 }
@@ -300,6 +309,22 @@ pub trait Operation<C>: Send + Sync {
     fn response_schema(&self) -> Value;
     /// Wire-named JSON in, wire-named JSON out.
     fn call_value<'a>(&'a self, client: &'a C, args: Value) -> BoxFuture<'a, Result<Value>>;
+
+    /// Test hook: what `call_value` makes of a successful answer with `status` and `body`,
+    /// through the same decoder, without a server. `None` for an operation that is not one
+    /// endpoint (a flow), which has no single answer to decode, and for a status outside 100–999.
+    #[doc(hidden)]
+    fn decode_value(&self, _status: u16, _body: &[u8]) -> Option<Result<Value>> {
+        None
+    }
+}
+
+/// A decoded answer as the wire-named JSON hosts receive.
+fn answer_value<Resp: Serialize>(response: &Resp) -> Result<Value> {
+    serde_json::to_value(response).map_err(|e| Error::Decode {
+        status: 200,
+        message: e.to_string(),
+    })
 }
 
 impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
@@ -336,11 +361,18 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
                 Error::invalid(field, e.into_inner().to_string())
             })?;
             let response = self.call(client, &request).await?;
-            serde_json::to_value(&response).map_err(|e| Error::Decode {
-                status: 200,
-                message: e.to_string(),
-            })
+            answer_value(&response)
         })
+    }
+
+    fn decode_value(&self, status: u16, body: &[u8]) -> Option<Result<Value>> {
+        let status = reqwest::StatusCode::from_u16(status).ok()?;
+        let response = Response {
+            status,
+            headers: reqwest::header::HeaderMap::new(),
+            body: body.to_vec(),
+        };
+        Some(Resp::decode(&response).and_then(|decoded| answer_value(&decoded)))
     }
 }
 

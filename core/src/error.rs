@@ -49,10 +49,20 @@ pub enum Error {
     #[error(
         "the payment's outcome is unknown ({cause}); look it up by reference_number `{reference_number}` before trying again"
     )]
-    PaymentUnconfirmed {
-        reference_number: String,
-        cause: String,
+    PaymentUnconfirmed { reference_number: String, cause: String },
+
+    /// A payment flow ended without taking the money: the customer rejected the payment, it
+    /// was cancelled or it expired. `payment_status` is where it ended (MobilePay's status).
+    #[error("payment {payment_id} ended {payment_status} without being captured")]
+    PaymentNotCompleted {
+        payment_id: String,
+        payment_status: String,
     },
+
+    /// A bug in the SDK: something inside it panicked. The process goes on and the call failed;
+    /// whether its request reached the API is unknown.
+    #[error("internal error in the myPOS SDK (a bug; please report it): {message}")]
+    Internal { message: String },
 }
 
 /// An error answer from the API, usually RFC 7807 problem details.
@@ -72,6 +82,8 @@ pub struct ApiError {
     pub error_type: Option<String>,
     /// From `Retry-After`, when the API sent one.
     pub retry_after: Option<Duration>,
+    /// The API's message codes, in order (PSD2: `CONSENT_EXPIRED`, `ACCESS_EXCEEDED`, …).
+    pub codes: Vec<String>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -105,6 +117,20 @@ impl Error {
         }
     }
 
+    /// The error a host raises for a panic caught at its boundary (`payload` as given by
+    /// `catch_unwind`): its message, cut short, since a panic's text is not an API message.
+    #[doc(hidden)]
+    pub fn from_panic(payload: Box<dyn std::any::Any + Send>) -> Self {
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        Error::Internal {
+            message: text.chars().take(300).collect(),
+        }
+    }
+
     pub(crate) fn connection(message: impl Into<String>) -> Self {
         Error::Connection {
             message: message.into(),
@@ -115,7 +141,10 @@ impl Error {
     /// connection broke, time ran out, the server failed, or its success could not be read.
     pub fn outcome_unknown(&self) -> bool {
         match self {
-            Error::Connection { .. } | Error::Timeout { .. } | Error::Decode { .. } => true,
+            Error::Connection { .. }
+            | Error::Timeout { .. }
+            | Error::Decode { .. }
+            | Error::Internal { .. } => true,
             Error::Api(e) => e.status >= 500,
             _ => false,
         }
@@ -141,6 +170,8 @@ impl Error {
             Error::Timeout { .. } => "APITimeoutError",
             Error::Decode { .. } => "APIDecodeError",
             Error::PaymentUnconfirmed { .. } => "PaymentUnconfirmedError",
+            Error::PaymentNotCompleted { .. } => "PaymentNotCompletedError",
+            Error::Internal { .. } => "InternalError",
             Error::Api(e) => match e.status {
                 400 | 422 => "BadRequestError",
                 401 => "AuthenticationError",
@@ -164,6 +195,8 @@ impl Error {
             "APITimeoutError" => "MYPOS_TIMEOUT",
             "APIDecodeError" => "MYPOS_DECODE",
             "PaymentUnconfirmedError" => "MYPOS_PAYMENT_UNCONFIRMED",
+            "PaymentNotCompletedError" => "MYPOS_PAYMENT_NOT_COMPLETED",
+            "InternalError" => "MYPOS_INTERNAL",
             "BadRequestError" => "MYPOS_BAD_REQUEST",
             "AuthenticationError" => "MYPOS_UNAUTHENTICATED",
             "PermissionDeniedError" => "MYPOS_PERMISSION_DENIED",
@@ -184,12 +217,14 @@ impl Error {
             Error::Auth { status, .. } => json!({ "status": status }),
             Error::Decode { status, .. } => json!({ "status": status }),
             Error::Timeout { after } => json!({ "timeout": after.as_secs_f64() }),
-            Error::Connection { .. } => json!({}),
-            Error::PaymentUnconfirmed {
-                reference_number, ..
-            } => {
+            Error::Connection { .. } | Error::Internal { .. } => json!({}),
+            Error::PaymentUnconfirmed { reference_number, .. } => {
                 json!({ "reference_number": reference_number })
             }
+            Error::PaymentNotCompleted {
+                payment_id,
+                payment_status,
+            } => json!({ "payment_id": payment_id, "payment_status": payment_status }),
             Error::Api(e) => json!({
                 "status": e.status,
                 "status_message": e.status_message,
@@ -198,6 +233,7 @@ impl Error {
                 "request_id": e.request_id,
                 "error_type": e.error_type,
                 "retry_after": e.retry_after.map(|d| d.as_secs_f64()),
+                "codes": e.codes,
             }),
         };
         match value {

@@ -75,6 +75,26 @@ struct Entry<C: 'static> {
     info: OperationInfo,
     request: OnceLock<Value>,
     response: OnceLock<Value>,
+    /// Request and response renamers, per [`Case`], compiled on first use.
+    renamers: [OnceLock<(Renamer, Renamer)>; 2],
+}
+
+impl<C> Entry<C> {
+    fn renamers(&self, case: Case) -> &(Renamer, Renamer) {
+        self.renamers[case as usize].get_or_init(|| {
+            let request = self.request.get_or_init(|| self.operation.request_schema());
+            let response = self
+                .response
+                .get_or_init(|| self.operation.response_schema());
+            (Renamer::new(request, case), Renamer::new(response, case))
+        })
+    }
+
+    /// A wire-named answer as JSON text in the host's casing.
+    fn host_answer(&self, mut answer: Value, case: Case) -> String {
+        self.renamers(case).1.to_host(&mut answer);
+        answer.to_string()
+    }
 }
 
 /// The operations of one client type.
@@ -95,6 +115,7 @@ impl<C: Executor + 'static> Api<C> {
                         info,
                         request: OnceLock::new(),
                         response: OnceLock::new(),
+                        renamers: Default::default(),
                     },
                 )
             })
@@ -140,24 +161,25 @@ impl<C: Executor + 'static> Api<C> {
         if args.is_null() {
             args = Value::Object(Map::new());
         }
-        let request_schema = entry
-            .request
-            .get_or_init(|| entry.operation.request_schema());
-        Renamer {
-            root: request_schema,
-            case,
-        }
-        .to_wire(&mut args, request_schema, "")?;
-        let mut answer = entry.operation.call_value(client, args).await?;
-        let response_schema = entry
-            .response
-            .get_or_init(|| entry.operation.response_schema());
-        Renamer {
-            root: response_schema,
-            case,
-        }
-        .to_host(&mut answer, response_schema);
-        Ok(answer.to_string())
+        entry.renamers(case).0.to_wire(&mut args)?;
+        let answer = entry.operation.call_value(client, args).await?;
+        Ok(entry.host_answer(answer, case))
+    }
+
+    /// Test hook: what [`Api::call`] returns for operation `name` when the API answers `status`
+    /// with `body`: the operation's decoder, then the renaming. `None` for an unknown name and
+    /// for a flow (see [`Operation::decode_value`]).
+    #[doc(hidden)]
+    pub fn decode_answer(
+        &self,
+        name: &str,
+        status: u16,
+        body: &[u8],
+        case: Case,
+    ) -> Option<Result<String>> {
+        let entry = self.entries.get(name)?;
+        let answer = entry.operation.decode_value(status, body)?;
+        Some(answer.map(|answer| entry.host_answer(answer, case)))
     }
 
     /// A raw request (`method`, `path`, optional `query` and `json`), JSON text in and out.
@@ -238,6 +260,7 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
         host: Option<String>,
+        tls: Option<TlsSpec>,
     }
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -264,6 +287,88 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         spec.partner_id,
         spec.application_id,
     );
+    if let Some(timeout) = spec.timeout {
+        config.timeout = duration(timeout, case, "timeout")?;
+    }
+    if let Some(timeout) = spec.connect_timeout {
+        config.connect_timeout = duration(timeout, case, "connect_timeout")?;
+    }
+    if let Some(max_retries) = spec.max_retries {
+        config.max_retries = max_retries;
+    }
+    config.host = spec.host;
+    config.tls = spec.tls.map(TlsSpec::options).unwrap_or_default();
+    Ok(config)
+}
+
+/// The `tls` member of a host's configuration: PEM text, or null.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TlsSpec {
+    extra_ca_pem: Option<String>,
+    client_cert_pem: Option<String>,
+    client_key_pem: Option<String>,
+}
+
+impl TlsSpec {
+    fn options(self) -> crate::tls::TlsOptions {
+        crate::tls::TlsOptions {
+            extra_ca_pem: self.extra_ca_pem,
+            client_cert_pem: self.client_cert_pem,
+            client_key_pem: self.client_key_pem.map(Into::into),
+        }
+    }
+}
+
+/// The PSD2 operations of a [`Psd2Client`](crate::psd2::Psd2Client).
+pub fn psd2() -> &'static Api<crate::psd2::Psd2Client> {
+    static API: LazyLock<Api<crate::psd2::Psd2Client>> =
+        LazyLock::new(|| Api::new(crate::psd2::operations()));
+    &API
+}
+
+/// A [`Psd2Config`](crate::psd2::Psd2Config) from a host's plain data: `base_url`,
+/// `token_url`, `client_id`, `client_secret`, `client_auth` (`body` | `basic`),
+/// `redirect_uri`, `api_key`, `tls` (`extra_ca_pem`, `client_cert_pem`, `client_key_pem`),
+/// `timeout`, `connect_timeout`, `max_retries`, `host` — keys in `case`, durations in seconds
+/// for Python and milliseconds for Node. The token listener is the binding's to set.
+pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Spec {
+        base_url: Option<String>,
+        token_url: Option<String>,
+        client_id: String,
+        client_secret: String,
+        client_auth: Option<String>,
+        redirect_uri: Option<String>,
+        api_key: Option<String>,
+        tls: Option<TlsSpec>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+        host: Option<String>,
+    }
+    let mut value: Value = serde_json::from_str(json)
+        .map_err(|_| Error::config("config", "is not valid JSON"))?;
+    snake_keys(&mut value, case);
+    let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
+        let (field, message) = crate::endpoint::locate(e, "config");
+        Error::config(field, message)
+    })?;
+    let base_url = spec
+        .base_url
+        .unwrap_or_else(|| crate::psd2::DEFAULT_PSD2_URL.to_string());
+    let mut config = crate::psd2::Psd2Config::new(base_url, spec.client_id, spec.client_secret);
+    config.token_url = spec.token_url;
+    config.client_auth = match spec.client_auth.as_deref() {
+        None | Some("body") => crate::psd2::ClientAuth::Body,
+        Some("basic") => crate::psd2::ClientAuth::Basic,
+        Some(_) => return Err(Error::config("client_auth", "must be \"body\" or \"basic\"")),
+    };
+    config.redirect_uri = spec.redirect_uri;
+    config.api_key = spec.api_key.map(Into::into);
+    config.tls = spec.tls.map(TlsSpec::options).unwrap_or_default();
     if let Some(timeout) = spec.timeout {
         config.timeout = duration(timeout, case, "timeout")?;
     }
@@ -336,24 +441,137 @@ pub fn gateway() -> &'static Api<MerchantClient> {
     &API
 }
 
+/// The MobilePay point-of-sale operations of a [`MobilePayPos`](crate::mobilepay::MobilePayPos):
+/// its endpoints and its flows.
+pub fn mobilepay() -> &'static Api<crate::mobilepay::MobilePayPos> {
+    static API: LazyLock<Api<crate::mobilepay::MobilePayPos>> =
+        LazyLock::new(|| Api::new(crate::mobilepay::operations()));
+    &API
+}
+
+/// A [`MobilePayConfig`](crate::mobilepay::MobilePayConfig) from a host's plain data:
+/// `base_url`, `bio_code`, `access_token` (may be left out to create the first one),
+/// `timeout`, `connect_timeout`, `max_retries`, `host` — keys in `case`, the timeouts in
+/// seconds for Python ([`Case::Snake`]) and milliseconds for Node ([`Case::Camel`]). Errors
+/// name a field, never a value.
+pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::MobilePayConfig> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Spec {
+        base_url: String,
+        bio_code: String,
+        access_token: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+        host: Option<String>,
+    }
+    let mut value: Value = serde_json::from_str(json)
+        .map_err(|_| Error::config("config", "is not valid JSON"))?;
+    snake_keys(&mut value, case);
+    let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
+        let (field, message) = crate::endpoint::locate(e, "config");
+        // serde quotes a wrongly typed value; the token's must not reach a message.
+        let message = if field == "access_token" {
+            "must be a string".to_string()
+        } else {
+            message
+        };
+        Error::config(field, message)
+    })?;
+    let mut config = crate::mobilepay::MobilePayConfig::without_token(spec.base_url, spec.bio_code);
+    config.access_token = spec.access_token.map(Into::into);
+    if let Some(timeout) = spec.timeout {
+        config.timeout = duration(timeout, case, "timeout")?;
+    }
+    if let Some(timeout) = spec.connect_timeout {
+        config.connect_timeout = duration(timeout, case, "connect_timeout")?;
+    }
+    if let Some(max_retries) = spec.max_retries {
+        config.max_retries = max_retries;
+    }
+    config.host = spec.host;
+    Ok(config)
+}
+
 /// Renames object keys between wire names and a host's casing, guided by a JSON Schema.
-struct Renamer<'a> {
-    root: &'a Value,
+///
+/// The schema is compiled once per operation and casing into a table of nodes, each with its
+/// members' names in both spellings, so a call only looks keys up. Walking the schema and
+/// re-casing every name on every call cost more than the HTTP exchange (see BENCHMARKS.md).
+struct Renamer {
     case: Case,
+    /// Node 0 is the schema's root.
+    nodes: Vec<Node>,
 }
 
 /// What a schema node says about an object's keys.
 #[derive(Default)]
+struct Node {
+    /// Known members (a struct), in schema order.
+    properties: Vec<Property>,
+    /// Wire name → the first property of that name.
+    by_wire: HashMap<String, usize>,
+    /// Host or wire name → the first property answering to either.
+    by_host: HashMap<String, usize>,
+    /// The node of other members' values: a map, or a struct that keeps unknown fields.
+    additional: Option<usize>,
+    /// The node of list items.
+    items: Option<usize>,
+}
+
+struct Property {
+    wire: String,
+    host: String,
+    node: usize,
+}
+
+/// A schema node's members, merged over `$ref`s and `anyOf` / `oneOf` / `allOf` branches.
+#[derive(Default)]
 struct Shape<'a> {
-    /// Known members (a struct).
     properties: Vec<(&'a str, &'a Value)>,
-    /// The schema of other members' values: a map, or a struct that keeps unknown fields.
     additional: Option<&'a Value>,
-    /// The schema of list items.
     items: Option<&'a Value>,
 }
 
-impl<'a> Renamer<'a> {
+/// Builds a [`Renamer`]'s nodes; a schema node reached again (a recursive type) reuses its id.
+struct Compiler<'a> {
+    root: &'a Value,
+    case: Case,
+    nodes: Vec<Node>,
+    seen: HashMap<*const Value, usize>,
+}
+
+impl<'a> Compiler<'a> {
+    fn node(&mut self, schema: &'a Value) -> usize {
+        if let Some(&id) = self.seen.get(&(schema as *const Value)) {
+            return id;
+        }
+        let id = self.nodes.len();
+        self.nodes.push(Node::default());
+        self.seen.insert(schema, id);
+        let mut shape = Shape::default();
+        self.collect(schema, &mut shape, 0);
+        let mut node = Node::default();
+        for (wire, member) in shape.properties {
+            let host = self.case.apply(wire);
+            let index = node.properties.len();
+            node.by_wire.entry(wire.to_string()).or_insert(index);
+            node.by_host.entry(host.clone()).or_insert(index);
+            node.by_host.entry(wire.to_string()).or_insert(index);
+            let child = self.node(member);
+            node.properties.push(Property {
+                wire: wire.to_string(),
+                host,
+                node: child,
+            });
+        }
+        node.additional = shape.additional.map(|s| self.node(s));
+        node.items = shape.items.map(|s| self.node(s));
+        self.nodes[id] = node;
+        id
+    }
+
     fn resolve(&self, node: &'a Value) -> &'a Value {
         let mut node = node;
         for _ in 0..32 {
@@ -369,12 +587,6 @@ impl<'a> Renamer<'a> {
             }
         }
         node
-    }
-
-    fn shape(&self, node: &'a Value) -> Shape<'a> {
-        let mut shape = Shape::default();
-        self.collect(node, &mut shape, 0);
-        shape
     }
 
     fn collect(&self, node: &'a Value, shape: &mut Shape<'a>, depth: usize) {
@@ -402,34 +614,53 @@ impl<'a> Renamer<'a> {
             }
         }
     }
+}
+
+/// Only objects and lists hold keys to rename.
+fn nested(value: &Value) -> bool {
+    matches!(value, Value::Object(_) | Value::Array(_))
+}
+
+impl Renamer {
+    fn new(schema: &Value, case: Case) -> Self {
+        let mut compiler = Compiler {
+            root: schema,
+            case,
+            nodes: Vec::new(),
+            seen: HashMap::new(),
+        };
+        compiler.node(schema);
+        Renamer {
+            case,
+            nodes: compiler.nodes,
+        }
+    }
 
     /// Host keys → wire keys. Unknown keys on a struct are an error that names what is known.
-    fn to_wire(&self, value: &mut Value, node: &'a Value, at: &str) -> Result<()> {
-        let shape = self.shape(node);
+    fn to_wire(&self, value: &mut Value) -> Result<()> {
+        self.to_wire_at(value, 0, "")
+    }
+
+    fn to_wire_at(&self, value: &mut Value, id: usize, at: &str) -> Result<()> {
+        let node = &self.nodes[id];
         match value {
-            Value::Object(map) if !shape.properties.is_empty() => {
-                let old = std::mem::take(map);
-                for (key, mut member) in old {
-                    let known = shape
-                        .properties
-                        .iter()
-                        .find(|(wire, _)| self.case.apply(wire) == key || *wire == key);
-                    match (known, shape.additional) {
-                        (Some((wire, schema)), _) => {
-                            self.to_wire(&mut member, schema, &join(at, &key))?;
-                            map.insert((*wire).to_string(), member);
+            Value::Object(map) if !node.properties.is_empty() => {
+                let mut renamed = false;
+                for (key, member) in map.iter_mut() {
+                    match node.by_host.get(key) {
+                        Some(&i) => {
+                            let property = &node.properties[i];
+                            if nested(member) {
+                                self.to_wire_at(member, property.node, &join(at, key))?;
+                            }
+                            renamed |= property.wire != *key;
                         }
-                        (None, Some(_)) => {
-                            map.insert(key, member);
-                        }
-                        (None, None) => {
-                            let expected: Vec<String> = shape
-                                .properties
-                                .iter()
-                                .map(|(wire, _)| self.case.apply(wire))
-                                .collect();
+                        None if node.additional.is_some() => {}
+                        None => {
+                            let expected: Vec<&str> =
+                                node.properties.iter().map(|p| p.host.as_str()).collect();
                             return Err(Error::invalid(
-                                join(at, &key),
+                                join(at, key),
                                 format!(
                                     "is not a known field; expected one of: {}",
                                     expected.join(", ")
@@ -438,18 +669,31 @@ impl<'a> Renamer<'a> {
                         }
                     }
                 }
+                if renamed {
+                    // Rebuilt in order rather than renamed in place, as the keys change.
+                    for (key, member) in std::mem::take(map) {
+                        match node.by_host.get(&key) {
+                            Some(&i) => map.insert(node.properties[i].wire.clone(), member),
+                            None => map.insert(key, member),
+                        };
+                    }
+                }
             }
             Value::Object(map) => {
-                if let Some(schema) = shape.additional {
+                if let Some(child) = node.additional {
                     for (key, member) in map.iter_mut() {
-                        self.to_wire(member, schema, &join(at, key))?;
+                        if nested(member) {
+                            self.to_wire_at(member, child, &join(at, key))?;
+                        }
                     }
                 }
             }
             Value::Array(list) => {
-                if let Some(schema) = shape.items {
+                if let Some(child) = node.items {
                     for (i, item) in list.iter_mut().enumerate() {
-                        self.to_wire(item, schema, &format!("{at}[{i}]"))?;
+                        if nested(item) {
+                            self.to_wire_at(item, child, &format!("{at}[{i}]"))?;
+                        }
                     }
                 }
             }
@@ -459,34 +703,52 @@ impl<'a> Renamer<'a> {
     }
 
     /// Wire keys → host keys. Struct members are renamed, map keys are kept.
-    fn to_host(&self, value: &mut Value, node: &'a Value) {
-        let shape = self.shape(node);
+    fn to_host(&self, value: &mut Value) {
+        self.to_host_at(value, 0)
+    }
+
+    fn to_host_at(&self, value: &mut Value, id: usize) {
+        let node = &self.nodes[id];
         match value {
-            Value::Object(map) if !shape.properties.is_empty() => {
-                let old = std::mem::take(map);
-                for (key, mut member) in old {
-                    let schema = shape
-                        .properties
-                        .iter()
-                        .find(|(wire, _)| *wire == key)
-                        .map(|(_, s)| *s);
-                    if let Some(schema) = schema.or(shape.additional) {
-                        self.to_host(&mut member, schema);
+            Value::Object(map) if !node.properties.is_empty() => {
+                let mut renamed = false;
+                for (key, member) in map.iter_mut() {
+                    let child = match node.by_wire.get(key) {
+                        Some(&i) => {
+                            renamed |= node.properties[i].host != *key;
+                            Some(node.properties[i].node)
+                        }
+                        None => {
+                            renamed |= self.case.apply(key) != *key;
+                            node.additional
+                        }
+                    };
+                    if let Some(child) = child.filter(|_| nested(member)) {
+                        self.to_host_at(member, child);
                     }
-                    map.insert(self.case.apply(&key), member);
+                }
+                if renamed {
+                    // Rebuilt in order rather than renamed in place, as the keys change.
+                    for (key, member) in std::mem::take(map) {
+                        let host = match node.by_wire.get(&key) {
+                            Some(&i) => node.properties[i].host.clone(),
+                            None => self.case.apply(&key),
+                        };
+                        map.insert(host, member);
+                    }
                 }
             }
             Value::Object(map) => {
-                if let Some(schema) = shape.additional {
-                    for member in map.values_mut() {
-                        self.to_host(member, schema);
+                if let Some(child) = node.additional {
+                    for member in map.values_mut().filter(|m| nested(m)) {
+                        self.to_host_at(member, child);
                     }
                 }
             }
             Value::Array(list) => {
-                if let Some(schema) = shape.items {
-                    for item in list {
-                        self.to_host(item, schema);
+                if let Some(child) = node.items {
+                    for item in list.iter_mut().filter(|i| nested(i)) {
+                        self.to_host_at(item, child);
                     }
                 }
             }
@@ -539,17 +801,13 @@ mod tests {
 
     #[test]
     fn renames_struct_keys_and_keeps_map_keys() {
-        let schema = schema();
-        let renamer = Renamer {
-            root: &schema,
-            case: Case::Camel,
-        };
+        let renamer = Renamer::new(&schema(), Case::Camel);
         let mut value = json!({
             "page_size": 2,
             "errors": {"item_price": [{"error_code": "x"}]},
             "items": [{"account_number": "1", "new_field": 1}, null]
         });
-        renamer.to_host(&mut value, &schema);
+        renamer.to_host(&mut value);
         assert_eq!(
             value,
             json!({
@@ -558,22 +816,44 @@ mod tests {
                 "items": [{"accountNumber": "1", "newField": 1}, null]
             })
         );
-        renamer.to_wire(&mut value, &schema, "").unwrap();
+        renamer.to_wire(&mut value).unwrap();
         assert_eq!(value["page_size"], 2);
         assert_eq!(value["items"][0]["account_number"], "1");
         assert_eq!(value["errors"]["item_price"][0]["error_code"], "x");
     }
 
     #[test]
+    fn recursive_schemas_compile_to_a_few_nodes() {
+        let schema = json!({
+            "$ref": "#/$defs/Node",
+            "$defs": {"Node": {"type": "object", "properties": {
+                "node_name": {"type": "string"},
+                "child_node": {"anyOf": [{"$ref": "#/$defs/Node"}, {"type": "null"}]}
+            }}}
+        });
+        let renamer = Renamer::new(&schema, Case::Camel);
+        assert!(renamer.nodes.len() < 8, "{} nodes", renamer.nodes.len());
+        let mut value =
+            json!({"node_name": "a", "child_node": {"node_name": "b", "child_node": null}});
+        renamer.to_host(&mut value);
+        assert_eq!(
+            value,
+            json!({"nodeName": "a", "childNode": {"nodeName": "b", "childNode": null}})
+        );
+        Renamer::new(&schema, Case::Snake)
+            .to_wire(&mut value)
+            .unwrap_err();
+        Renamer::new(&schema, Case::Camel)
+            .to_wire(&mut value)
+            .unwrap();
+        assert_eq!(value["child_node"]["node_name"], "b");
+    }
+
+    #[test]
     fn unknown_request_keys_name_the_known_ones() {
         let schema = json!({"type": "object", "properties": {"page_size": {"type": "integer"}}});
-        let renamer = Renamer {
-            root: &schema,
-            case: Case::Camel,
-        };
-        let err = renamer
-            .to_wire(&mut json!({"pagesize": 1}), &schema, "")
-            .unwrap_err();
+        let renamer = Renamer::new(&schema, Case::Camel);
+        let err = renamer.to_wire(&mut json!({"pagesize": 1})).unwrap_err();
         assert_eq!(
             err.to_string(),
             "invalid request: `pagesize` is not a known field; expected one of: pageSize"

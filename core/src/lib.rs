@@ -28,8 +28,12 @@ mod error;
 mod fork;
 pub mod gateway;
 pub mod host;
+#[doc(hidden)]
+pub mod hooks;
+pub mod mobilepay;
 pub mod money;
 pub mod page;
+pub mod psd2;
 pub mod raw;
 pub mod retry;
 mod tls;
@@ -45,6 +49,7 @@ pub use config::{
 pub use error::{ApiError, Error, Result};
 pub use money::{Amount, MinorUnits};
 pub use page::Page;
+pub use tls::TlsOptions;
 
 /// This SDK's version, as sent in the `User-Agent`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -54,6 +54,7 @@ impl RawRequest {
             template: "(raw request)",
             query,
             body,
+            headers: reqwest::header::HeaderMap::new(),
         })
     }
 

@@ -29,6 +29,8 @@ pub struct Request {
     pub(crate) template: &'static str,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body: Body,
+    /// Headers the request itself contributes (PSD2's `Consent-ID`, …); credentials win.
+    pub(crate) headers: HeaderMap,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +72,8 @@ struct ClientSettings {
     user_agent: String,
     connect_timeout: Duration,
     https_only: bool,
+    /// Extra CA and client identity; validated when the client is built.
+    tls: crate::tls::TlsOptions,
 }
 
 impl ClientSettings {
@@ -77,12 +81,14 @@ impl ClientSettings {
         crate::tls::install_default_provider();
         let mut default_headers = HeaderMap::new();
         default_headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .user_agent(&self.user_agent)
             .default_headers(default_headers)
             .connect_timeout(self.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
-            .https_only(self.https_only)
+            .https_only(self.https_only);
+        let builder = self.tls.apply(builder, "tls")?;
+        builder
             .build()
             .map_err(|e| Error::config("tls", format!("could not build the HTTP client: {e}")))
     }
@@ -97,10 +103,22 @@ pub struct CallOptions {
 
 impl Transport {
     pub fn new(base: Url, connect_timeout: Duration, user_agent: &str) -> Result<Self> {
+        Self::with_tls(base, connect_timeout, user_agent, &crate::tls::TlsOptions::default())
+    }
+
+    /// Like [`Transport::new`], trusting an extra CA and presenting a client certificate as
+    /// `tls` says. A malformed option is a [`Error::Config`] naming `tls.<field>`.
+    pub fn with_tls(
+        base: Url,
+        connect_timeout: Duration,
+        user_agent: &str,
+        tls: &crate::tls::TlsOptions,
+    ) -> Result<Self> {
         let settings = ClientSettings {
             user_agent: user_agent.to_string(),
             connect_timeout,
             https_only: base.scheme() == "https",
+            tls: tls.clone(),
         };
         let http = PerProcess::new(settings.build()?);
         Ok(Self { http, settings, base })
@@ -191,6 +209,7 @@ impl Transport {
         let mut builder = self
             .http()
             .request(request.method.clone(), url)
+            .headers(request.headers.clone())
             .headers(headers);
         builder = match &request.body {
             Body::None => builder,
@@ -242,6 +261,13 @@ impl Transport {
     /// A failed exchange; only a connection that was never made certainly did not send.
     fn send_error(&self, e: reqwest::Error) -> Failure {
         let host = host_of(&self.base);
+        if let Some(hint) = crate::tls::hint(&e) {
+            // A refused handshake sent nothing: say what to configure, not just the alert.
+            return Failure::before_sending(Error::connection(format!(
+                "the TLS handshake with {host} failed ({}): {hint}",
+                describe(&e)
+            )));
+        }
         if e.is_connect() {
             Failure::before_sending(Error::connection(format!(
                 "could not connect to {host}: {}",
@@ -284,7 +310,13 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(response: &Response) -
     } else {
         &response.body
     };
-    serde_json::from_slice(body).map_err(|e| Error::Decode {
+    // Text checked once as a whole reads faster than bytes checked string by string; a body
+    // that is not UTF-8 goes the byte way, for the same error as before.
+    let decoded = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
+    };
+    decoded.map_err(|e| Error::Decode {
         status: response.status.as_u16(),
         message: e.to_string(),
     })
@@ -399,7 +431,9 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let raw = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = raw.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        // A wait past what a Duration holds (1e20 s) is as good as forever, not a panic.
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
     }
     let when = httpdate::parse_http_date(raw).ok()?;
     Some(

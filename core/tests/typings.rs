@@ -20,3 +20,21 @@ fn python_client_stub() {
     expect_file!["../../bindings-python/python/mypos/_client.pyi"]
         .assert_eq(&mypos::codegen::python_stub());
 }
+
+#[test]
+fn python_mobilepay_stub() {
+    expect_file!["../../bindings-python/python/mypos/mobilepay.pyi"]
+        .assert_eq(&mypos::codegen::python_module_stub("mobilepay"));
+}
+
+#[test]
+fn python_psd2_stub() {
+    expect_file!["../../bindings-python/python/mypos/psd2.pyi"]
+        .assert_eq(&mypos::codegen::python_module_stub("psd2"));
+}
+
+#[test]
+fn python_sync_stub_matches_the_core() {
+    expect_file!["../../bindings-python/python/mypos/sync.pyi"]
+        .assert_eq(&mypos::codegen::python_module_stub("sync"));
+}

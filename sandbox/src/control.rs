@@ -27,6 +27,8 @@ pub(crate) fn router() -> Router<SandboxState> {
             get(faults::list).post(faults::create).delete(faults::clear),
         )
         .merge(crate::terminal::control_router())
+        .merge(crate::mobilepay::control_router())
+        .nest("/psd2", crate::psd2::control::router())
 }
 
 async fn health() -> Json<Value> {

@@ -22,11 +22,14 @@ mod gateway;
 mod identity;
 mod ids;
 mod log;
+pub mod mobilepay;
 mod paging;
 mod problem;
+pub mod psd2;
 pub mod seed;
 mod state;
 mod terminal;
+pub mod tls;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -69,6 +72,8 @@ pub fn router(state: SandboxState) -> Router {
         .nest("/_sandbox", control::router())
         .merge(identity::router())
         .merge(gateway::router())
+        .merge(mobilepay::router())
+        .merge(psd2::router(state.clone()))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -105,6 +110,8 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
         let state = SandboxState::new(&config);
+        // PSD2's SCA links point at the plain listener, also when the API is served over mTLS.
+        state.with(|s| s.psd2.sca_base = Some(format!("http://{addr}")));
         let app = router(state.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {

@@ -76,7 +76,7 @@ pub(crate) async fn record(
         return next.run(request).await;
     }
     let method = request.method().as_str().to_owned();
-    let query = request.uri().query().map(str::to_owned);
+    let query = request.uri().query().map(redact_query);
     let headers = snapshot(request.headers());
     let forced = request.extensions().get::<LogStatus>().map(|s| s.0);
 
@@ -108,12 +108,30 @@ pub(crate) fn record_unhandled(state: &SandboxState, request: &Request, status: 
         seq: 0,
         method: request.method().as_str().to_owned(),
         path: request.uri().path().to_owned(),
-        query: request.uri().query().map(str::to_owned),
+        query: request.uri().query().map(redact_query),
         status,
         headers: snapshot(request.headers()),
     };
     tracing::debug!(method = %entry.method, path = %entry.path, status, "sandbox request");
     state.with(|s| s.log.push(entry));
+}
+
+/// Query parameters whose values are credentials (MobilePay's GET calls carry the access
+/// token in the query); their values are never stored.
+const REDACTED_PARAMETERS: [&str; 2] = ["accesstoken", "oldaccesstoken"];
+
+/// The query with credential values replaced by `<redacted>`; everything else as sent.
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if REDACTED_PARAMETERS.contains(&name.to_ascii_lowercase().as_str()) => {
+                format!("{name}={REDACTED}")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn snapshot(headers: &HeaderMap) -> BTreeMap<String, String> {

@@ -26,6 +26,9 @@ pub(crate) struct Inner {
     pub identity: Grants,
     pub log: RequestLog,
     pub faults: Faults,
+    /// MobilePay point of sale (`api/pos/...`): its own merchants, by `bioCode`.
+    pub mobilepay: crate::mobilepay::MobilePayState,
+    pub psd2: crate::psd2::Psd2,
     merchants: HashMap<String, MerchantState>,
 }
 
@@ -80,6 +83,8 @@ impl SandboxState {
             identity: Grants::new(config.token_lifetime, config.session_lifetime),
             log: RequestLog::default(),
             faults: Faults::default(),
+            mobilepay: crate::mobilepay::MobilePayState::seeded(),
+            psd2: crate::psd2::Psd2::default(),
             merchants: HashMap::new(),
         };
         Self {

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing_extensions import assert_type
 
 import mypos
+import mypos.sync
 from mypos.types import Account, Page, Payment, PaymentStatus, TerminalTransaction
 
 
@@ -73,3 +74,12 @@ def construction() -> None:
     mypos.Gateway(integration={}, partner_id="p")  # type: ignore[call-arg]
     client = gateway().create_client(client_id="cli_…", client_secret="sec_…")
     assert_type(client, mypos.MerchantClient)
+
+
+def sync_api(gateway: mypos.sync.Gateway) -> None:
+    """The sync API has the same surface, without `await`."""
+    client = gateway.create_client(client_id="cli_x", client_secret="sec_x")
+    assert_type(client.banking.get_accounts(page=1), Page[Account])
+    for account in client.banking.iter_accounts(size=50):
+        assert_type(account, Account)
+    client.banking.get_accounts(pgae=1)  # type: ignore[call-arg]

@@ -10,12 +10,17 @@ from ._client import DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL, Gateway, Merchant
 from ._native import VERSION as __version__
 from ._native import refresh_logging
 from .errors import *  # noqa: F403
+from .mobilepay import MobilePayPos
+from .psd2 import DEFAULT_PSD2_URL, Psd2Client
 
 __all__ = [
     "DEMO_GATEWAY_URL",
     "PRODUCTION_GATEWAY_URL",
     "Gateway",
     "MerchantClient",
+    "MobilePayPos",
+    "Psd2Client",
+    "DEFAULT_PSD2_URL",
     "errors",
     "refresh_logging",
     "__version__",

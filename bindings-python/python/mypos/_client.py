@@ -34,6 +34,7 @@ class Gateway:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        tls: dict[str, str] | None = None,
     ) -> None:
         config = {
             "gateway_url": gateway_url,
@@ -44,6 +45,8 @@ class Gateway:
             "connect_timeout": connect_timeout,
             "max_retries": max_retries,
             "host": f"python; {_HOST}",
+            # `extra_ca_pem`, `client_cert_pem`, `client_key_pem` (PEM text), as for PSD2.
+            "tls": tls,
         }
         self._native = _native.Gateway(encode(config))
         self._partner_id = partner_id

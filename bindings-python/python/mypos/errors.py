@@ -21,6 +21,8 @@ __all__ = [
     "APITimeoutError",
     "APIDecodeError",
     "PaymentUnconfirmedError",
+    "PaymentNotCompletedError",
+    "InternalError",
 ]
 
 
@@ -83,7 +85,7 @@ class APIError(MyPOSError):
     """The API answered with an error."""
 
     code = "MYPOS_API_ERROR"
-    _fields = ("status", "status_message", "detail", "errors", "request_id", "error_type", "retry_after")
+    _fields = ("status", "status_message", "detail", "errors", "request_id", "error_type", "retry_after", "codes")
     status: int
     status_message: str
     detail: str | None
@@ -91,6 +93,8 @@ class APIError(MyPOSError):
     request_id: str | None
     error_type: str | None
     retry_after: float | None
+    #: The API's message codes, in order (PSD2: "CONSENT_EXPIRED", "ACCESS_EXCEEDED", …).
+    codes: list[str]
 
 
 class BadRequestError(APIError):
@@ -166,3 +170,20 @@ class PaymentUnconfirmedError(MyPOSError):
     code = "MYPOS_PAYMENT_UNCONFIRMED"
     _fields = ("reference_number",)
     reference_number: str
+
+
+class PaymentNotCompletedError(MyPOSError):
+    """A payment flow ended without taking the money: the customer rejected the payment, it
+    was cancelled or it expired. `payment_status` says where it ended (e.g. `CancelledByUser`)."""
+
+    code = "MYPOS_PAYMENT_NOT_COMPLETED"
+    _fields = ("payment_id", "payment_status")
+    payment_id: str
+    payment_status: str
+
+
+class InternalError(MyPOSError):
+    """A bug inside the SDK: it panicked. The call failed and the process goes on; whether the
+    request reached the API is unknown. Please report it with the message."""
+
+    code = "MYPOS_INTERNAL"

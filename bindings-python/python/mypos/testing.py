@@ -15,6 +15,7 @@ state: tokens, sessions, accounts, a log of every request. The control methods b
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,26 +24,40 @@ from typing import Any
 
 from . import _native
 from ._client import Gateway, MerchantClient
+from .mobilepay import MobilePayPos
+from .psd2 import Psd2Client
 
-__all__ = ["Sandbox", "SANDBOX_CREDENTIALS"]
+__all__ = ["Sandbox", "SANDBOX_CREDENTIALS", "MOBILEPAY_SANDBOX", "PSD2_SANDBOX"]
 
 #: The credentials the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` is accepted too.
 SANDBOX_CREDENTIALS: dict[str, Any] = json.loads(_native.SANDBOX_CREDENTIALS)
+
+#: MobilePay's seed: `bio_code`, `access_token`, `poll_delay_ms`, `store_ids` and `terminals`
+#: (each with `terminal_id`, `pos_id` (None for a terminal without a point of sale),
+#: `store_id`, `beacon_id`, `require_payment_before_checkin`).
+MOBILEPAY_SANDBOX: dict[str, Any] = json.loads(_native.MOBILEPAY_SANDBOX)
+
+#: PSD2's seed: the TPP's `client_id` and `client_secret`, and the `psu_id` the SCA page
+#: proposes (any other account holder id works too, with accounts seeded from it).
+PSD2_SANDBOX: dict[str, Any] = json.loads(_native.PSD2_SANDBOX_CREDENTIALS)
 
 
 class Sandbox:
     """A local, stateful myPOS sandbox. Use it as a (sync or async) context manager, or call
     `start()` and `stop()`."""
 
-    def __init__(self, *, port: int = 0) -> None:
+    def __init__(self, *, port: int = 0, tls: bool = False) -> None:
         self._port = port
+        # `tls=True`: the API is also served over mTLS (`tls_url`) with a throwaway PKI
+        # (`pki`); the control API and the SCA page stay on the plain `url`.
+        self._tls = tls
         self._native: Any = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def start(self) -> Sandbox:
         if self._native is None:
-            self._native = _native.Sandbox(self._port)
+            self._native = _native.TlsSandbox() if self._tls else _native.Sandbox(self._port)
         return self
 
     def stop(self) -> None:
@@ -179,6 +194,176 @@ class Sandbox:
         `decline` or `timeout`, `body` as for the payment methods (`status`, `card_scheme`)."""
         return dict(self.control("POST", f"terminals/{terminal_id}/{action}", body or None))
 
+    # -- MobilePay: the customer's side -----------------------------------------------------
+    # Each returns the payment as `pos.payments.details` would (snake_case keys). An action
+    # the payment's state does not allow raises RuntimeError (409); an unknown id, 404.
+
+    def mobilepay(self, **overrides: Any) -> MobilePayPos:
+        """A `MobilePayPos` on this sandbox with the seeded `bio_code` and `access_token`; any
+        argument of `MobilePayPos` can be overridden."""
+        options: dict[str, Any] = {
+            "base_url": self.url,
+            "bio_code": MOBILEPAY_SANDBOX["bio_code"],
+            "access_token": MOBILEPAY_SANDBOX["access_token"],
+        }
+        options.update(overrides)
+        return MobilePayPos(**options)
+
+    def mobilepay_checkin(self, terminal_id: str | None = None, *, pos_id: str | None = None) -> dict[str, Any]:
+        """A customer checks in at a terminal (or a point of sale, by MobilePay's `pos_id`): a
+        waiting payment goes to them (`Initiated` → `IssuedToUser`, `Prepared` → `Paired`);
+        with none, the next one does. Returns `{"checked_in": True, "payment": … or None}`."""
+        where = f"pos/{pos_id}" if pos_id else f"terminals/{terminal_id}"
+        return dict(_snake_keys(self.control("POST", f"mobilepay/{where}/checkin")))
+
+    def mobilepay_accept(
+        self, payment_id: str | None = None, *, terminal_id: str | None = None, partial_capture_possible: bool = True
+    ) -> dict[str, Any]:
+        """The customer accepts (`IssuedToUser` → `Reserved`): payment `payment_id`, or the one
+        at `terminal_id`. `partial_capture_possible=False` forbids capturing less."""
+        body = {"partial_capture_possible": partial_capture_possible}
+        return self._mobilepay_act("accept", payment_id, terminal_id, body)
+
+    def mobilepay_reject(self, payment_id: str | None = None, *, terminal_id: str | None = None) -> dict[str, Any]:
+        """The customer rejects (`IssuedToUser` or `Paired` → `CancelledByUser`)."""
+        return self._mobilepay_act("reject", payment_id, terminal_id)
+
+    def mobilepay_expire(self, payment_id: str | None = None, *, terminal_id: str | None = None) -> dict[str, Any]:
+        """Time runs out: an active payment → `CancelledByMobilePay`, a reserved one →
+        `ExpiredAndCancelled`."""
+        return self._mobilepay_act("expire", payment_id, terminal_id)
+
+    def mobilepay_expire_refund(self, refund_id: str) -> dict[str, Any]:
+        """A reserved refund is not captured in time (`ExpiredAndCaptured`); an initiated one
+        fails (`CancelledByMobilePay`). Returns the refund."""
+        return dict(_snake_keys(self.control("POST", f"mobilepay/refunds/{refund_id}/expire")))
+
+    def mobilepay_payments(self, terminal_id: str | None = None) -> list[dict[str, Any]]:
+        """Every MobilePay payment in the sandbox (or a terminal's), oldest first."""
+        query = f"?terminal_id={urllib.parse.quote(terminal_id)}" if terminal_id else ""
+        return list(_snake_keys(self.control("GET", f"mobilepay/payments{query}")["payments"]))
+
+    def _mobilepay_act(
+        self, action: str, payment_id: str | None, terminal_id: str | None, body: Any = None
+    ) -> dict[str, Any]:
+        if (payment_id is None) == (terminal_id is None):
+            raise TypeError("give either payment_id or terminal_id")
+        where = f"payments/{payment_id}" if payment_id else f"terminals/{terminal_id}"
+        return dict(_snake_keys(self.control("POST", f"mobilepay/{where}/{action}", body)))
+
+    # -- PSD2: the account holder's side and the bank's -------------------------------------
+
+    @property
+    def tls_url(self) -> str:
+        """The mTLS URL (`Sandbox(tls=True)` only): a client certificate from `pki` is required."""
+        if not self._tls:
+            raise RuntimeError("start the sandbox with Sandbox(tls=True) to serve it over mTLS")
+        self.url  # raises when stopped
+        return str(self._native.tls_url)
+
+    @property
+    def pki(self) -> dict[str, str]:
+        """The throwaway PKI of `Sandbox(tls=True)`: `ca_pem`, `client_cert_pem`,
+        `client_key_pem` (and the server's), as PEM text."""
+        if not self._tls:
+            raise RuntimeError("start the sandbox with Sandbox(tls=True) to get a PKI")
+        return dict(json.loads(self._native.pki))
+
+    def psd2(self, **overrides: Any) -> Psd2Client:
+        """A `Psd2Client` for the seeded TPP with `redirect_uri` https://tpp.example/psd2/callback;
+        over mTLS with the sandbox's client certificate when started with `tls=True`. Any
+        argument of `Psd2Client` can be overridden."""
+        options: dict[str, Any] = {
+            "base_url": self.url,
+            "client_id": PSD2_SANDBOX["client_id"],
+            "client_secret": PSD2_SANDBOX["client_secret"],
+            "redirect_uri": "https://tpp.example/psd2/callback",
+        }
+        if self._tls:
+            pki = self.pki
+            options["base_url"] = self.tls_url
+            options["tls"] = {k: pki[k] for k in ("ca_pem", "client_cert_pem", "client_key_pem")}
+            options["tls"]["extra_ca_pem"] = options["tls"].pop("ca_pem")
+        options.update(overrides)
+        return Psd2Client(**options)
+
+    def psd2_decide(self, url: str, decision: str = "approve", *, psu_id: str | None = None) -> dict[str, Any]:
+        """The account holder at the SCA page `url` (from `authorization_url`): posts its form
+        as a browser would (`decision` is `approve` or `deny`) and returns where they are sent
+        back: `location`, and its `code`, `state` or `error`."""
+        form = {"decision": decision}
+        if psu_id is not None:
+            form["psu_id"] = psu_id
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST")
+
+        class _NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+                return None
+
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=10) as response:
+                raise RuntimeError(f"the SCA page answered {response.status}, not a redirect: {response.read().decode()}")
+        except urllib.error.HTTPError as e:
+            if e.code != 303:
+                raise RuntimeError(f"the SCA page refused: HTTP {e.code} {e.read().decode()}") from None
+            location = e.headers["Location"]
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+        return {"location": location, **{k: query.get(k) for k in ("code", "state", "error")}}
+
+    def psd2_approve(self, url: str, *, psu_id: str | None = None) -> str:
+        """The holder approves at `url`; returns the `code` they come back with."""
+        code = self.psd2_decide(url, "approve", psu_id=psu_id)["code"]
+        if code is None:
+            raise RuntimeError("the approval did not produce a code")
+        return str(code)
+
+    def psd2_settings(
+        self,
+        *,
+        access_token_lifetime: int | None = None,
+        execution_delay_ms: int | None = None,
+        error_style: str | None = None,
+    ) -> None:
+        """Access-token lifetime (seconds) for tokens issued from now on; the delay between a
+        payment's approval (`ACTC`) and its execution (`ACSC`); `error_style` `problem` for
+        RFC 7807 errors, `tpp_messages` (default) for the Berlin Group's."""
+        body = {
+            "access_token_lifetime_secs": access_token_lifetime,
+            "execution_delay_ms": execution_delay_ms,
+            "error_style": error_style,
+        }
+        self.control("PUT", "psd2/settings", {k: v for k, v in body.items() if v is not None})
+
+    def psd2_advance_days(self, days: int) -> str:
+        """Moves the PSD2 date forward (consents expire after `valid_until`); returns it."""
+        return str(self.control("POST", "psd2/clock", {"advance_days": days})["today"])
+
+    def psd2_today(self) -> str:
+        return str(self.control("GET", "psd2")["today"])
+
+    def psd2_revoke_consent(self, consent_id: str) -> None:
+        """The holder revokes the consent at the bank: `revokedByPsu`, its refresh tokens revoked."""
+        self.control("POST", f"psd2/consents/{consent_id}/revoke")
+
+    def psd2_expire_tokens(self) -> None:
+        """Every PSD2 access token issued so far expires (the next call refreshes)."""
+        self.control("POST", "psd2/tokens/expire")
+
+    def psd2_revoke_refresh_tokens(self, psu_id: str | None = None) -> int:
+        """Revokes the refresh tokens of one account holder, or all; returns how many."""
+        body = {"psu_id": psu_id} if psu_id else {}
+        return int(self.control("POST", "psd2/tokens/revoke", body)["revoked"])
+
     def __repr__(self) -> str:
         state = self._native.url if self._native is not None else "stopped"
         return f"Sandbox({state})"
+
+
+def _snake_keys(value: Any) -> Any:
+    """camelCase keys (MobilePay's wire) to snake_case, as the client's answers have them."""
+    if isinstance(value, list):
+        return [_snake_keys(v) for v in value]
+    if isinstance(value, dict):
+        return {re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower(): _snake_keys(v) for k, v in value.items()}
+    return value

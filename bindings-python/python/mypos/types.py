@@ -12,17 +12,42 @@ from typing import Generic, TypeVar, Union
 from typing_extensions import Literal, NotRequired, TypeAlias, TypedDict
 
 __all__ = [
+    "AccessScope",
     "Account",
+    "AccountStatus",
     "ActivationCode",
     "Amount",
+    "AmountInput",
+    "BalanceType",
+    "BookingStatus",
     "ButtonSize",
     "CancelledPayment",
+    "ConsentStatus",
     "Created",
     "CreatedPaymentRequest",
     "DocumentType",
     "Language",
     "LinkStatus",
     "MinorUnits",
+    "MobilePayAccessToken",
+    "MobilePayCheckIn",
+    "MobilePayCurrency",
+    "MobilePayMessage",
+    "MobilePayPaymentDetails",
+    "MobilePayPaymentId",
+    "MobilePayPaymentIds",
+    "MobilePayPaymentState",
+    "MobilePayPaymentStatus",
+    "MobilePayPosInformation",
+    "MobilePayQrCode",
+    "MobilePayRecovered",
+    "MobilePayRefundDetails",
+    "MobilePayRefundId",
+    "MobilePayRefundIds",
+    "MobilePayRefundStatus",
+    "MobilePayStore",
+    "MobilePayStoreIds",
+    "MobilePayToken",
     "OnlineTransaction",
     "Outlet",
     "Page",
@@ -31,9 +56,36 @@ __all__ = [
     "PaymentAmountDetails",
     "PaymentButton",
     "PaymentLink",
+    "PaymentProduct",
     "PaymentRequest",
     "PaymentRequestStatus",
     "PaymentStatus",
+    "Psd2AccountAccess",
+    "Psd2AccountAccessInput",
+    "Psd2AccountDetails",
+    "Psd2AccountList",
+    "Psd2AccountReference",
+    "Psd2AccountReferenceInput",
+    "Psd2Address",
+    "Psd2Balance",
+    "Psd2Balances",
+    "Psd2CardAccountDetails",
+    "Psd2CardAccountList",
+    "Psd2CardTransaction",
+    "Psd2CardTransactionPage",
+    "Psd2Consent",
+    "Psd2ConsentCreated",
+    "Psd2ConsentStatusResponse",
+    "Psd2CurrencyAmount",
+    "Psd2CurrencyAmountInput",
+    "Psd2FundsConfirmation",
+    "Psd2Link",
+    "Psd2Payment",
+    "Psd2PaymentCancellation",
+    "Psd2PaymentInitiated",
+    "Psd2PaymentStatusResponse",
+    "Psd2Transaction",
+    "Psd2TransactionPage",
     "Receipt",
     "RefundAmount",
     "SettlementAccount",
@@ -48,6 +100,7 @@ __all__ = [
     "TransactionDetail",
     "TransactionDetails",
     "TransactionSign",
+    "TransactionStatus",
     "TransactionSummary",
 ]
 
@@ -103,6 +156,152 @@ class Language(TypedDict):
     code: str
     """Two letters (`EN`): the value of `pref_language` and `payment_request_lang`."""
     name: str | None
+
+
+class MobilePayAccessToken(TypedDict):
+    """A new long-lived access token."""
+
+    message: MobilePayToken
+    """The token. Make a client with it (`with_access_token`) and keep it secret."""
+
+
+class MobilePayCheckIn(TypedDict):
+    """Whether a customer is checked in on a point of sale (MobilePay v10's fields)."""
+
+    customer_receipt_token: str | None
+    customer_token: str | None
+    is_user_checked_in: bool
+    loyalty_ids: list[str] | None
+    poll_delay_in_ms: int | None
+    """Wait at least this long before asking again."""
+
+
+class MobilePayMessage(TypedDict):
+    """The answer of an action (ready, capture, cancel…): the API's message, if any."""
+
+    message: str | None
+
+
+class MobilePayPaymentDetails(TypedDict):
+    """A payment as MobilePay knows it."""
+
+    amount: Amount | None
+    """In major units; unknown while a prepared payment is not ready."""
+    currency_code: MobilePayCurrency | None
+    customer_receipt_token: str | None
+    customer_token: str | None
+    loyalty_ids: list[str] | None
+    order_id: str | None
+    partial_capture_possible: bool | None
+    """Whether less than the reserved amount may be captured; known once `Reserved`."""
+    payment_expires_at: str | None
+    """When an unfinished payment expires (ISO 8601)."""
+    payment_id: str
+    poll_delay_in_ms: int | None
+    """Wait at least this long before asking again."""
+    pos_id: str | None
+    status: MobilePayPaymentStatus
+    terminal_id: str | None
+    """The terminal's id at Integra, when the answer names it."""
+
+
+class MobilePayPaymentId(TypedDict):
+    """The id of a payment."""
+
+    payment_id: str
+
+
+class MobilePayPaymentIds(TypedDict):
+    """The ids of a terminal's payments."""
+
+    payments_ids: list[str]
+    """Oldest first."""
+
+
+class MobilePayPaymentState(TypedDict):
+    """Where a payment is, and how long to wait before asking again."""
+
+    poll_delay_in_ms: int | None
+    """Wait at least this long before asking again (MobilePay's `pollDelayInMs`)."""
+    status: MobilePayPaymentStatus
+
+
+class MobilePayPosInformation(TypedDict):
+    """What MobilePay knows of a terminal's point of sale."""
+
+    beacon_id: str | None
+    """The beacon customers check in with (15 digits or a GUID)."""
+    callback_alias: str | None
+    merchant_pos_id: str | None
+    """The merchant's own id of the point of sale."""
+    name: str | None
+    pos_id: str | None
+    """MobilePay's id of the point of sale (not the terminal id)."""
+    require_payment_before_checkin: bool | None
+    """Whether a customer may check in only once a payment is waiting."""
+    store_id: str | None
+    supported_beacon_types: list[str]
+    """`QR`, `NFC`, `Bluetooth`…"""
+
+
+class MobilePayQrCode(TypedDict):
+    """The link to a terminal's QR code, which customers scan to check in."""
+
+    qrcode_imagelink: str
+    """The image's URL."""
+
+
+class MobilePayRecovered(TypedDict):
+    """What a recovery cancelled."""
+
+    cancelled_payment_ids: list[str]
+    """The payments that were still active or reserved on the terminal, now cancelled."""
+
+
+class MobilePayRefundDetails(TypedDict):
+    """A refund as MobilePay knows it."""
+
+    amount: Amount | None
+    """In major units."""
+    currency_code: MobilePayCurrency | None
+    payment_id: str | None
+    poll_delay_in_ms: int | None
+    """Wait at least this long before asking again."""
+    refund_id: str
+    refund_order_id: str | None
+    status: MobilePayRefundStatus
+
+
+class MobilePayRefundId(TypedDict):
+    """The id of a refund."""
+
+    refund_id: str
+
+
+class MobilePayRefundIds(TypedDict):
+    """The ids of a payment's refunds."""
+
+    refunds_ids: list[str]
+    """Oldest first."""
+
+
+class MobilePayStore(TypedDict):
+    """A store (MobilePay v10's fields)."""
+
+    brand_name: str | None
+    merchant_brand_id: str | None
+    merchant_location_id: str | None
+    store_city: str | None
+    store_id: str
+    store_name: str | None
+    store_street: str | None
+    store_zip_code: str | None
+
+
+class MobilePayStoreIds(TypedDict):
+    """The ids of stores."""
+
+    store_ids: list[str]
 
 
 class OnlineTransaction(TypedDict):
@@ -280,6 +479,352 @@ class PaymentRequest(TypedDict):
     qr_generated: bool | None
     reason: str | None
     status: PaymentRequestStatus | None
+
+
+class Psd2AccountAccess(TypedDict):
+    """What a consent grants: per service, the accounts it covers. Empty lists ask the bank to
+    let the holder choose (a bank-offered consent).
+    """
+
+    accounts: list[Psd2AccountReference] | None
+    """Account details."""
+    all_psd2: AccessScope | None
+    """Details, balances and transactions of every account."""
+    available_accounts: AccessScope | None
+    """The list of accounts only."""
+    available_accounts_with_balance: AccessScope | None
+    """The list of accounts with their balances."""
+    balances: list[Psd2AccountReference] | None
+    """Balances (implies details)."""
+    transactions: list[Psd2AccountReference] | None
+    """Transactions (implies details)."""
+
+
+class Psd2AccountAccessInput(TypedDict):
+    """What a consent grants: per service, the accounts it covers. Empty lists ask the bank to
+    let the holder choose (a bank-offered consent).
+    """
+
+    accounts: NotRequired[list[Psd2AccountReferenceInput] | None]
+    """Account details."""
+    all_psd2: NotRequired[AccessScope | None]
+    """Details, balances and transactions of every account."""
+    available_accounts: NotRequired[AccessScope | None]
+    """The list of accounts only."""
+    available_accounts_with_balance: NotRequired[AccessScope | None]
+    """The list of accounts with their balances."""
+    balances: NotRequired[list[Psd2AccountReferenceInput] | None]
+    """Balances (implies details)."""
+    transactions: NotRequired[list[Psd2AccountReferenceInput] | None]
+    """Transactions (implies details)."""
+
+
+class Psd2AccountDetails(TypedDict):
+    """A payment account."""
+
+    links: dict[str, Psd2Link]
+    balances: list[Psd2Balance]
+    """Present when asked for with `with_balance`."""
+    bban: str | None
+    bic: str | None
+    cash_account_type: str | None
+    """ISO 20022 cash account type (myPOS: e-money accounts)."""
+    currency: str | None
+    """ISO 4217."""
+    display_name: str | None
+    iban: str | None
+    name: str | None
+    owner_name: str | None
+    product: str | None
+    resource_id: str | None
+    """The id the other account calls take (`account_id`)."""
+    status: AccountStatus | None
+
+
+class Psd2AccountList(TypedDict):
+    """The holder's accounts under a consent."""
+
+    accounts: list[Psd2AccountDetails]
+
+
+class Psd2AccountReference(TypedDict):
+    """A reference to an account: by IBAN for payment accounts, by masked PAN for card accounts."""
+
+    bban: str | None
+    currency: str | None
+    """ISO 4217, for multi-currency accounts."""
+    iban: str | None
+    masked_pan: str | None
+    """A card number with most digits hidden (`525412******3241`)."""
+    msisdn: str | None
+    pan: str | None
+
+
+class Psd2AccountReferenceInput(TypedDict):
+    """A reference to an account: by IBAN for payment accounts, by masked PAN for card accounts."""
+
+    bban: NotRequired[str | None]
+    currency: NotRequired[str | None]
+    """ISO 4217, for multi-currency accounts."""
+    iban: NotRequired[str | None]
+    masked_pan: NotRequired[str | None]
+    """A card number with most digits hidden (`525412******3241`)."""
+    msisdn: NotRequired[str | None]
+    pan: NotRequired[str | None]
+
+
+class Psd2Address(TypedDict):
+    """The creditor's postal address (cross-border transfers)."""
+
+    building_number: NotRequired[str | None]
+    country: str
+    """ISO 3166 alpha-2."""
+    post_code: NotRequired[str | None]
+    street_name: NotRequired[str | None]
+    town_name: NotRequired[str | None]
+
+
+class Psd2Balance(TypedDict):
+    """One balance of an account."""
+
+    balance_amount: Psd2CurrencyAmount
+    balance_type: BalanceType
+    credit_limit_included: bool | None
+    last_change_date_time: str | None
+    """ISO date-time of the last change."""
+    reference_date: str | None
+    """ISO date the balance refers to."""
+
+
+class Psd2Balances(TypedDict):
+    """An account's balances."""
+
+    account: Psd2AccountReference | None
+    """The payment account, for `accounts.get_balances`."""
+    balances: list[Psd2Balance]
+    card_account: Psd2AccountReference | None
+    """The card account, for `card_accounts.get_balances`."""
+
+
+class Psd2CardAccountDetails(TypedDict):
+    """A card account."""
+
+    links: dict[str, Psd2Link]
+    balances: list[Psd2Balance]
+    """Present when the bank includes them."""
+    credit_limit: Psd2CurrencyAmount | None
+    currency: str | None
+    """ISO 4217."""
+    display_name: str | None
+    masked_pan: str | None
+    """The card number with most digits hidden."""
+    name: str | None
+    owner_name: str | None
+    product: str | None
+    resource_id: str | None
+    """The id the other card-account calls take (`account_id`)."""
+    status: AccountStatus | None
+
+
+class Psd2CardAccountList(TypedDict):
+    """The holder's card accounts under a consent."""
+
+    card_accounts: list[Psd2CardAccountDetails]
+    """myPOS calls the list `accounts`, the standard `cardAccounts`."""
+
+
+class Psd2CardTransaction(TypedDict):
+    """One movement on a card account."""
+
+    booking_date: str | None
+    booking_status: BookingStatus | None
+    """`booked` or `pending`: which list of the answer it came from."""
+    card_acceptor_id: str | None
+    card_transaction_id: str | None
+    masked_pan: str | None
+    original_amount: Psd2CurrencyAmount | None
+    """The amount in the currency the card was used in."""
+    transaction_amount: Psd2CurrencyAmount | None
+    """Negative for money out."""
+    transaction_date: str | None
+    transaction_details: str | None
+
+
+class Psd2CardTransactionPage(TypedDict):
+    """One page of a transaction list: the standard's `booked` and `pending` lists (or myPOS's
+    flat list) as one list of items, each tagged with its `booking_status`.
+    """
+
+    links: dict[str, Psd2Link]
+    """The report's links (`next`, `previous`, `account`…)."""
+    account: Psd2AccountReference | None
+    """The payment account (account transactions)."""
+    balances: list[Psd2Balance]
+    """Present when asked for with `with_balance`."""
+    card_account: Psd2AccountReference | None
+    """The card account (card transactions)."""
+    has_next_page: bool
+    has_previous_page: bool
+    items: list[Psd2CardTransaction]
+    page: int
+    page_size: int
+    total_count: int | None
+    """When the API says."""
+    total_pages: int | None
+    """When the API says."""
+
+
+class Psd2Consent(TypedDict):
+    """A consent as the bank holds it."""
+
+    links: dict[str, Psd2Link]
+    access: Psd2AccountAccess
+    consent_id: str | None
+    consent_status: ConsentStatus
+    frequency_per_day: int | None
+    last_action_date: str | None
+    """The day the consent was last used."""
+    recurring_indicator: bool | None
+    valid_until: str | None
+    """The last day of validity, as the bank adjusted it."""
+
+
+class Psd2ConsentCreated(TypedDict):
+    """A consent just created: approve it at its SCA link (`links["scaRedirect"]` or
+    `links["scaOAuth"]`; [`Psd2Client::authorization_url`] builds the address).
+    """
+
+    links: dict[str, Psd2Link]
+    consent_id: str
+    consent_status: ConsentStatus
+    psu_message: str | None
+
+
+class Psd2ConsentStatusResponse(TypedDict):
+    """A consent's status."""
+
+    consent_status: ConsentStatus
+    psu_message: str | None
+
+
+class Psd2CurrencyAmount(TypedDict):
+    """An amount of money: a decimal string and its currency. Signed in transactions (a debit is
+    negative), positive in what a request instructs.
+    """
+
+    amount: str
+    """A decimal in major units, written as a string (`"12.50"`, `"-100.03"`)."""
+    currency: str
+    """ISO 4217 (`EUR`)."""
+
+
+class Psd2CurrencyAmountInput(TypedDict):
+    """An amount of money: a decimal string and its currency. Signed in transactions (a debit is
+    negative), positive in what a request instructs.
+    """
+
+    amount: Decimal | int | str
+    """A decimal in major units, written as a string (`"12.50"`, `"-100.03"`)."""
+    currency: str
+    """ISO 4217 (`EUR`)."""
+
+
+class Psd2FundsConfirmation(TypedDict):
+    """The answer: whether the amount is available."""
+
+    funds_available: bool
+
+
+class Psd2Link(TypedDict):
+    """A link of an answer's `_links`: `{"href": "…"}`."""
+
+    href: str
+
+
+class Psd2Payment(TypedDict):
+    """A payment as the bank holds it."""
+
+    links: dict[str, Psd2Link]
+    creditor_account: Psd2AccountReference | None
+    creditor_name: str | None
+    debtor_account: Psd2AccountReference | None
+    instructed_amount: Psd2CurrencyAmount | None
+    payment_id: str | None
+    remittance_information_unstructured: str | None
+    transaction_status: TransactionStatus | None
+
+
+class Psd2PaymentCancellation(TypedDict):
+    """The answer to a cancellation: empty when it is done (`CANC`), or a status and links when
+    the holder must approve it.
+    """
+
+    links: dict[str, Psd2Link]
+    transaction_status: TransactionStatus | None
+
+
+class Psd2PaymentInitiated(TypedDict):
+    """A payment just initiated: the holder approves it at its SCA link (`links["scaRedirect"]`
+    or `links["scaOAuth"]`).
+    """
+
+    links: dict[str, Psd2Link]
+    payment_id: str
+    psu_message: str | None
+    transaction_status: TransactionStatus
+
+
+class Psd2PaymentStatusResponse(TypedDict):
+    """A payment's status."""
+
+    funds_available: bool | None
+    """Whether the amount was available when the bank checked."""
+    psu_message: str | None
+    transaction_status: TransactionStatus
+
+
+class Psd2Transaction(TypedDict):
+    """One movement on a payment account."""
+
+    booking_date: str | None
+    """`YYYY-MM-DD`; pending transactions have none."""
+    booking_status: BookingStatus | None
+    """`booked` or `pending`: which list of the answer it came from."""
+    creditor_account: Psd2AccountReference | None
+    creditor_name: str | None
+    debtor_account: Psd2AccountReference | None
+    debtor_name: str | None
+    end_to_end_id: str | None
+    entry_reference: str | None
+    remittance_information_unstructured: str | None
+    transaction_amount: Psd2CurrencyAmount | None
+    """Negative for money out."""
+    transaction_id: str | None
+    value_date: str | None
+
+
+class Psd2TransactionPage(TypedDict):
+    """One page of a transaction list: the standard's `booked` and `pending` lists (or myPOS's
+    flat list) as one list of items, each tagged with its `booking_status`.
+    """
+
+    links: dict[str, Psd2Link]
+    """The report's links (`next`, `previous`, `account`…)."""
+    account: Psd2AccountReference | None
+    """The payment account (account transactions)."""
+    balances: list[Psd2Balance]
+    """Present when asked for with `with_balance`."""
+    card_account: Psd2AccountReference | None
+    """The card account (card transactions)."""
+    has_next_page: bool
+    has_previous_page: bool
+    items: list[Psd2Transaction]
+    page: int
+    page_size: int
+    total_count: int | None
+    """When the API says."""
+    total_pages: int | None
+    """When the API says."""
 
 
 class Receipt(TypedDict):
@@ -486,10 +1031,23 @@ class TransactionSummary(TypedDict):
     transaction_type: str | None
 
 
-Amount: TypeAlias = Union[Decimal, int, str]
+AccessScope: TypeAlias = Union[Literal["allAccounts", "allAccountsWithOwnerName"], str]
+
+AccountStatus: TypeAlias = Union[Literal["enabled", "deleted", "blocked"], str]
+
+Amount: TypeAlias = str
 """A decimal amount in major units ("12.50"), at most two decimal places."""
 
+AmountInput: TypeAlias = Union[Decimal, int, str]
+"""A decimal amount in major units ("12.50"), at most two decimal places."""
+
+BalanceType: TypeAlias = Union[Literal["closingBooked", "expected", "openingBooked", "interimAvailable", "interimBooked", "forwardAvailable", "nonInvoiced"], str]
+
+BookingStatus: TypeAlias = Union[Literal["booked", "pending", "both", "information"], str]
+
 ButtonSize: TypeAlias = Union[Literal["small", "big", 0, 1], int]
+
+ConsentStatus: TypeAlias = Union[Literal["received", "rejected", "valid", "revokedByPsu", "expired", "terminatedByTpp", "partiallyAuthorised"], str]
 
 DocumentType: TypeAlias = Union[Literal["MT940MultiCash", "MT940SWIFT", "MT940Structured", 0, 1, 2], int]
 
@@ -497,6 +1055,17 @@ LinkStatus: TypeAlias = Union[Literal["Active", "Disabled", "Expired"], str]
 
 MinorUnits: TypeAlias = int
 """A whole amount in minor units (2500 = 25.00)."""
+
+MobilePayCurrency: TypeAlias = Union[Literal["DKK", "EUR"], str]
+
+MobilePayPaymentStatus: TypeAlias = Union[Literal["Prepared", "Initiated", "Paired", "IssuedToUser", "Reserved", "CancelledByUser", "CancelledByClient", "CancelledByMobilePay", "ExpiredAndCancelled", "Captured", "RejectedByMobilePayDueToAgeRestrictions"], str]
+
+MobilePayRefundStatus: TypeAlias = Union[Literal["Initiated", "Reserved", "Captured", "CancelledByClient", "CancelledByMobilePay", "ExpiredAndCaptured", "ExpiredAndCancelled"], str]
+
+MobilePayToken: TypeAlias = str
+"""An access token; keep it secret."""
+
+PaymentProduct: TypeAlias = Union[Literal["sepa-credit-transfers", "cross-border-credit-transfers"], str]
 
 PaymentRequestStatus: TypeAlias = Union[Literal["Pending", "Seen", "Paid", "Failed", "Cancelled", "Expired"], str]
 
@@ -507,3 +1076,5 @@ SortOrder: TypeAlias = Union[Literal["ascending", "descending", 0, 1], int]
 TerminalStatus: TypeAlias = Union[Literal["Active", "Inactive", "Deactive", "Reset", "Initial"], str]
 
 TransactionSign: TypeAlias = Union[Literal["C", "D"], str]
+
+TransactionStatus: TypeAlias = Union[Literal["RCVD", "ACTC", "ACCP", "ACFC", "ACSP", "ACSC", "ACCC", "ACWC", "ACWP", "PDNG", "RJCT", "CANC", "PATC", "PART"], str]

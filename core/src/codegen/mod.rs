@@ -10,7 +10,7 @@
 mod python;
 mod typescript;
 
-pub use python::{python_stub, python_types};
+pub use python::{python_module_stub, python_stub, python_types};
 pub use typescript::typescript_definitions;
 
 use std::borrow::Cow;
@@ -30,12 +30,83 @@ const REGENERATE: &str = "UPDATE_EXPECT=1 cargo test -p mypos --test typings";
 /// The client classes of the packages. A new client type (MobilePay, PSD2) is one more line
 /// here, plus its hand-written members (properties, helpers) in each language.
 fn clients() -> Vec<Client> {
-    vec![Client::new(
-        "MerchantClient",
-        "One merchant's view of the gateway: `client.banking`, …. Cheap to create.",
-        (python::MERCHANT_CLIENT, typescript::MERCHANT_CLIENT),
-        host::gateway(),
-    )]
+    vec![
+        Client::new(
+            "MerchantClient",
+            "One merchant's view of the gateway: `client.banking`, …. Cheap to create.",
+            (python::MERCHANT_CLIENT, typescript::MERCHANT_CLIENT),
+            host::gateway(),
+        ),
+        Client::new(
+            "MobilePayPos",
+            "A MobilePay point-of-sale client for one merchant: `pos.payments`, `pos.refunds`, \
+         `pos.manage` and `pos.flows`. Its bioCode and access token go with every call; the \
+         token never shows in a repr, a log or a logged URL.",
+            (python::MOBILEPAY_POS, typescript::MOBILEPAY_POS),
+            host::mobilepay(),
+        )
+        .styled(Style {
+            prefix: "MobilePay",
+            module: Some("mobilepay"),
+            constructor: Some(typescript::MOBILEPAY_CONSTRUCTOR),
+            declarations: typescript::MOBILEPAY_DECLARATIONS,
+            abortable: true,
+            ..Style::default()
+        }),
+        Client::new(
+            "Psd2Client",
+            "One TPP on the PSD2 API (`psd2.consents`), or one account holder's client on it \
+         (`accounts`, `card_accounts`, `payments`, `funds`), from `exchange_code` or \
+         `account_holder`. Tokens are refreshed before they expire, one refresh at a time.",
+            (python::PSD2_CLIENT, typescript::PSD2_CLIENT),
+            host::psd2(),
+        )
+        .styled(Style {
+            prefix: "Psd2",
+            module: Some("psd2"),
+            constructor: Some(typescript::PSD2_CONSTRUCTOR),
+            declarations: typescript::PSD2_DECLARATIONS,
+            abortable: false,
+            python_preamble: python::PSD2_PREAMBLE,
+            ..Style::default()
+        }),
+        Client::new(
+            "MerchantClient",
+            "One merchant's view of the gateway, with blocking methods (`mypos.sync`).",
+            (python::SYNC_MERCHANT_CLIENT, ""),
+            host::gateway(),
+        )
+        .styled(Style {
+            prefix: "Sync",
+            module: Some("sync"),
+            python_preamble: python::SYNC_PREAMBLE,
+            python_exports: &["Gateway"],
+            blocking: true,
+            ..Style::default()
+        }),
+    ]
+}
+
+/// How a client's typings differ from `MerchantClient`'s.
+#[derive(Debug, Clone, Copy, Default)]
+struct Style {
+    /// Prefix of its namespace classes and interfaces (`_MobilePayPayments`,
+    /// `MobilePayPaymentsNamespace`), so two clients' namespaces of one name do not clash.
+    prefix: &'static str,
+    /// The Python module whose stub (`<module>.pyi`) lists it; `None`: `_client.pyi`.
+    module: Option<&'static str>,
+    /// TypeScript: its public constructor; `None`: `private constructor()` (a factory makes it).
+    constructor: Option<&'static str>,
+    /// TypeScript: the declarations it needs, printed before the class.
+    declarations: &'static str,
+    /// TypeScript: every method also takes `signal?: AbortSignal` in its options.
+    abortable: bool,
+    /// Python: module-level declarations of its module stub (constants, aliases).
+    python_preamble: &'static str,
+    /// Python: more names its module exports (`__all__`) besides the client.
+    python_exports: &'static [&'static str],
+    /// The sync API (`mypos.sync`): plain methods in Python; no TypeScript.
+    blocking: bool,
 }
 
 /// Models generic over one item type, printed `Page[Account]` / `Page<Account>` rather than
@@ -209,6 +280,7 @@ struct Client {
     /// The hand-written members of the class: Python, TypeScript.
     members: (&'static str, &'static str),
     operations: Vec<(HostOperation, HostOperation, Value, Value)>,
+    style: Style,
 }
 
 impl Client {
@@ -233,7 +305,13 @@ impl Client {
             doc,
             members,
             operations,
+            style: Style::default(),
         }
+    }
+
+    fn styled(mut self, style: Style) -> Self {
+        self.style = style;
+        self
     }
 }
 
@@ -243,6 +321,7 @@ struct ClientSurface {
     doc: &'static str,
     members: (&'static str, &'static str),
     root: Namespace,
+    style: Style,
 }
 
 /// Everything the typings show: the clients with their methods, and every model they use.
@@ -277,6 +356,7 @@ impl Surface {
                     doc: client.doc,
                     members: client.members,
                     root,
+                    style: client.style,
                 }
             })
             .collect();
@@ -762,6 +842,7 @@ mod tests {
                 doc: "A client.",
                 members: ("", ""),
                 operations,
+                style: Style::default(),
             };
             Surface::new(vec![client])
         }

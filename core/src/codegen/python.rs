@@ -16,6 +16,12 @@ pub fn python_stub() -> String {
     stub(&Surface::new(clients()))
 }
 
+/// `bindings-python/python/mypos/<module>.pyi`: the clients that live in another module than
+/// `_client.py` (`mobilepay`).
+pub fn python_module_stub(module: &str) -> String {
+    module_stub(&Surface::new(clients()), module)
+}
+
 pub(super) fn types(surface: &Surface) -> String {
     let mut py = Python::new(surface);
     let emitted = surface.emitted();
@@ -56,20 +62,25 @@ pub(super) fn stub(surface: &Surface) -> String {
     py.stub = true;
     py.import("typing", "Any");
     let mut body = String::new();
-    for client in &surface.clients {
+    for client in surface.clients.iter().filter(|c| c.style.module.is_none()) {
         body += &py.client(client);
     }
     let mut out = header("#");
     out += "\"\"\"The typed surface of `_client.py`: the gateway, its clients and their methods.\"\"\"\n\n";
     out += &py.imports();
-    out + GATEWAY + &body
+    out + CONSTANTS + GATEWAY + &body
 }
 
-/// Mirrors `_client.py`: the gateway and its constants.
-const GATEWAY: &str = r#"
+/// Mirrors `_client.py`: its constants.
+const CONSTANTS: &str = r#"
 DEMO_GATEWAY_URL: str
 PRODUCTION_GATEWAY_URL: str
+"#;
 
+/// The text of both `Gateway` stubs, written once.
+macro_rules! gateway_class {
+    () => {
+        r#"
 class Gateway:
     """One partner integration on one myPOS gateway, for any number of merchants.
 
@@ -88,6 +99,7 @@ class Gateway:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        tls: dict[str, str] | None = None,
     ) -> None: ...
     @property
     def url(self) -> str: ...
@@ -100,6 +112,34 @@ class Gateway:
     async def __aexit__(self, *exc: object) -> None: ...
     def create_client(self, *, client_id: str, client_secret: str) -> MerchantClient:
         """A client for one merchant (`cli_…` / `sec_…`). Its session is opened on first use."""
+"#
+    };
+}
+
+/// Mirrors `sync.py`: its `Gateway` has the same surface as `_client.py`'s; the clients it
+/// makes are that module's blocking ones.
+pub(super) const SYNC_PREAMBLE: &str = concat!(
+    "\nfrom ._client import DEMO_GATEWAY_URL\n",
+    gateway_class!()
+);
+
+/// Mirrors `_client.py`: the gateway.
+const GATEWAY: &str = gateway_class!();
+
+/// Mirrors `sync.py`: the hand-written members of its `MerchantClient`.
+pub(super) const SYNC_MERCHANT_CLIENT: &str = r#"
+    def __init__(self, native: Any) -> None: ...
+    @property
+    def client_id(self) -> str:
+        """The merchant's client id (`cli_…`)."""
+    def with_options(
+        self, *, timeout: float | None = None, max_retries: int | None = None
+    ) -> MerchantClient:
+        """The same merchant (same session) with other limits for calls made through it."""
+    def request(
+        self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None
+    ) -> Any:
+        """An authenticated request the SDK does not type yet (see the async `request`)."""
 "#;
 
 /// Mirrors `_client.py`: the hand-written members of `MerchantClient`.
@@ -124,13 +164,124 @@ pub(super) const MERCHANT_CLIENT: &str = r#"
         the answer returned as the API spells them (no renaming)."""
 "#;
 
+pub(super) fn module_stub(surface: &Surface, module: &str) -> String {
+    let mut py = Python::new(surface);
+    py.stub = true;
+    py.import("typing", "Any");
+    let clients: Vec<_> = surface
+        .clients
+        .iter()
+        .filter(|c| c.style.module == Some(module))
+        .collect();
+    let mut body = String::new();
+    for client in &clients {
+        body += &py.client(client);
+    }
+    let mut names: Vec<&str> = clients.iter().map(|c| c.name).collect();
+    names.extend(clients.iter().flat_map(|c| c.style.python_exports));
+    let mut out = header("#");
+    out += &format!(
+        "\"\"\"The typed surface of `{module}.py`: {} and its methods.\"\"\"\n\n",
+        names.join(", ")
+    );
+    out += &py.imports();
+    out += &format!(
+        "\n__all__ = [{}]\n",
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for client in &clients {
+        out += client.style.python_preamble;
+    }
+    out + &body
+}
+
+/// Mirrors `psd2.py`: its module-level names.
+pub(super) const PSD2_PREAMBLE: &str = r#"
+from collections.abc import Callable, Mapping
+
+DEFAULT_PSD2_URL: str
+#: Called as `on_tokens(holder_id, tokens)` with every new or rotated token set.
+TokenListener = Callable[[str, dict[str, Any]], None]
+"#;
+
+/// Mirrors `psd2.py`: the hand-written members of `Psd2Client`.
+pub(super) const PSD2_CLIENT: &str = r#"
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        base_url: str = ...,
+        token_url: str | None = None,
+        redirect_uri: str | None = None,
+        api_key: str | None = None,
+        client_auth: str = "body",
+        tls: dict[str, str] | None = None,
+        on_tokens: TokenListener | None = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        max_retries: int = 2,
+    ) -> None: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def holder_id(self) -> str | None:
+        """The account holder this client acts for; None for the TPP's own client."""
+    @property
+    def tokens(self) -> dict[str, Any] | None:
+        """The holder's current tokens (what `on_tokens` was last given)."""
+    def authorization_url(
+        self, target: Mapping[str, Any] | str, *, state: str | None = None, redirect_uri: str | None = None
+    ) -> str:
+        """Where to send the holder to approve a created consent or payment (or a link)."""
+    async def exchange_code(self, code: str, *, holder_id: str, redirect_uri: str | None = None) -> Psd2Client:
+        """The holder came back with `code`: their client."""
+    def account_holder(self, holder_id: str, tokens: dict[str, Any]) -> Psd2Client:
+        """A holder's client from tokens you kept (what `on_tokens` gave you)."""
+    def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Psd2Client:
+        """The same client (same holder and tokens) with other limits for its calls."""
+    async def request(
+        self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None
+    ) -> Any:
+        """An authenticated request the SDK does not type yet (same tokens and errors)."""
+"#;
+
+/// Mirrors `mobilepay.py`: the hand-written members of `MobilePayPos`.
+pub(super) const MOBILEPAY_POS: &str = r#"
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        bio_code: str,
+        access_token: str | None = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        max_retries: int = 2,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def bio_code(self) -> str: ...
+    def with_access_token(self, access_token: str) -> MobilePayPos:
+        """The same merchant and connections with another access token, e.g. the one
+        `manage.create_token()` or `manage.reset_token()` answered with (its `message`)."""
+"#;
+
 struct Python<'a> {
     surface: &'a Surface,
+    /// The prefix of the namespace classes of the client being printed.
+    prefix: &'static str,
     /// Printing a type alias of `types.py`: its value is evaluated at runtime, on Python 3.9
     /// too, so unions are `Union[…]` and models are quoted (they may be defined later).
     runtime: bool,
     /// Printing `_client.pyi`: models are imported from `.types`.
     stub: bool,
+    /// Printing a client of the sync API: plain methods and iterators.
+    blocking: bool,
     /// The names the members of the class being printed hide.
     shadowed: BTreeSet<String>,
     imports: BTreeMap<&'static str, BTreeSet<String>>,
@@ -140,7 +291,9 @@ impl<'a> Python<'a> {
     fn new(surface: &'a Surface) -> Self {
         Self {
             surface,
+            prefix: "",
             runtime: false,
+            blocking: false,
             stub: false,
             shadowed: BTreeSet::new(),
             imports: BTreeMap::new(),
@@ -337,6 +490,8 @@ impl<'a> Python<'a> {
         let mut out = format!("\nclass {}:\n", client.name);
         out += &docstring(client.doc, "    ");
         out += client.members.0;
+        self.prefix = client.style.prefix;
+        self.blocking = client.style.blocking;
         let mut classes = Vec::new();
         out += &self.members(&client.root, "", &mut classes);
         out + &classes.concat()
@@ -352,7 +507,7 @@ impl<'a> Python<'a> {
             } else {
                 format!("{path}.{segment}")
             };
-            let class = format!("_{}", pascal(&path));
+            let class = format!("_{}{}", self.prefix, pascal(&path));
             out += &format!("    {}: {class}\n", Case::Snake.apply(segment));
             let at = classes.len();
             classes.push(String::new());
@@ -416,10 +571,16 @@ impl<'a> Python<'a> {
         if doc.is_empty() {
             doc = method.request_doc.clone().unwrap_or_default();
         }
-        let mut out = signature("async def", name, &params, &response);
+        let def = if self.blocking { "def" } else { "async def" };
+        let mut out = signature(def, name, &params, &response);
         out += &docstring(&with_args(&doc, &args), "        ");
         if let (Some(iterator), Some(item)) = (&method.snake.iterator, &method.item) {
-            self.import("typing", "AsyncIterator");
+            let iterator_type = if self.blocking {
+                "Iterator"
+            } else {
+                "AsyncIterator"
+            };
+            self.import("typing", iterator_type);
             let item = self.ty(item, Dir::Response);
             let doc = format!(
                 "Every item of `{name}` from `page` on, fetching pages as they are consumed."
@@ -428,7 +589,7 @@ impl<'a> Python<'a> {
                 "def",
                 last(iterator),
                 &params,
-                &format!("AsyncIterator[{item}]"),
+                &format!("{iterator_type}[{item}]"),
             );
             out += &docstring(&with_args(&doc, &args), "        ");
         }

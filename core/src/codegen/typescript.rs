@@ -16,10 +16,11 @@ pub fn typescript_definitions() -> String {
 pub(super) fn definitions(surface: &Surface) -> String {
     let mut ts = TypeScript {
         surface,
+        style: super::Style::default(),
         options: BTreeMap::new(),
     };
     let mut clients = String::new();
-    for client in &surface.clients {
+    for client in surface.clients.iter().filter(|c| !c.style.blocking) {
         clients += &ts.client(client);
     }
     let mut out = header("//") + GATEWAY + ERRORS + &clients;
@@ -61,6 +62,8 @@ export interface GatewayOptions {
   connectTimeout?: number
   /** How many times a failed call that is safe to repeat is retried (default 2). */
   maxRetries?: number
+  /** An extra CA to trust and a client certificate to present (PEM text). */
+  tls?: TlsOptions
 }
 
 /** Other limits for the calls made through one client (`withOptions`). */
@@ -171,6 +174,21 @@ export declare class APIDecodeError extends MyPOSError {
 export declare class PaymentUnconfirmedError extends MyPOSError {
   referenceNumber: string
 }
+
+/**
+ * A payment flow ended without taking the money: the customer rejected the payment, it was
+ * cancelled or it expired. `paymentStatus` says where it ended (e.g. `CancelledByUser`).
+ */
+export declare class PaymentNotCompletedError extends MyPOSError {
+  paymentId: string
+  paymentStatus: string
+}
+
+/**
+ * A bug inside the SDK (it panicked): the call failed and the process goes on; whether the
+ * request reached the API is unknown. Please report it with the message.
+ */
+export declare class InternalError extends MyPOSError {}
 "#;
 
 /// Mirrors `index.js`: the hand-written members of `MerchantClient`.
@@ -191,8 +209,126 @@ pub(super) const MERCHANT_CLIENT: &str = r#"  /** The merchant's client id (`cli
   request(options: RawRequest): Promise<unknown>
 "#;
 
+/// Mirrors `psd2.js`: how a `Psd2Client` is made.
+pub(super) const PSD2_CONSTRUCTOR: &str = "  constructor(options: Psd2ClientOptions)\n";
+
+/// What `Psd2Client` needs declared beside it.
+pub(super) const PSD2_DECLARATIONS: &str = r#"
+/** The PSD2 API's default base URL. */
+export declare const DEFAULT_PSD2_URL: string
+
+/** TLS options: PEM text. */
+export interface TlsOptions {
+  /** A CA trusted besides the platform's roots. */
+  extraCaPem?: string
+  /** The certificate the connection presents (PSD2: the TPP's QWAC). */
+  clientCertPem?: string
+  /** Its private key. */
+  clientKeyPem?: string
+}
+
+/** An account holder's tokens, as `onTokens` gives them and `accountHolder` takes them. */
+export interface Psd2Tokens {
+  accessToken: string
+  refreshToken: string | null
+  /** Seconds since 1970. */
+  expiresAt: number | null
+  scope: string | null
+}
+
+export interface Psd2ClientOptions {
+  clientId: string
+  clientSecret: string
+  /** Default `DEFAULT_PSD2_URL`. */
+  baseUrl?: string
+  /** The OAuth2 token endpoint; `{baseUrl}/oauth/token` by default. */
+  tokenUrl?: string
+  /** Where the bank sends the holder back (`redirect_uri`, `TPP-Redirect-URI`). */
+  redirectUri?: string
+  /** Sent as `API-Key` on every call. */
+  apiKey?: string
+  /** How the client authenticates at the token endpoint (default 'body'). */
+  clientAuth?: 'body' | 'basic'
+  tls?: TlsOptions
+  /** Receives every new or rotated token set of a holder, to persist it. */
+  onTokens?: (holderId: string, tokens: Psd2Tokens) => void | Promise<void>
+  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  timeout?: number
+  /** How long opening a connection may take, in milliseconds (default 10000). */
+  connectTimeout?: number
+  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  maxRetries?: number
+}
+"#;
+
+/// Mirrors `psd2.js`: the hand-written members of `Psd2Client`.
+pub(super) const PSD2_CLIENT: &str = r#"  /** The base URL calls go to. */
+  readonly url: string
+  /** The account holder this client acts for; null for the TPP's own client. */
+  readonly holderId: string | null
+  /** The holder's current tokens (what `onTokens` was last given), or null. */
+  readonly tokens: Psd2Tokens | null
+  /** Where to send the holder to approve a created consent or payment (or a link). */
+  authorizationUrl(target: object | string, options?: { state?: string; redirectUri?: string }): string
+  /** The holder came back with `code`: their client. */
+  exchangeCode(code: string, options: { holderId: string; redirectUri?: string }): Promise<Psd2Client>
+  /** A holder's client from tokens you kept. */
+  accountHolder(holderId: string, tokens: Psd2Tokens): Psd2Client
+  /** The same client with other limits for its calls; `timeout` in milliseconds. */
+  withOptions(options: { timeout?: number; maxRetries?: number }): Psd2Client
+  /** An authenticated request the SDK does not type yet. */
+  request(options: RawRequest): Promise<unknown>
+"#;
+
+/// Mirrors `mobilepay.js`: how a `MobilePayPos` is made.
+pub(super) const MOBILEPAY_CONSTRUCTOR: &str = "  constructor(options: MobilePayPosOptions)\n";
+
+/// What `MobilePayPos` needs declared beside it.
+pub(super) const MOBILEPAY_DECLARATIONS: &str = r#"
+export interface MobilePayPosOptions {
+  /** Where the `api/pos/...` API lives. */
+  baseUrl: string
+  /** The merchant's code. */
+  bioCode: string
+  /** The merchant's long-lived access token; leave it out only to create the first one. */
+  accessToken?: string
+  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  timeout?: number
+  /** How long opening a connection may take, in milliseconds (default 10000). */
+  connectTimeout?: number
+  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  maxRetries?: number
+}
+
+/** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
+export interface AbortSignalLike {
+  readonly aborted: boolean
+  readonly reason?: unknown
+}
+
+/** Every `MobilePayPos` method takes a `signal`. */
+export interface Abortable {
+  /** An `AbortSignal`: aborting it stops the call; a flow it stops cancels its payment. */
+  signal?: AbortSignalLike
+}
+"#;
+
+/// Mirrors `mobilepay.js`: the hand-written members of `MobilePayPos`.
+pub(super) const MOBILEPAY_POS: &str = r#"  /** The base URL calls go to. */
+  readonly baseUrl: string
+  /** The merchant's `bioCode`. */
+  readonly bioCode: string
+  /**
+   * The same merchant and connections with another access token, e.g. the one
+   * `manage.createToken()` or `manage.resetToken()` answered with (its `message`).
+   */
+  withAccessToken(accessToken: string): MobilePayPos
+"#;
+
 struct TypeScript<'a> {
     surface: &'a Surface,
+    /// The style of the client being printed.
+    style: super::Style,
     /// The options interfaces of the methods, by name; `{name}` stands for the name.
     options: BTreeMap<String, String>,
 }
@@ -291,11 +427,14 @@ impl TypeScript<'_> {
     }
 
     fn client(&mut self, client: &ClientSurface) -> String {
-        let mut out = format!("\n{}", jsdoc(client.doc, ""));
-        out += &format!(
-            "export declare class {} {{\n  private constructor()\n",
-            client.name
-        );
+        self.style = client.style;
+        let mut out = client.style.declarations.to_string();
+        out += &format!("\n{}", jsdoc(client.doc, ""));
+        out += &format!("export declare class {} {{\n", client.name);
+        out += client
+            .style
+            .constructor
+            .unwrap_or("  private constructor()\n");
         out += client.members.1;
         let mut interfaces = Vec::new();
         out += &self.members(&client.root, "", &mut interfaces);
@@ -311,7 +450,7 @@ impl TypeScript<'_> {
             } else {
                 format!("{path}.{segment}")
             };
-            let interface = format!("{}Namespace", pascal(&path));
+            let interface = format!("{}{}Namespace", self.style.prefix, pascal(&path));
             out += &format!("  readonly {}: {interface}\n", Case::Camel.apply(segment));
             let at = interfaces.len();
             interfaces.push(String::new());
@@ -334,11 +473,14 @@ impl TypeScript<'_> {
                 tags += &format!("\n@param {name} {doc}");
             }
         }
-        if let Some((name, required)) = self.options(method) {
-            params.push(format!(
-                "options{}: {name}",
-                if required { "" } else { "?" }
-            ));
+        match (self.options(method), self.style.abortable) {
+            (Some((name, required)), abortable) => params.push(format!(
+                "options{}: {name}{}",
+                if required { "" } else { "?" },
+                if abortable { " & Abortable" } else { "" }
+            )),
+            (None, true) => params.push("options?: Abortable".into()),
+            (None, false) => {}
         }
         let params = params.join(", ");
         let name = last(&method.camel.path);

@@ -1,0 +1,89 @@
+//! The native `MobilePayPos`: config JSON in, operations called by name with JSON text. The
+//! Python class (`mypos/mobilepay.py`) builds its methods from `mobilepay_operations()`.
+//!
+//! Cancelling the asyncio task that awaits a call drops the core's future (pyo3-async-runtimes
+//! cancels the Rust future with the Python one), which is how a cancelled payment flow
+//! cancels its payment.
+
+use pyo3::prelude::*;
+
+use mypos::host;
+use mypos::mobilepay::MobilePayPos as Core;
+
+use crate::{CASE, awaitable, blocking, raise, runtime};
+
+/// A MobilePay point-of-sale client for one merchant (`bioCode` and access token).
+#[pyclass(module = "mypos._native", frozen)]
+struct MobilePayPos(Core);
+
+#[pymethods]
+impl MobilePayPos {
+    /// `config`: JSON text, snake_case keys, timeouts in seconds.
+    #[new]
+    fn new(config: &str) -> PyResult<Self> {
+        let config = host::mobilepay_config(config, CASE).map_err(raise)?;
+        // The connection pool, and the cancels of dropped flows, belong to the runtime the
+        // calls run on.
+        let runtime = runtime::get();
+        let _guard = runtime.enter();
+        Core::new(config).map(MobilePayPos).map_err(raise)
+    }
+
+    /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        name: String,
+        args: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.0.clone();
+        awaitable(py, async move {
+            host::mobilepay()
+                .call(&client, &name, &args, CASE)
+                .await
+                .map_err(raise)
+        })
+    }
+
+    /// `call`, blocking the calling thread (not the GIL) until the answer.
+    fn call_blocking(&self, py: Python<'_>, name: &str, args: &str) -> PyResult<String> {
+        blocking(py, host::mobilepay().call(&self.0, name, args, CASE))
+    }
+
+    /// The same merchant with another access token.
+    fn with_access_token(&self, access_token: &str) -> PyResult<MobilePayPos> {
+        self.0
+            .with_access_token(access_token)
+            .map(MobilePayPos)
+            .map_err(raise)
+    }
+
+    #[getter]
+    fn base_url(&self) -> &str {
+        self.0.base_url()
+    }
+
+    #[getter]
+    fn bio_code(&self) -> &str {
+        self.0.bio_code()
+    }
+
+    #[getter]
+    fn has_access_token(&self) -> bool {
+        self.0.has_access_token()
+    }
+}
+
+/// The MobilePay operations as JSON text: name, method path, positional parameters, doc.
+#[pyfunction]
+fn mobilepay_operations() -> String {
+    serde_json::to_string(&host::mobilepay().operations(CASE)).expect("operations serialize")
+}
+
+/// Adds the MobilePay classes, functions and the sandbox's MobilePay seed to `_native`.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<MobilePayPos>()?;
+    m.add_function(wrap_pyfunction!(mobilepay_operations, m)?)?;
+    m.add("MOBILEPAY_SANDBOX", mypos_sandbox::mobilepay::seed_json())?;
+    Ok(())
+}

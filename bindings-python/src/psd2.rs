@@ -1,0 +1,246 @@
+//! The native `Psd2Client`: config JSON in, operations called by name with JSON text, and the
+//! OAuth steps that make a client per account holder. The Python class (`mypos/psd2.py`)
+//! builds its methods from `psd2_operations()`.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use mypos::host;
+use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet, host as psd2_host};
+
+use crate::{CASE, awaitable, raise, runtime};
+
+/// Hands rotated tokens to a Python callable `(holder_id, tokens) -> None`. It runs on the
+/// SDK's thread with the GIL; whatever it raises is logged (logger `mypos`) and the call
+/// that refreshed goes on.
+struct PyListener(Py<PyAny>);
+
+impl TokenListener for PyListener {
+    fn on_tokens(&self, holder_id: &str, tokens: &TokenSet) {
+        let text = psd2_host::tokens_json(holder_id, tokens, CASE);
+        Python::attach(|py| {
+            let outcome = (|| -> PyResult<()> {
+                let tokens = py.import("json")?.call_method1("loads", (text,))?;
+                let result = self.0.call1(py, (holder_id, tokens))?;
+                let result = result.bind(py);
+                if py
+                    .import("inspect")?
+                    .call_method1("isawaitable", (result,))?
+                    .is_truthy()?
+                {
+                    // Nothing here can await it: say so rather than drop it silently.
+                    let _ = result.call_method0("close");
+                    return Err(pyo3::exceptions::PyTypeError::new_err(
+                        "on_tokens must be a plain function, not async (schedule your own task from it)",
+                    ));
+                }
+                Ok(())
+            })();
+            if let Err(error) = outcome {
+                let log = || -> PyResult<()> {
+                    let logger = py
+                        .import("logging")?
+                        .call_method1("getLogger", ("mypos",))?;
+                    let kwargs = PyDict::new(py);
+                    kwargs.set_item("exc_info", error.value(py))?;
+                    logger.call_method(
+                        "error",
+                        ("the on_tokens callback raised; the API call goes on",),
+                        Some(&kwargs),
+                    )?;
+                    Ok(())
+                };
+                if log().is_err() {
+                    error.print(py);
+                }
+            }
+        });
+    }
+}
+
+/// One TPP on the PSD2 API, or one account holder's handle on it.
+#[pyclass(module = "mypos._native", frozen)]
+pub(crate) struct Psd2Client(Core);
+
+#[pymethods]
+impl Psd2Client {
+    /// `config`: JSON text, snake_case keys, timeouts in seconds; `on_tokens`: a callable.
+    #[new]
+    #[pyo3(signature = (config, on_tokens = None))]
+    fn new(config: &str, on_tokens: Option<Py<PyAny>>) -> PyResult<Self> {
+        let mut config = host::psd2_config(config, CASE).map_err(raise)?;
+        config.token_listener =
+            on_tokens.map(|f| Arc::new(PyListener(f)) as Arc<dyn TokenListener>);
+        let runtime = runtime::get();
+        let _guard = runtime.enter();
+        Core::new(config).map(Psd2Client).map_err(raise)
+    }
+
+    /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        name: String,
+        args: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.0.clone();
+        awaitable(py, async move {
+            host::psd2()
+                .call(&client, &name, &args, CASE)
+                .await
+                .map_err(raise)
+        })
+    }
+
+    /// Sends a raw authenticated request described by `spec` (JSON text).
+    fn raw<'py>(&self, py: Python<'py>, spec: String) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.0.clone();
+        awaitable(py, async move {
+            host::psd2().raw(&client, &spec).await.map_err(raise)
+        })
+    }
+
+    /// Exchanges an authorization code; resolves to the holder's client.
+    #[pyo3(signature = (holder_id, code, redirect_uri = None))]
+    fn exchange_code<'py>(
+        &self,
+        py: Python<'py>,
+        holder_id: String,
+        code: String,
+        redirect_uri: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.0.clone();
+        awaitable(py, async move {
+            client
+                .exchange_code(&holder_id, &code, redirect_uri.as_deref())
+                .await
+                .map(Psd2Client)
+                .map_err(raise)
+        })
+    }
+
+    /// A holder's client from kept tokens (`tokens`: JSON text).
+    fn account_holder(&self, holder_id: &str, tokens: &str) -> PyResult<Psd2Client> {
+        let tokens = psd2_host::tokens_from_json(tokens, CASE).map_err(raise)?;
+        self.0
+            .account_holder(holder_id, tokens)
+            .map(Psd2Client)
+            .map_err(raise)
+    }
+
+    /// The SCA page address for an answer with links, or a link (`target`: JSON text).
+    #[pyo3(signature = (target, state = None, redirect_uri = None))]
+    fn authorization_url(
+        &self,
+        target: &str,
+        state: Option<&str>,
+        redirect_uri: Option<&str>,
+    ) -> PyResult<String> {
+        psd2_host::authorization_url(&self.0, target, state, redirect_uri).map_err(raise)
+    }
+
+    /// The same client with other call limits (`options`: JSON text).
+    fn with_options(&self, options: &str) -> PyResult<Psd2Client> {
+        psd2_host::with_options(&self.0, options, CASE)
+            .map(Psd2Client)
+            .map_err(raise)
+    }
+
+    /// The holder's current tokens as JSON text, or None for the TPP's client.
+    fn tokens(&self) -> Option<String> {
+        let holder = self.0.holder_id()?;
+        self.0
+            .tokens()
+            .map(|t| psd2_host::tokens_json(holder, &t, CASE))
+    }
+
+    #[getter]
+    fn holder_id(&self) -> Option<&str> {
+        self.0.holder_id()
+    }
+
+    #[getter]
+    fn url(&self) -> &str {
+        self.0.url()
+    }
+}
+
+/// The PSD2 operations as JSON text: name, method path, positional parameters, doc.
+#[pyfunction]
+fn psd2_operations() -> String {
+    serde_json::to_string(&host::psd2().operations(CASE)).expect("operations serialize")
+}
+
+/// A sandbox (plain HTTP) with its API also served over mTLS, and the throwaway PKI.
+#[pyclass(module = "mypos._native")]
+struct TlsSandbox(
+    Option<(mypos_sandbox::Sandbox, mypos_sandbox::tls::TlsFront)>,
+    String,
+);
+
+#[pymethods]
+impl TlsSandbox {
+    #[new]
+    fn new(py: Python<'_>) -> PyResult<Self> {
+        let pki = mypos_sandbox::tls::TestPki::generate();
+        let started = py.detach(|| {
+            runtime::block_on(async {
+                let sandbox = mypos_sandbox::Sandbox::start().await?;
+                let front =
+                    mypos_sandbox::tls::TlsFront::start(sandbox.state().clone(), &pki).await?;
+                Ok::<_, std::io::Error>((sandbox, front))
+            })
+        });
+        let started = started.map_err(|e| {
+            pyo3::exceptions::PyRuntimeError::new_err(format!("could not start the sandbox: {e}"))
+        })?;
+        Ok(TlsSandbox(Some(started), pki.to_json()))
+    }
+
+    /// The plain URL: the control API and the SCA page.
+    #[getter]
+    fn url(&self) -> PyResult<String> {
+        self.0.as_ref().map(|(s, _)| s.url()).ok_or_else(stopped)
+    }
+
+    /// The mTLS URL.
+    #[getter]
+    fn tls_url(&self) -> PyResult<String> {
+        self.0.as_ref().map(|(_, f)| f.url()).ok_or_else(stopped)
+    }
+
+    /// The PKI as JSON text: `ca_pem`, `client_cert_pem`, `client_key_pem`, ….
+    #[getter]
+    fn pki(&self) -> &str {
+        &self.1
+    }
+
+    fn stop(&mut self, py: Python<'_>) {
+        if let Some((sandbox, front)) = self.0.take() {
+            py.detach(|| {
+                runtime::block_on(async {
+                    front.stop().await;
+                    sandbox.stop().await;
+                })
+            });
+        }
+    }
+}
+
+fn stopped() -> PyErr {
+    pyo3::exceptions::PyRuntimeError::new_err("the sandbox is stopped")
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Psd2Client>()?;
+    m.add_class::<TlsSandbox>()?;
+    m.add_function(wrap_pyfunction!(psd2_operations, m)?)?;
+    m.add("DEFAULT_PSD2_URL", mypos::psd2::DEFAULT_PSD2_URL)?;
+    m.add(
+        "PSD2_SANDBOX_CREDENTIALS",
+        mypos_sandbox::psd2::credentials_json(),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,344 @@
+//! Payment initiation: `RCVD` on creation; at the SCA page the holder approves (`ACTC`, a
+//! pending debit, or `RJCT` when the available balance is short) or declines (`RJCT`); an
+//! accepted payment is executed (`ACSC`, the debit booked) once the execution delay has
+//! passed (none by default); DELETE before execution makes it `CANC`.
+
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::state::SandboxState;
+
+use super::consents::{expire, sca_href};
+use super::errors::Psd2Error;
+use super::ledger::{Kind, Tx};
+use super::oauth::Subject;
+use super::{Psd2, header, new_id};
+
+pub(crate) struct Payment {
+    pub id: String,
+    pub psu: String,
+    /// The body as the TPP sent it, for GET.
+    pub body: Value,
+    pub amount: Decimal,
+    pub currency: String,
+    /// The holder's account it is paid from.
+    pub debtor: String,
+    pub creditor_name: String,
+    pub remittance: String,
+    pub status: &'static str,
+    pub accepted_at: Option<Instant>,
+    pub redirect_uri: Option<String>,
+}
+
+pub(crate) fn router() -> Router<SandboxState> {
+    Router::new()
+        // One pattern: `{id}` is the payment product on POST, the payment id otherwise.
+        .route("/v1/payments/{id}", post(initiate).get(read).delete(cancel))
+        .route("/v1/payments/{id}/status", get(status))
+}
+
+const PRODUCTS: [&str; 2] = ["sepa-credit-transfers", "cross-border-credit-transfers"];
+
+fn amount_of(body: &Value) -> Result<(Decimal, String), Psd2Error> {
+    let amount = body
+        .get("instructedAmount")
+        .filter(|a| a.is_object())
+        .ok_or_else(|| Psd2Error::format("instructedAmount", "instructedAmount is required."))?;
+    let currency = amount
+        .get("currency")
+        .and_then(Value::as_str)
+        .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
+        .ok_or_else(|| {
+            Psd2Error::format(
+                "instructedAmount.currency",
+                "currency must be an ISO 4217 code.",
+            )
+        })?;
+    let text = amount
+        .get("amount")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            Psd2Error::format(
+                "instructedAmount.amount",
+                "amount must be a decimal string such as \"12.50\".",
+            )
+        })?;
+    let value: Decimal = text
+        .parse()
+        .ok()
+        .filter(|v: &Decimal| *v > Decimal::ZERO && v.scale() <= 2)
+        .ok_or_else(|| {
+            Psd2Error::format(
+                "instructedAmount.amount",
+                "amount must be positive with at most 2 decimals.",
+            )
+        })?;
+    Ok((value, currency.to_owned()))
+}
+
+async fn initiate(
+    State(state): State<SandboxState>,
+    headers: HeaderMap,
+    Path(product): Path<String>,
+    body: Bytes,
+) -> Result<Response, Psd2Error> {
+    if !PRODUCTS.contains(&product.as_str()) {
+        return Err(Psd2Error::new(
+            StatusCode::NOT_FOUND,
+            "PRODUCT_UNKNOWN",
+            format!(
+                "The payment product {product} is not offered: sepa-credit-transfers or cross-border-credit-transfers."
+            ),
+        ));
+    }
+    let psu = state.with(|s| s.psd2.oauth.holder(&headers))?;
+    match header(&headers, "psu-ip-address") {
+        None => {
+            return Err(Psd2Error::format(
+                "PSU-IP-Address",
+                "The PSU-IP-Address header is required.",
+            ));
+        }
+        Some(ip) if ip.parse::<std::net::IpAddr>().is_err() => {
+            return Err(Psd2Error::format(
+                "PSU-IP-Address",
+                "PSU-IP-Address must be an IP address.",
+            ));
+        }
+        _ => {}
+    }
+    let consent_id = header(&headers, "consent-id")
+        .ok_or_else(|| {
+            Psd2Error::format(
+                "Consent-ID",
+                "The Consent-ID header (the holder's account-information consent) is required.",
+            )
+        })?
+        .to_owned();
+    let body: Value = serde_json::from_slice(&body)
+        .map_err(|_| Psd2Error::format("body", "A JSON body is required."))?;
+    let (amount, currency) = amount_of(&body)?;
+    if product == "sepa-credit-transfers" && currency != "EUR" {
+        return Err(Psd2Error::new(
+            StatusCode::BAD_REQUEST,
+            "PARAMETER_NOT_CONSISTENT",
+            "A SEPA credit transfer is in EUR.",
+        ));
+    }
+    body.get("creditorAccount")
+        .and_then(|a| a.get("iban"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            Psd2Error::format("creditorAccount.iban", "creditorAccount.iban is required.")
+        })?;
+    let creditor_name = body
+        .get("creditorName")
+        .and_then(Value::as_str)
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| Psd2Error::format("creditorName", "creditorName is required."))?
+        .to_owned();
+    let redirect_uri = header(&headers, "tpp-redirect-uri").map(str::to_owned);
+    let id = new_id("pay-");
+    let answer = state.with(|s| {
+        expire(&mut s.psd2);
+        let consent = s.psd2.consents.get(&consent_id)
+            .filter(|c| c.psu.as_deref() == Some(psu.as_str()))
+            .ok_or_else(|| Psd2Error::new(StatusCode::FORBIDDEN, "CONSENT_UNKNOWN", "The consent is not known to this account holder."))?;
+        if consent.status != "valid" {
+            return Err(Psd2Error::token("CONSENT_INVALID", format!("The consent is {}, not valid.", consent.status)));
+        }
+        let holder = s.psd2.holder(&psu);
+        let debtor = match body.get("debtorAccount") {
+            Some(reference) => holder.find(reference).filter(|a| a.kind == Kind::Payment)
+                .ok_or_else(|| Psd2Error::new(StatusCode::BAD_REQUEST, "PARAMETER_NOT_CONSISTENT", "debtorAccount is not an account of the holder."))?,
+            None => holder.accounts.iter().find(|a| a.kind == Kind::Payment && a.currency == currency)
+                .ok_or_else(|| Psd2Error::new(StatusCode::BAD_REQUEST, "PARAMETER_NOT_CONSISTENT", format!("The holder has no {currency} account to pay from.")))?,
+        };
+        let debtor = debtor.resource_id.clone();
+        s.psd2.payments.insert(id.clone(), Payment {
+            id: id.clone(),
+            psu: psu.clone(),
+            remittance: body.get("remittanceInformationUnstructured").and_then(Value::as_str).unwrap_or("").to_owned(),
+            body,
+            amount,
+            currency,
+            debtor,
+            creditor_name,
+            status: "RCVD",
+            accepted_at: None,
+            redirect_uri,
+        });
+        Ok(json!({
+            "transactionStatus": "RCVD",
+            "paymentId": id,
+            "_links": {
+                "scaOAuth": { "href": sca_href(&s.psd2, &headers, &format!("open_bank_payment_id={id}")) },
+                "self": { "href": format!("/v1/payments/{id}") },
+                "status": { "href": format!("/v1/payments/{id}/status") },
+            },
+        }))
+    })?;
+    let mut response = (StatusCode::CREATED, Json(answer)).into_response();
+    response
+        .headers_mut()
+        .insert("aspsp-sca-approach", HeaderValue::from_static("REDIRECT"));
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/payments/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// The holder approved at the SCA page: `ACTC` with a pending debit, or `RJCT` when the
+/// debtor account's available balance is short.
+pub(crate) fn accept(psd2: &mut Psd2, id: &str) -> &'static str {
+    let today = psd2.today();
+    let Some(payment) = psd2.payments.get(id) else {
+        return "RJCT";
+    };
+    let (psu, debtor, amount) = (payment.psu.clone(), payment.debtor.clone(), payment.amount);
+    let (creditor, remittance) = (payment.creditor_name.clone(), payment.remittance.clone());
+    let holder = psd2.holder(&psu);
+    let status = match holder.account_mut(&debtor) {
+        Some(account) if account.available() >= amount => {
+            account.pending.insert(
+                0,
+                Tx {
+                    id: format!("tx-{id}"),
+                    amount: -amount,
+                    booking_date: None,
+                    value_date: today,
+                    counterparty: creditor,
+                    remittance,
+                    payment_id: Some(id.to_owned()),
+                },
+            );
+            "ACTC"
+        }
+        _ => "RJCT",
+    };
+    if let Some(payment) = psd2.payments.get_mut(id) {
+        payment.status = status;
+        payment.accepted_at = (status == "ACTC").then(Instant::now);
+    }
+    status
+}
+
+/// Executes accepted payments whose execution delay has passed: `ACSC`, the debit booked.
+pub(crate) fn settle(psd2: &mut Psd2) {
+    let delay = psd2.execution_delay;
+    let today = psd2.today();
+    let due: Vec<(String, String, String)> = psd2
+        .payments
+        .values()
+        .filter(|p| p.status == "ACTC" && p.accepted_at.is_some_and(|at| at.elapsed() >= delay))
+        .map(|p| (p.id.clone(), p.psu.clone(), p.debtor.clone()))
+        .collect();
+    for (id, psu, debtor) in due {
+        if let Some(account) = psd2.holder(&psu).account_mut(&debtor) {
+            if let Some(i) = account
+                .pending
+                .iter()
+                .position(|t| t.payment_id.as_deref() == Some(&id))
+            {
+                let mut tx = account.pending.remove(i);
+                tx.booking_date = Some(today);
+                account.booked.insert(0, tx);
+            }
+        }
+        if let Some(payment) = psd2.payments.get_mut(&id) {
+            payment.status = "ACSC";
+        }
+    }
+}
+
+/// The payment `id`, if the request's token may see it: the TPP's own, or its holder's.
+fn visible<'a>(
+    psd2: &'a mut Psd2,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<&'a mut Payment, Psd2Error> {
+    let subject = psd2.oauth.subject(headers)?;
+    settle(psd2);
+    let payment = psd2.payments.get_mut(id).ok_or_else(|| {
+        Psd2Error::new(
+            StatusCode::NOT_FOUND,
+            "RESOURCE_UNKNOWN",
+            "The payment is not known.",
+        )
+    })?;
+    match subject {
+        Subject::Holder(psu) if psu != payment.psu => Err(Psd2Error::new(
+            StatusCode::NOT_FOUND,
+            "RESOURCE_UNKNOWN",
+            "The payment is not known.",
+        )),
+        _ => Ok(payment),
+    }
+}
+
+async fn read(
+    State(state): State<SandboxState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Psd2Error> {
+    state.with(|s| {
+        let payment = visible(&mut s.psd2, &headers, &id)?;
+        let mut answer = payment.body.clone();
+        answer["paymentId"] = json!(payment.id);
+        answer["transactionStatus"] = json!(payment.status);
+        answer["_links"] =
+            json!({ "status": { "href": format!("/v1/payments/{}/status", payment.id) } });
+        Ok(Json(answer))
+    })
+}
+
+async fn status(
+    State(state): State<SandboxState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Psd2Error> {
+    state.with(|s| {
+        let payment = visible(&mut s.psd2, &headers, &id)?;
+        let mut answer = json!({ "transactionStatus": payment.status });
+        if payment.status != "RCVD" && payment.status != "CANC" {
+            answer["fundsAvailable"] = json!(payment.status != "RJCT");
+        }
+        Ok(Json(answer))
+    })
+}
+
+async fn cancel(
+    State(state): State<SandboxState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Psd2Error> {
+    state.with(|s| {
+        let payment = visible(&mut s.psd2, &headers, &id)?;
+        if !matches!(payment.status, "RCVD" | "ACTC") {
+            return Err(Psd2Error::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "CANCELLATION_INVALID",
+                format!(
+                    "The payment is {} and can no longer be cancelled.",
+                    payment.status
+                ),
+            ));
+        }
+        payment.status = "CANC";
+        let (psu, debtor) = (payment.psu.clone(), payment.debtor.clone());
+        if let Some(account) = s.psd2.holder(&psu).account_mut(&debtor) {
+            account
+                .pending
+                .retain(|t| t.payment_id.as_deref() != Some(id.as_str()));
+        }
+        Ok(StatusCode::NO_CONTENT)
+    })
+}
