@@ -158,7 +158,9 @@ impl MerchantClient {
     /// Sends a raw authenticated request described by `spec` (JSON text).
     fn raw<'py>(&self, py: Python<'py>, spec: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
-        awaitable(py, async move { host::gateway().raw(&client, &spec).await.map_err(raise) })
+        awaitable(py, async move {
+            host::gateway().raw(&client, &spec).await.map_err(raise)
+        })
     }
 
     /// `raw`, blocking the calling thread until the answer: the sync API.

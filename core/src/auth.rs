@@ -79,7 +79,10 @@ pub(crate) struct TokenCell {
 
 impl Default for TokenCell {
     fn default() -> Self {
-        Self { current: RwLock::default(), refreshing: PerProcess::new(Arc::default()) }
+        Self {
+            current: RwLock::default(),
+            refreshing: PerProcess::new(Arc::default()),
+        }
     }
 }
 
@@ -164,7 +167,10 @@ impl PartnerToken {
             .map_err(|f| f.error)?;
         let answer: Answer = identity_answer(&response, "OAuth token")?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_TOKEN_LIFETIME));
-        tracing::debug!(lifetime_s = lifetime.as_secs(), "fetched a partner OAuth token");
+        tracing::debug!(
+            lifetime_s = lifetime.as_secs(),
+            "fetched a partner OAuth token"
+        );
         Token::new(
             answer.access_token.into(),
             "Bearer ",

@@ -160,7 +160,10 @@ impl Executor for MerchantClient {
         Box::pin(async move {
             let gateway = &*self.gateway;
             if gateway.closed.load(Ordering::Acquire) {
-                return Err(Error::config("gateway", "is closed: create a new Gateway to make calls"));
+                return Err(Error::config(
+                    "gateway",
+                    "is closed: create a new Gateway to make calls",
+                ));
             }
             let auth = MerchantAuth {
                 transport: &gateway.transport,

@@ -241,9 +241,12 @@ mod tests {
         );
     }
 
+    /// Spoils one field of a good config.
+    type Spoil = Box<dyn Fn(&mut GatewayConfig)>;
+
     #[test]
     fn names_each_bad_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut GatewayConfig)>)> = vec![
+        let cases: Vec<(&str, Spoil)> = vec![
             (
                 "integration.client_id",
                 Box::new(|c| c.integration.client_id = "cli_x".into()),

@@ -153,18 +153,18 @@ impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
 
 /// Pages are 1-based and hold 1 to 100 items on every myPOS list.
 fn check_paging(fields: &Map<String, Value>) -> Result<()> {
-    if let Some(page) = fields.get("page").and_then(Value::as_i64) {
-        if page < 1 {
-            return Err(Error::invalid(
-                "page",
-                "must be 1 or more (pages count from 1)",
-            ));
-        }
+    if let Some(page) = fields.get("page").and_then(Value::as_i64)
+        && page < 1
+    {
+        return Err(Error::invalid(
+            "page",
+            "must be 1 or more (pages count from 1)",
+        ));
     }
-    if let Some(size) = fields.get("size").and_then(Value::as_i64) {
-        if !(1..=100).contains(&size) {
-            return Err(Error::invalid("size", "must be between 1 and 100"));
-        }
+    if let Some(size) = fields.get("size").and_then(Value::as_i64)
+        && !(1..=100).contains(&size)
+    {
+        return Err(Error::invalid("size", "must be between 1 and 100"));
     }
     Ok(())
 }

@@ -49,7 +49,10 @@ pub enum Error {
     #[error(
         "the payment's outcome is unknown ({cause}); look it up by reference_number `{reference_number}` before trying again"
     )]
-    PaymentUnconfirmed { reference_number: String, cause: String },
+    PaymentUnconfirmed {
+        reference_number: String,
+        cause: String,
+    },
 
     /// A payment flow ended without taking the money: the customer rejected the payment, it
     /// was cancelled or it expired. `payment_status` is where it ended (MobilePay's status).
@@ -218,7 +221,9 @@ impl Error {
             Error::Decode { status, .. } => json!({ "status": status }),
             Error::Timeout { after } => json!({ "timeout": after.as_secs_f64() }),
             Error::Connection { .. } | Error::Internal { .. } => json!({}),
-            Error::PaymentUnconfirmed { reference_number, .. } => {
+            Error::PaymentUnconfirmed {
+                reference_number, ..
+            } => {
                 json!({ "reference_number": reference_number })
             }
             Error::PaymentNotCompleted {

@@ -10,7 +10,9 @@ pub(crate) struct PerProcess<T: Clone> {
 
 impl<T: Clone> PerProcess<T> {
     pub fn new(value: T) -> Self {
-        Self { slot: RwLock::new((std::process::id(), value)) }
+        Self {
+            slot: RwLock::new((std::process::id(), value)),
+        }
     }
 
     /// This process's value; in a forked child, `fresh` makes its own on first use.

@@ -93,7 +93,8 @@ impl<C> Entry<C> {
     /// A wire-named answer as JSON text in the host's casing.
     fn host_answer(&self, mut answer: Value, case: Case) -> String {
         self.renamers(case).1.to_host(&mut answer);
-        answer.to_string()
+        // `to_string` would go through `Display`, a third slower than writing bytes.
+        serde_json::to_string(&answer).expect("a JSON value serializes")
     }
 }
 
@@ -349,8 +350,8 @@ pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
         max_retries: Option<u32>,
         host: Option<String>,
     }
-    let mut value: Value = serde_json::from_str(json)
-        .map_err(|_| Error::config("config", "is not valid JSON"))?;
+    let mut value: Value =
+        serde_json::from_str(json).map_err(|_| Error::config("config", "is not valid JSON"))?;
     snake_keys(&mut value, case);
     let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
         let (field, message) = crate::endpoint::locate(e, "config");
@@ -364,7 +365,12 @@ pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
     config.client_auth = match spec.client_auth.as_deref() {
         None | Some("body") => crate::psd2::ClientAuth::Body,
         Some("basic") => crate::psd2::ClientAuth::Basic,
-        Some(_) => return Err(Error::config("client_auth", "must be \"body\" or \"basic\"")),
+        Some(_) => {
+            return Err(Error::config(
+                "client_auth",
+                "must be \"body\" or \"basic\"",
+            ));
+        }
     };
     config.redirect_uri = spec.redirect_uri;
     config.api_key = spec.api_key.map(Into::into);
@@ -466,8 +472,8 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
         max_retries: Option<u32>,
         host: Option<String>,
     }
-    let mut value: Value = serde_json::from_str(json)
-        .map_err(|_| Error::config("config", "is not valid JSON"))?;
+    let mut value: Value =
+        serde_json::from_str(json).map_err(|_| Error::config("config", "is not valid JSON"))?;
     snake_keys(&mut value, case);
     let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
         let (field, message) = crate::endpoint::locate(e, "config");

@@ -27,9 +27,9 @@ mod enums;
 mod error;
 mod fork;
 pub mod gateway;
-pub mod host;
 #[doc(hidden)]
 pub mod hooks;
+pub mod host;
 pub mod mobilepay;
 pub mod money;
 pub mod page;

@@ -103,7 +103,12 @@ pub struct CallOptions {
 
 impl Transport {
     pub fn new(base: Url, connect_timeout: Duration, user_agent: &str) -> Result<Self> {
-        Self::with_tls(base, connect_timeout, user_agent, &crate::tls::TlsOptions::default())
+        Self::with_tls(
+            base,
+            connect_timeout,
+            user_agent,
+            &crate::tls::TlsOptions::default(),
+        )
     }
 
     /// Like [`Transport::new`], trusting an extra CA and presenting a client certificate as
@@ -121,7 +126,11 @@ impl Transport {
             tls: tls.clone(),
         };
         let http = PerProcess::new(settings.build()?);
-        Ok(Self { http, settings, base })
+        Ok(Self {
+            http,
+            settings,
+            base,
+        })
     }
 
     /// Closes pooled connections; the next call opens new ones.
@@ -136,7 +145,9 @@ impl Transport {
         self.http.get(|| {
             // The same settings built once already; should that fail now, a client that
             // reports connection errors is still better than a panic.
-            self.settings.build().unwrap_or_else(|_| reqwest::Client::new())
+            self.settings
+                .build()
+                .unwrap_or_else(|_| reqwest::Client::new())
         })
     }
 

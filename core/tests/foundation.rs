@@ -341,10 +341,17 @@ async fn paged_lists_stream_every_item_a_page_at_a_time() {
     use mypos::gateway::banking::endpoints::get_accounts;
     let sandbox = common::sandbox().await;
     let client = common::client(&sandbox);
-    let request = GetAccountsRequest { page: None, size: Some(1) };
+    let request = GetAccountsRequest {
+        page: None,
+        size: Some(1),
+    };
     let mut stream = std::pin::pin!(get_accounts.stream(&client, request));
     let first = stream.try_next().await.unwrap().unwrap();
-    assert_eq!(sandbox.count("GET", ACCOUNTS), 1, "one page fetched for the first item");
+    assert_eq!(
+        sandbox.count("GET", ACCOUNTS),
+        1,
+        "one page fetched for the first item"
+    );
     let rest: Vec<_> = stream.try_collect().await.unwrap();
     assert_eq!(1 + rest.len(), 3);
     assert_ne!(first.account_number, rest[0].account_number);
@@ -359,7 +366,14 @@ async fn a_closed_gateway_refuses_calls() {
     client.banking().get_accounts(first_page(1)).await.unwrap();
     gateway.close();
     assert!(gateway.is_closed());
-    let error = client.banking().get_accounts(first_page(1)).await.unwrap_err();
-    assert!(matches!(error, Error::Config { ref field, .. } if field == "gateway"), "{error:?}");
+    let error = client
+        .banking()
+        .get_accounts(first_page(1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Config { ref field, .. } if field == "gateway"),
+        "{error:?}"
+    );
     assert_eq!(sandbox.count("GET", ACCOUNTS), 1);
 }

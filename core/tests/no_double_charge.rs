@@ -6,7 +6,9 @@ mod common;
 
 use std::time::Duration;
 
-use mypos::gateway::epos::payments::{CreatePaymentRequest, ListPaymentsRequest, Payment, PaymentAmount};
+use mypos::gateway::epos::payments::{
+    CreatePaymentRequest, ListPaymentsRequest, Payment, PaymentAmount,
+};
 use mypos::gateway::epos::terminals::ListTerminalsRequest;
 use mypos::{Error, MerchantClient};
 use mypos_sandbox::{Fault, Sandbox};
@@ -23,26 +25,47 @@ impl Till {
     async fn open() -> Self {
         let sandbox = common::sandbox().await;
         let client = common::client(&sandbox);
-        let terminals = client.epos().terminals().list(ListTerminalsRequest::default()).await.unwrap();
+        let terminals = client
+            .epos()
+            .terminals()
+            .list(ListTerminalsRequest::default())
+            .await
+            .unwrap();
         let terminal = terminals.items[0].terminal_id.clone();
-        Till { sandbox, client, terminal }
+        Till {
+            sandbox,
+            client,
+            terminal,
+        }
     }
 
     fn sale(&self, reference: Option<&str>) -> CreatePaymentRequest {
-        let mut request = CreatePaymentRequest::new(&self.terminal, PaymentAmount::new(2500, "EUR"));
+        let mut request =
+            CreatePaymentRequest::new(&self.terminal, PaymentAmount::new(2500, "EUR"));
         request.reference_number = reference.map(str::to_owned);
         request
     }
 
     async fn sell(&self, reference: Option<&str>) -> mypos::Result<Payment> {
-        self.client.epos().payments().create(self.sale(reference)).await
+        self.client
+            .epos()
+            .payments()
+            .create(self.sale(reference))
+            .await
     }
 
     /// Payments on the terminal with this reference, counted by listing everything.
     async fn payments_with(&self, reference: &str) -> usize {
-        let request = ListPaymentsRequest { terminal_id: self.terminal.clone(), size: Some(100), ..Default::default() };
+        let request = ListPaymentsRequest {
+            terminal_id: self.terminal.clone(),
+            size: Some(100),
+            ..Default::default()
+        };
         let page = self.client.epos().payments().list(request).await.unwrap();
-        page.items.iter().filter(|p| p.reference_number.as_deref() == Some(reference)).count()
+        page.items
+            .iter()
+            .filter(|p| p.reference_number.as_deref() == Some(reference))
+            .count()
     }
 
     fn creates_sent(&self) -> usize {
@@ -52,7 +75,9 @@ impl Till {
 
 fn unconfirmed_reference(error: Error) -> String {
     match error {
-        Error::PaymentUnconfirmed { reference_number, .. } => reference_number,
+        Error::PaymentUnconfirmed {
+            reference_number, ..
+        } => reference_number,
         other => panic!("expected PaymentUnconfirmed, got {other:?}"),
     }
 }
@@ -60,7 +85,11 @@ fn unconfirmed_reference(error: Error) -> String {
 #[tokio::test]
 async fn a_payment_created_but_whose_answer_was_lost_is_returned() {
     let till = Till::open().await;
-    till.sandbox.inject(Fault::drop_before_headers(PAYMENTS).method("POST").after_handler());
+    till.sandbox.inject(
+        Fault::drop_before_headers(PAYMENTS)
+            .method("POST")
+            .after_handler(),
+    );
     let payment = till.sell(Some("order-1")).await.unwrap();
     assert_eq!(payment.reference_number.as_deref(), Some("order-1"));
     assert_eq!(till.creates_sent(), 1, "never sent again");
@@ -70,10 +99,14 @@ async fn a_payment_created_but_whose_answer_was_lost_is_returned() {
 #[tokio::test]
 async fn a_reference_is_generated_when_the_caller_gives_none() {
     let till = Till::open().await;
-    till.sandbox.inject(Fault::drop_after_headers(PAYMENTS).method("POST"));
+    till.sandbox
+        .inject(Fault::drop_after_headers(PAYMENTS).method("POST"));
     let payment = till.sell(None).await.unwrap();
     let reference = payment.reference_number.expect("a generated reference");
-    assert!(reference.starts_with("mypos-") && reference.len() <= 50, "{reference}");
+    assert!(
+        reference.starts_with("mypos-") && reference.len() <= 50,
+        "{reference}"
+    );
     assert_eq!(till.creates_sent(), 1);
     assert_eq!(till.payments_with(&reference).await, 1);
 }
@@ -81,9 +114,18 @@ async fn a_reference_is_generated_when_the_caller_gives_none() {
 #[tokio::test]
 async fn a_slow_answer_past_the_timeout_returns_the_payment_it_created() {
     let till = Till::open().await;
-    till.sandbox.inject(Fault::delay(PAYMENTS, Duration::from_secs(3)).method("POST"));
-    let hurried = till.client.with_options(Some(Duration::from_millis(500)), None).unwrap();
-    let payment = hurried.epos().payments().create(till.sale(Some("order-2"))).await.unwrap();
+    till.sandbox
+        .inject(Fault::delay(PAYMENTS, Duration::from_secs(3)).method("POST"));
+    let hurried = till
+        .client
+        .with_options(Some(Duration::from_millis(500)), None)
+        .unwrap();
+    let payment = hurried
+        .epos()
+        .payments()
+        .create(till.sale(Some("order-2")))
+        .await
+        .unwrap();
     assert_eq!(payment.reference_number.as_deref(), Some("order-2"));
     assert_eq!(till.creates_sent(), 1);
     assert_eq!(till.payments_with("order-2").await, 1);
@@ -92,7 +134,8 @@ async fn a_slow_answer_past_the_timeout_returns_the_payment_it_created() {
 #[tokio::test]
 async fn a_request_that_never_reached_the_terminal_is_reported_with_its_reference() {
     let till = Till::open().await;
-    till.sandbox.inject(Fault::drop_before_headers(PAYMENTS).method("POST"));
+    till.sandbox
+        .inject(Fault::drop_before_headers(PAYMENTS).method("POST"));
     let error = till.sell(Some("order-3")).await.unwrap_err();
     assert_eq!(error.class_name(), "PaymentUnconfirmedError");
     assert!(error.to_string().contains("order-3"), "{error}");
@@ -123,9 +166,16 @@ async fn server_errors_and_unreadable_answers_are_never_retried_blindly() {
 #[tokio::test]
 async fn a_session_expiring_mid_flight_is_replayed_because_the_401_did_nothing() {
     let till = Till::open().await;
-    till.sandbox.inject(Fault::expire_session(PAYMENTS).method("POST"));
+    till.sandbox
+        .inject(Fault::expire_session(PAYMENTS).method("POST"));
     till.sell(Some("order-9")).await.unwrap();
-    let statuses: Vec<u16> = till.sandbox.requests().iter().filter(|r| r.method == "POST" && r.path == PAYMENTS).map(|r| r.status).collect();
+    let statuses: Vec<u16> = till
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == PAYMENTS)
+        .map(|r| r.status)
+        .collect();
     assert_eq!(statuses, [401, 201]);
     assert_eq!(till.payments_with("order-9").await, 1);
 }
@@ -133,8 +183,13 @@ async fn a_session_expiring_mid_flight_is_replayed_because_the_401_did_nothing()
 #[tokio::test]
 async fn a_refused_payment_is_an_ordinary_error() {
     let till = Till::open().await;
-    till.sandbox.inject(Fault::status(PAYMENTS, 400).method("POST"));
+    till.sandbox
+        .inject(Fault::status(PAYMENTS, 400).method("POST"));
     let error = till.sell(Some("order-10")).await.unwrap_err();
-    assert_eq!(error.class_name(), "BadRequestError", "the API said no: nothing to reconcile");
+    assert_eq!(
+        error.class_name(),
+        "BadRequestError",
+        "the API said no: nothing to reconcile"
+    );
     assert_eq!(till.creates_sent(), 1);
 }

@@ -869,7 +869,11 @@ async fn a_retried_call_keeps_its_request_id() {
     let (holder, consent) = approved(&tpp, all_accounts(10), "u").await;
     sandbox.clear_requests();
     sandbox.inject(mypos_sandbox::Fault::status("/v1/accounts", 503));
-    holder.accounts().list(ListAccountsRequest::new(&consent)).await.unwrap();
+    holder
+        .accounts()
+        .list(ListAccountsRequest::new(&consent))
+        .await
+        .unwrap();
     let logged = sandbox.requests();
     let ids: Vec<&String> = logged
         .iter()

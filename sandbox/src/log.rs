@@ -125,7 +125,9 @@ fn redact_query(query: &str) -> String {
     query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if REDACTED_PARAMETERS.contains(&name.to_ascii_lowercase().as_str()) => {
+            Some((name, _))
+                if REDACTED_PARAMETERS.contains(&name.to_ascii_lowercase().as_str()) =>
+            {
                 format!("{name}={REDACTED}")
             }
             _ => pair.to_owned(),

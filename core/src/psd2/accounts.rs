@@ -260,10 +260,10 @@ pub struct AccountDetails {
 
 /// myPOS names an account by `accountNumber`; the standard by `resourceId`.
 fn normalise_account(value: &mut Value) {
-    if value.get("resourceId").is_none() {
-        if let Some(number) = value.get("accountNumber").cloned() {
-            value["resourceId"] = number;
-        }
+    if value.get("resourceId").is_none()
+        && let Some(number) = value.get("accountNumber").cloned()
+    {
+        value["resourceId"] = number;
     }
 }
 
@@ -279,10 +279,11 @@ impl ApiResponse for AccountDetails {
 
 /// `{"<key>": {…}}` with nothing else → the inner object.
 pub(crate) fn unwrap_single(value: &mut Value, key: &str) {
-    if let Value::Object(map) = value {
-        if map.len() == 1 && map.get(key).is_some_and(Value::is_object) {
-            *value = map.remove(key).unwrap_or_default();
-        }
+    if let Value::Object(map) = value
+        && map.len() == 1
+        && map.get(key).is_some_and(Value::is_object)
+    {
+        *value = map.remove(key).unwrap_or_default();
     }
 }
 
@@ -462,10 +463,10 @@ fn transaction_page(value: &mut Value) -> Value {
     });
     let has_next = links.get("next").is_some() || total_pages.is_some_and(|total| page < total);
     let has_previous = links.get("previous").is_some() || page > 1;
-    if links.as_object().is_some_and(Map::is_empty) {
-        if let Some(found) = take(value, "_links") {
-            links = found;
-        }
+    if links.as_object().is_some_and(Map::is_empty)
+        && let Some(found) = take(value, "_links")
+    {
+        links = found;
     }
     serde_json::json!({
         "account": value.get("account"),

@@ -56,10 +56,10 @@ pub struct CardAccountDetails {
 }
 
 fn normalise_card(value: &mut Value) {
-    if value.get("resourceId").is_none() {
-        if let Some(number) = value.get("accountNumber").cloned() {
-            value["resourceId"] = number;
-        }
+    if value.get("resourceId").is_none()
+        && let Some(number) = value.get("accountNumber").cloned()
+    {
+        value["resourceId"] = number;
     }
 }
 

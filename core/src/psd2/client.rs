@@ -422,12 +422,10 @@ impl Executor for Psd2Client {
             // them back, unless the request names its own.
             if request.method == Method::POST
                 && !request.headers.contains_key(model::TPP_REDIRECT_URI)
+                && let Some(uri) = &self.inner.redirect_uri
+                && let Ok(value) = HeaderValue::from_str(uri)
             {
-                if let Some(uri) = &self.inner.redirect_uri {
-                    if let Ok(value) = HeaderValue::from_str(uri) {
-                        headers.insert(model::TPP_REDIRECT_URI, value);
-                    }
-                }
+                headers.insert(model::TPP_REDIRECT_URI, value);
             }
             let options = self.options;
             let deadline = Instant::now() + options.timeout;

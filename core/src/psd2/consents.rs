@@ -205,15 +205,15 @@ impl ApiResponse for Consent {
             // account references.
             if let Some(Value::Object(access)) = value.get_mut("access") {
                 for list in access.values_mut() {
-                    if let Some(Value::Array(ibans)) = list.get("iban").cloned() {
-                        if list.as_object().is_some_and(|o| o.len() == 1) {
-                            *list = Value::Array(
-                                ibans
-                                    .into_iter()
-                                    .map(|iban| serde_json::json!({ "iban": iban }))
-                                    .collect(),
-                            );
-                        }
+                    if let Some(Value::Array(ibans)) = list.get("iban").cloned()
+                        && list.as_object().is_some_and(|o| o.len() == 1)
+                    {
+                        *list = Value::Array(
+                            ibans
+                                .into_iter()
+                                .map(|iban| serde_json::json!({ "iban": iban }))
+                                .collect(),
+                        );
                     }
                 }
             }

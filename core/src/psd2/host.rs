@@ -69,9 +69,7 @@ pub fn tokens_from_json(json: &str, case: Case) -> Result<TokenSet> {
             Duration::try_from_secs_f64(secs)
                 .ok()
                 .and_then(|after| UNIX_EPOCH.checked_add(after))
-                .ok_or_else(|| {
-                    Error::invalid("tokens.expires_at", "must be seconds since 1970")
-                })?,
+                .ok_or_else(|| Error::invalid("tokens.expires_at", "must be seconds since 1970"))?,
         ),
     };
     Ok(TokenSet {

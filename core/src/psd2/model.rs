@@ -373,12 +373,11 @@ pub(crate) fn decode_normalised<T: DeserializeOwned>(
 
 /// Moves `from` to `to` in an object unless `to` is already there.
 pub(crate) fn alias(value: &mut Value, from: &str, to: &str) {
-    if let Value::Object(map) = value {
-        if !map.contains_key(to) {
-            if let Some(v) = map.remove(from) {
-                map.insert(to.into(), v);
-            }
-        }
+    if let Value::Object(map) = value
+        && !map.contains_key(to)
+        && let Some(v) = map.remove(from)
+    {
+        map.insert(to.into(), v);
     }
 }
 

@@ -270,14 +270,14 @@ async fn transactions(
             "dateFrom is required for booked transactions.",
         ));
     }
-    if let (Some(from), Some(to)) = (from, to) {
-        if from > to {
-            return Err(Psd2Error::new(
-                StatusCode::BAD_REQUEST,
-                "PERIOD_INVALID",
-                "dateTo is before dateFrom.",
-            ));
-        }
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        return Err(Psd2Error::new(
+            StatusCode::BAD_REQUEST,
+            "PERIOD_INVALID",
+            "dateTo is before dateFrom.",
+        ));
     }
     let number = |name: &str, default: usize, max: usize| -> Result<usize, Psd2Error> {
         match params.get(name) {

@@ -242,16 +242,15 @@ pub(crate) fn settle(psd2: &mut Psd2) {
         .map(|p| (p.id.clone(), p.psu.clone(), p.debtor.clone()))
         .collect();
     for (id, psu, debtor) in due {
-        if let Some(account) = psd2.holder(&psu).account_mut(&debtor) {
-            if let Some(i) = account
+        if let Some(account) = psd2.holder(&psu).account_mut(&debtor)
+            && let Some(i) = account
                 .pending
                 .iter()
                 .position(|t| t.payment_id.as_deref() == Some(&id))
-            {
-                let mut tx = account.pending.remove(i);
-                tx.booking_date = Some(today);
-                account.booked.insert(0, tx);
-            }
+        {
+            let mut tx = account.pending.remove(i);
+            tx.booking_date = Some(today);
+            account.booked.insert(0, tx);
         }
         if let Some(payment) = psd2.payments.get_mut(&id) {
             payment.status = "ACSC";

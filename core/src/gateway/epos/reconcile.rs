@@ -33,13 +33,21 @@ pub(super) fn create<'a>(
                 tracing::warn!(reference = %reference, "the payment exists: returning it instead of creating another");
                 Ok(payment)
             }
-            Ok(None) => Err(unconfirmed(format!("{error}; no payment with this reference was found yet"))),
-            Err(lookup) => Err(unconfirmed(format!("{error}; looking it up failed too: {lookup}"))),
+            Ok(None) => Err(unconfirmed(format!(
+                "{error}; no payment with this reference was found yet"
+            ))),
+            Err(lookup) => Err(unconfirmed(format!(
+                "{error}; looking it up failed too: {lookup}"
+            ))),
         }
     })
 }
 
-async fn find(client: &MerchantClient, terminal_id: &str, reference: &str) -> Result<Option<Payment>> {
+async fn find(
+    client: &MerchantClient,
+    terminal_id: &str,
+    reference: &str,
+) -> Result<Option<Payment>> {
     for page in 1..=PAGES_SEARCHED {
         let request = ListPaymentsRequest {
             terminal_id: terminal_id.to_string(),
@@ -48,7 +56,10 @@ async fn find(client: &MerchantClient, terminal_id: &str, reference: &str) -> Re
             size: Some(100),
         };
         let answer = endpoints::list.call(client, &request).await?;
-        let found = answer.items.into_iter().find(|p| p.reference_number.as_deref() == Some(reference));
+        let found = answer
+            .items
+            .into_iter()
+            .find(|p| p.reference_number.as_deref() == Some(reference));
         if found.is_some() || !answer.has_next_page {
             return Ok(found);
         }
