@@ -269,13 +269,7 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         client_id: String,
         client_secret: String,
     }
-    let mut value: Value = serde_json::from_str(json)
-        .map_err(|e| Error::config("config", format!("is not valid JSON: {e}")))?;
-    snake_keys(&mut value, case);
-    let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
-        let (field, message) = crate::endpoint::locate(e, "config");
-        Error::config(field, message)
-    })?;
+    let spec: Spec = settings(json, case, "config")?;
     let environment = match spec.gateway_url {
         None => Environment::Demo,
         Some(url) if url.trim_end_matches('/') == DEMO_GATEWAY_URL => Environment::Demo,
@@ -350,13 +344,7 @@ pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
         max_retries: Option<u32>,
         host: Option<String>,
     }
-    let mut value: Value =
-        serde_json::from_str(json).map_err(|_| Error::config("config", "is not valid JSON"))?;
-    snake_keys(&mut value, case);
-    let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
-        let (field, message) = crate::endpoint::locate(e, "config");
-        Error::config(field, message)
-    })?;
+    let spec: Spec = settings(json, case, "config")?;
     let base_url = spec
         .base_url
         .unwrap_or_else(|| crate::psd2::DEFAULT_PSD2_URL.to_string());
@@ -412,18 +400,31 @@ pub fn with_options(client: &MerchantClient, json: &str, case: Case) -> Result<M
         timeout: Option<f64>,
         max_retries: Option<u32>,
     }
-    let mut value: Value = serde_json::from_str(json)
-        .map_err(|e| Error::config("options", format!("is not valid JSON: {e}")))?;
-    snake_keys(&mut value, case);
-    let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
-        let (field, message) = crate::endpoint::locate(e, "options");
-        Error::config(field, message)
-    })?;
+    let spec: Spec = settings(json, case, "options")?;
     let timeout = spec
         .timeout
         .map(|t| duration(t, case, "timeout"))
         .transpose()?;
     client.with_options(timeout, spec.max_retries)
+}
+
+/// A host's settings object (a config, call options) as `T`: keys made snake_case, and any
+/// problem a `ConfigError` naming the field. Settings hold secrets, so no message quotes a
+/// value (serde's would: `invalid type: integer 5, expected a string`).
+fn settings<T: serde::de::DeserializeOwned>(json: &str, case: Case, root: &str) -> Result<T> {
+    let mut value: Value =
+        serde_json::from_str(json).map_err(|_| Error::config(root, "is not valid JSON"))?;
+    snake_keys(&mut value, case);
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let (field, message) = crate::endpoint::locate(e, root);
+        let message = match message.split_once(", expected ") {
+            Some((problem, expected)) if problem.starts_with("invalid ") => {
+                format!("has the wrong type or value: expected {expected}")
+            }
+            _ => message,
+        };
+        Error::config(field, message)
+    })
 }
 
 /// Host keys of a config object → snake_case (its only nested object is `integration`).
@@ -472,19 +473,7 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
         max_retries: Option<u32>,
         host: Option<String>,
     }
-    let mut value: Value =
-        serde_json::from_str(json).map_err(|_| Error::config("config", "is not valid JSON"))?;
-    snake_keys(&mut value, case);
-    let spec: Spec = serde_path_to_error::deserialize(value).map_err(|e| {
-        let (field, message) = crate::endpoint::locate(e, "config");
-        // serde quotes a wrongly typed value; the token's must not reach a message.
-        let message = if field == "access_token" {
-            "must be a string".to_string()
-        } else {
-            message
-        };
-        Error::config(field, message)
-    })?;
+    let spec: Spec = settings(json, case, "config")?;
     let mut config = crate::mobilepay::MobilePayConfig::without_token(spec.base_url, spec.bio_code);
     config.access_token = spec.access_token.map(Into::into);
     if let Some(timeout) = spec.timeout {
@@ -864,5 +853,23 @@ mod tests {
             err.to_string(),
             "invalid request: `pagesize` is not a known field; expected one of: pageSize"
         );
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn settings_errors_name_the_field_and_never_quote_a_value() {
+        let json = r#"{"integration": {"client_id": "client_x", "client_secret": 12345678}, "partner_id": "mps-p-1", "application_id": "mps-app-1"}"#;
+        let error = gateway_config(json, Case::Snake).unwrap_err();
+        let text = error.to_string();
+        assert!(
+            matches!(&error, Error::Config { field, .. } if field == "integration.client_secret"),
+            "{error:?}"
+        );
+        assert!(!text.contains("12345678"), "{text}");
+        assert!(text.contains("expected a string"), "{text}");
     }
 }
