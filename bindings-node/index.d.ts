@@ -39,6 +39,8 @@ export interface ClientOptions {
   timeout?: number
   /** How many times a failed call that is safe to repeat is retried; 0 disables retrying. */
   maxRetries?: number
+  /** How long opening one connection may take, in milliseconds. */
+  connectTimeout?: number
 }
 
 /** A request the SDK does not type yet (`request`). */

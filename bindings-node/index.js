@@ -22,10 +22,11 @@ class MerchantClient {
   /**
    * The same merchant (same session) with other limits for calls made through it:
    * `await client.withOptions({ timeout: 5000, maxRetries: 0 }).banking.getAccounts()`.
-   * `timeout` is in milliseconds and covers every attempt; 0 retries disables retrying.
+   * `timeout` is in milliseconds and covers every attempt; 0 retries disables retrying;
+   * `connectTimeout` bounds opening each connection.
    */
-  withOptions({ timeout, maxRetries } = {}) {
-    return new MerchantClient(errors.translated(() => this._native.withOptions(encode({ timeout, maxRetries }))))
+  withOptions({ timeout, maxRetries, connectTimeout } = {}) {
+    return new MerchantClient(errors.translated(() => this._native.withOptions(encode({ timeout, maxRetries, connectTimeout }))))
   }
 
   /**

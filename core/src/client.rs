@@ -49,6 +49,7 @@ impl Gateway {
         let options = CallOptions {
             timeout: config.timeout,
             max_retries: config.max_retries,
+            connect_timeout: None,
         };
         let mut fixed_headers = HeaderMap::new();
         for (name, field, value) in [
@@ -126,6 +127,20 @@ impl MerchantClient {
         let mut client = self.clone();
         client.options.timeout = timeout.unwrap_or(client.options.timeout);
         client.options.max_retries = max_retries.unwrap_or(client.options.max_retries);
+        Ok(client)
+    }
+
+    /// The same merchant with connections for its calls opened within `connect_timeout`
+    /// (instead of the gateway's).
+    pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
+        if connect_timeout.is_zero() {
+            return Err(Error::config(
+                "connect_timeout",
+                "must be greater than zero",
+            ));
+        }
+        let mut client = self.clone();
+        client.options.connect_timeout = Some(connect_timeout);
         Ok(client)
     }
 

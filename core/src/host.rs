@@ -391,13 +391,14 @@ fn duration(value: f64, case: Case, field: &str) -> Result<Duration> {
     Ok(Duration::from_secs_f64(value / per_second))
 }
 
-/// The same client with other call limits: JSON `{timeout?, max_retries?}` in the host's
-/// casing and time unit.
+/// The same client with other call limits: JSON `{timeout?, connect_timeout?, max_retries?}`
+/// in the host's casing and time unit.
 pub fn with_options(client: &MerchantClient, json: &str, case: Case) -> Result<MerchantClient> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Spec {
         timeout: Option<f64>,
+        connect_timeout: Option<f64>,
         max_retries: Option<u32>,
     }
     let spec: Spec = settings(json, case, "options")?;
@@ -405,7 +406,11 @@ pub fn with_options(client: &MerchantClient, json: &str, case: Case) -> Result<M
         .timeout
         .map(|t| duration(t, case, "timeout"))
         .transpose()?;
-    client.with_options(timeout, spec.max_retries)
+    let client = client.with_options(timeout, spec.max_retries)?;
+    match spec.connect_timeout {
+        Some(t) => client.with_connect_timeout(duration(t, case, "connect_timeout")?),
+        None => Ok(client),
+    }
 }
 
 /// A host's settings object (a config, call options) as `T`: keys made snake_case, and any

@@ -1,7 +1,8 @@
 //! The one place that sends HTTP: headers, timeouts, the 401 replay, and turning answers into
 //! typed results or [`Error`]s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -62,6 +63,9 @@ pub(crate) trait Authenticator: Sync {
 pub(crate) struct Transport {
     /// Rebuilt in a forked child: pooled connections stay with the parent's runtime.
     http: PerProcess<reqwest::Client>,
+    /// Clients for calls with another connect timeout (reqwest fixes it per client), made
+    /// on first use, one per distinct value.
+    other_connect_timeouts: PerProcess<Arc<Mutex<HashMap<Duration, reqwest::Client>>>>,
     settings: ClientSettings,
     base: Url,
 }
@@ -94,11 +98,13 @@ impl ClientSettings {
     }
 }
 
-/// The limits of one call: all its attempts within `timeout`, at most `max_retries` retries.
+/// The limits of one call: all its attempts within `timeout`, at most `max_retries` retries,
+/// each connection opened within `connect_timeout` (`None`: the client's own).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CallOptions {
     pub timeout: Duration,
     pub max_retries: u32,
+    pub connect_timeout: Option<Duration>,
 }
 
 impl Transport {
@@ -128,6 +134,7 @@ impl Transport {
         let http = PerProcess::new(settings.build()?);
         Ok(Self {
             http,
+            other_connect_timeouts: PerProcess::new(Arc::default()),
             settings,
             base,
         })
@@ -151,6 +158,25 @@ impl Transport {
         })
     }
 
+    /// The client whose connections open within `connect_timeout`.
+    fn http_for(&self, connect_timeout: Option<Duration>) -> reqwest::Client {
+        match connect_timeout {
+            Some(wanted) if wanted != self.settings.connect_timeout => {
+                let clients = self.other_connect_timeouts.get(Arc::default);
+                let mut clients = clients.lock().unwrap_or_else(|e| e.into_inner());
+                let settings = ClientSettings {
+                    connect_timeout: wanted,
+                    ..self.settings.clone()
+                };
+                clients
+                    .entry(wanted)
+                    .or_insert_with(|| settings.build().unwrap_or_else(|_| self.http()))
+                    .clone()
+            }
+            _ => self.http(),
+        }
+    }
+
     pub fn base(&self) -> &Url {
         &self.base
     }
@@ -171,7 +197,7 @@ impl Transport {
             idempotent,
             deadline,
             request.template,
-            || self.attempt(auth, request),
+            || self.attempt(auth, request, options.connect_timeout),
         );
         tokio::time::timeout_at(deadline, attempts)
             .await
@@ -186,9 +212,10 @@ impl Transport {
         &self,
         auth: &A,
         request: &Request,
+        connect_timeout: Option<Duration>,
     ) -> Result<Response, Failure> {
         let (headers, used) = auth.headers().await.map_err(Failure::before_sending)?;
-        let mut response = self.send(request, headers).await?;
+        let mut response = self.send_with(request, headers, connect_timeout).await?;
         if response.status == StatusCode::UNAUTHORIZED {
             tracing::debug!(
                 path = request.template,
@@ -196,7 +223,7 @@ impl Transport {
             );
             auth.invalidate(&used);
             let (headers, used) = auth.headers().await.map_err(Failure::before_sending)?;
-            response = self.send(request, headers).await?;
+            response = self.send_with(request, headers, connect_timeout).await?;
             if response.status == StatusCode::UNAUTHORIZED {
                 auth.invalidate(&used);
                 let api = api_error(&response);
@@ -215,10 +242,20 @@ impl Transport {
 
     /// One HTTP exchange, body read in full. No auth, no replay, no retry.
     pub async fn send(&self, request: &Request, headers: HeaderMap) -> Result<Response, Failure> {
+        self.send_with(request, headers, None).await
+    }
+
+    /// [`Transport::send`], connecting within `connect_timeout` (`None`: the client's own).
+    pub async fn send_with(
+        &self,
+        request: &Request,
+        headers: HeaderMap,
+        connect_timeout: Option<Duration>,
+    ) -> Result<Response, Failure> {
         let url = self.url(request);
         let started = Instant::now();
         let mut builder = self
-            .http()
+            .http_for(connect_timeout)
             .request(request.method.clone(), url)
             .headers(request.headers.clone())
             .headers(headers);
@@ -230,7 +267,10 @@ impl Transport {
             Body::Form(fields) => builder.form(fields),
         };
         let result: Result<Response, Failure> = async {
-            let response = builder.send().await.map_err(|e| self.send_error(e))?;
+            let response = builder
+                .send()
+                .await
+                .map_err(|e| self.send_error(e, connect_timeout))?;
             let status = response.status();
             let headers = response.headers().clone();
             let body = response.bytes().await.map_err(|e| {
@@ -270,7 +310,7 @@ impl Transport {
     }
 
     /// A failed exchange; only a connection that was never made certainly did not send.
-    fn send_error(&self, e: reqwest::Error) -> Failure {
+    fn send_error(&self, e: reqwest::Error, connect_timeout: Option<Duration>) -> Failure {
         let host = host_of(&self.base);
         if let Some(hint) = crate::tls::hint(&e) {
             // A refused handshake sent nothing: say what to configure, not just the alert.
@@ -287,7 +327,7 @@ impl Transport {
         } else if e.is_timeout() {
             // Calls are bounded by their own deadline; reqwest times out only on connecting.
             Failure::before_sending(Error::Timeout {
-                after: self.settings.connect_timeout,
+                after: connect_timeout.unwrap_or(self.settings.connect_timeout),
             })
         } else {
             Failure::after_sending(Error::connection(format!(

@@ -209,3 +209,30 @@ async fn an_unreachable_gateway_is_a_connection_error() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn the_connect_timeout_is_set_per_call_too() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    let quick = client
+        .with_connect_timeout(Duration::from_millis(250))
+        .unwrap();
+    assert_eq!(
+        quick.options().connect_timeout,
+        Some(Duration::from_millis(250))
+    );
+    assert_eq!(
+        client.options().connect_timeout,
+        None,
+        "the original is unchanged"
+    );
+    assert_eq!(
+        accounts(&quick).await.unwrap(),
+        3,
+        "calls go through a client of its own"
+    );
+    assert_eq!(accounts(&client).await.unwrap(), 3);
+    assert!(
+        matches!(client.with_connect_timeout(Duration::ZERO), Err(Error::Config { field, .. }) if field == "connect_timeout")
+    );
+}

@@ -78,3 +78,8 @@ test('a session expiring mid-flight is renewed and the call replayed', async () 
 test('withOptions checks its arguments', () => {
   expect(() => current.client.withOptions({ timeout: -1 })).toThrow(mypos.ConfigError)
 })
+
+test('the connect timeout is set per call too', async () => {
+  expect((await current.client.withOptions({ connectTimeout: 250 }).banking.getAccounts()).items).toHaveLength(3)
+  expect(() => current.client.withOptions({ connectTimeout: 0 })).toThrow(expect.objectContaining({ field: 'connectTimeout' }))
+})

@@ -109,3 +109,10 @@ def test_with_options_checks_its_arguments(client: mypos.MerchantClient) -> None
     with pytest.raises(mypos.ConfigError) as caught:
         client.with_options(timeout=-1)
     assert caught.value.field == "timeout"
+
+
+async def test_the_connect_timeout_is_set_per_call_too(client: mypos.MerchantClient) -> None:
+    assert (await client.with_options(connect_timeout=0.25).banking.get_accounts())["items"]
+    with pytest.raises(mypos.ConfigError) as caught:
+        client.with_options(connect_timeout=0)
+    assert caught.value.field == "connect_timeout"

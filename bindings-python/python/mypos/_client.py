@@ -96,11 +96,18 @@ class MerchantClient:
     def client_id(self) -> str:
         return self._native.client_id
 
-    def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> MerchantClient:
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        connect_timeout: float | None = None,
+    ) -> MerchantClient:
         """The same merchant (same session) with other limits for calls made through it:
         `await client.with_options(timeout=5, max_retries=0).banking.get_accounts()`.
-        `timeout` is in seconds and covers every attempt; 0 retries disables retrying."""
-        options = {"timeout": timeout, "max_retries": max_retries}
+        `timeout` is in seconds and covers every attempt; 0 retries disables retrying;
+        `connect_timeout` bounds opening each connection."""
+        options = {"timeout": timeout, "max_retries": max_retries, "connect_timeout": connect_timeout}
         return type(self)(self._native.with_options(encode({k: v for k, v in options.items() if v is not None})))
 
     async def request(

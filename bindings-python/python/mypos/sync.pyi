@@ -82,7 +82,11 @@ class MerchantClient:
     def client_id(self) -> str:
         """The merchant's client id (`cli_…`)."""
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        connect_timeout: float | None = None,
     ) -> MerchantClient:
         """The same merchant (same session) with other limits for calls made through it."""
     def request(

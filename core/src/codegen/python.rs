@@ -133,7 +133,11 @@ pub(super) const SYNC_MERCHANT_CLIENT: &str = r#"
     def client_id(self) -> str:
         """The merchant's client id (`cli_…`)."""
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        connect_timeout: float | None = None,
     ) -> MerchantClient:
         """The same merchant (same session) with other limits for calls made through it."""
     def request(
@@ -149,11 +153,16 @@ pub(super) const MERCHANT_CLIENT: &str = r#"
     def client_id(self) -> str:
         """The merchant's client id (`cli_…`)."""
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        connect_timeout: float | None = None,
     ) -> MerchantClient:
         """The same merchant (same session) with other limits for calls made through it:
         `await client.with_options(timeout=5, max_retries=0).banking.get_accounts()`.
-        `timeout` is in seconds and covers every attempt; 0 retries disables retrying."""
+        `timeout` is in seconds and covers every attempt; 0 retries disables retrying;
+        `connect_timeout` bounds opening each connection."""
     async def request(
         self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None
     ) -> Any:

@@ -203,6 +203,7 @@ impl MobilePayPos {
             options: CallOptions {
                 timeout: config.timeout,
                 max_retries: config.max_retries,
+                connect_timeout: None,
             },
         })
     }

@@ -101,6 +101,7 @@ impl Psd2Client {
         let options = CallOptions {
             timeout: config.timeout,
             max_retries: config.max_retries,
+            connect_timeout: None,
         };
         Ok(Self {
             inner: Arc::new(Inner {
