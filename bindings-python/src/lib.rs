@@ -10,6 +10,9 @@ use pyo3::types::PyDict;
 
 use mypos::host::{self, Case};
 
+pub(crate) use inbox::awaitable;
+
+mod inbox;
 mod mobilepay;
 mod psd2;
 mod runtime;
@@ -33,23 +36,6 @@ fn build_exception<'py>(py: Python<'py>, error: &mypos::Error) -> PyResult<Bound
     let fields = spec.get_item("fields")?.cast_into::<PyDict>()?;
     fields.set_item("code", spec.get_item("code")?)?;
     class.call((spec.get_item("message")?,), Some(&fields))
-}
-
-/// An awaitable for `future`, run on this process's runtime. A panic inside it raises
-/// `mypos.InternalError`; left to pyo3-async-runtimes it would be its `RustPanic`, which no
-/// `except MyPOSError` catches.
-pub(crate) fn awaitable<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
-where
-    F: Future<Output = PyResult<T>> + Send + 'static,
-    T: for<'a> IntoPyObject<'a> + Send + 'static,
-{
-    let contained = async move {
-        AssertUnwindSafe(future)
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|panic| Err(raise(mypos::Error::from_panic(panic))))
-    };
-    pyo3_async_runtimes::generic::future_into_py::<runtime::ForkSafe, _, _>(py, contained)
 }
 
 /// Runs `future` to completion without holding the GIL, for the sync API.
@@ -82,7 +68,7 @@ fn _panic_for_tests(py: Python<'_>, sync: bool) -> PyResult<Bound<'_, PyAny>> {
     if sync {
         Ok(blocking(py, panicking())?.into_pyobject(py)?.into_any())
     } else {
-        awaitable(py, async { panicking().await.map_err(raise) })
+        awaitable(py, panicking())
     }
 }
 
@@ -136,10 +122,7 @@ impl MerchantClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
         awaitable(py, async move {
-            host::gateway()
-                .call(&client, &name, &args, CASE)
-                .await
-                .map_err(raise)
+            host::gateway().call(&client, &name, &args, CASE).await
         })
     }
 
@@ -158,9 +141,7 @@ impl MerchantClient {
     /// Sends a raw authenticated request described by `spec` (JSON text).
     fn raw<'py>(&self, py: Python<'py>, spec: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
-        awaitable(py, async move {
-            host::gateway().raw(&client, &spec).await.map_err(raise)
-        })
+        awaitable(py, async move { host::gateway().raw(&client, &spec).await })
     }
 
     /// `raw`, blocking the calling thread until the answer: the sync API.

@@ -1,9 +1,8 @@
 //! The native `MobilePayPos`: config JSON in, operations called by name with JSON text. The
 //! Python class (`mypos/mobilepay.py`) builds its methods from `mobilepay_operations()`.
 //!
-//! Cancelling the asyncio task that awaits a call drops the core's future (pyo3-async-runtimes
-//! cancels the Rust future with the Python one), which is how a cancelled payment flow
-//! cancels its payment.
+//! Cancelling the asyncio task that awaits a call drops the core's future (see `inbox`), which
+//! is how a cancelled payment flow cancels its payment.
 
 use pyo3::prelude::*;
 
@@ -38,10 +37,7 @@ impl MobilePayPos {
     ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
         awaitable(py, async move {
-            host::mobilepay()
-                .call(&client, &name, &args, CASE)
-                .await
-                .map_err(raise)
+            host::mobilepay().call(&client, &name, &args, CASE).await
         })
     }
 

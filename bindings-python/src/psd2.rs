@@ -87,19 +87,14 @@ impl Psd2Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
         awaitable(py, async move {
-            host::psd2()
-                .call(&client, &name, &args, CASE)
-                .await
-                .map_err(raise)
+            host::psd2().call(&client, &name, &args, CASE).await
         })
     }
 
     /// Sends a raw authenticated request described by `spec` (JSON text).
     fn raw<'py>(&self, py: Python<'py>, spec: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
-        awaitable(py, async move {
-            host::psd2().raw(&client, &spec).await.map_err(raise)
-        })
+        awaitable(py, async move { host::psd2().raw(&client, &spec).await })
     }
 
     /// Exchanges an authorization code; resolves to the holder's client.
@@ -117,7 +112,6 @@ impl Psd2Client {
                 .exchange_code(&holder_id, &code, redirect_uri.as_deref())
                 .await
                 .map(Psd2Client)
-                .map_err(raise)
         })
     }
 

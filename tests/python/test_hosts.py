@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import pickle
+import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -128,3 +130,83 @@ async def test_a_closed_gateway_refuses_calls(sandbox: Sandbox) -> None:
     assert caught.value.field == "gateway"
     with sync_gateway(sandbox) as blocking:
         blocking.create_client(client_id="cli_sandbox", client_secret="sec_sandbox").banking.get_accounts()
+
+
+# Calls finishing steadily until the moment the script ends, as in a worker or a CLI tool.
+EXIT_RIGHT_AFTER_CALLS = """
+import asyncio, sys, time, mypos
+
+async def main():
+    gateway = mypos.Gateway(gateway_url=sys.argv[1], integration={"client_id": "client_sandbox",
+        "client_secret": "secret_sandbox"}, partner_id="mps-p-100000", application_id="mps-app-200000")
+    client = gateway.create_client(client_id="cli_sandbox", client_secret="sec_sandbox")
+    stop = time.monotonic() + 0.5
+
+    async def caller():
+        while time.monotonic() < stop:
+            await client.banking.get_accounts()
+
+    await asyncio.gather(*(caller() for _ in range(64)))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("run", range(6))
+def test_the_process_exits_cleanly_right_after_its_last_calls(sandbox: Sandbox, run: int) -> None:
+    # An SDK thread still handing over a result while the interpreter shuts down must not
+    # abort the process (Python 3.11 ends such a thread mid-stack).
+    script = [sys.executable, "-c", EXIT_RIGHT_AFTER_CALLS, sandbox.url]
+    done = subprocess.run(script, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+class LoopWithoutReaders(asyncio.SelectorEventLoop):
+    """A loop that cannot watch a descriptor, as Windows' proactor loop cannot."""
+
+    def add_reader(self, *args: object) -> None:  # type: ignore[override]
+        raise NotImplementedError
+
+
+def test_a_loop_that_cannot_watch_a_pipe_still_gets_results_errors_and_cancels(sandbox: Sandbox) -> None:
+    sandbox.inject_fault(ACCOUNTS, status=404, count=1)
+
+    async def main() -> None:
+        client = sandbox.client()
+        with pytest.raises(mypos.NotFoundError):
+            await client.banking.get_accounts()
+        results = await asyncio.gather(*(client.banking.get_accounts() for _ in range(10)))
+        assert all(r["items"] for r in results)
+        sandbox.inject_fault(ACCOUNTS, "delay", delay_ms=5000, count=1)
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.banking.get_accounts(), 0.2)
+
+    loop = LoopWithoutReaders()
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors through /proc")
+def test_each_event_loop_releases_what_it_used(sandbox: Sandbox) -> None:
+    # pytest-asyncio, and servers reloading, make a loop per test or per worker.
+    def open_descriptors() -> int:
+        gc.collect()
+        return len(os.listdir("/proc/self/fd"))
+
+    asyncio.run(sandbox.client().banking.get_accounts())
+    before = open_descriptors()
+    for _ in range(30):
+        assert asyncio.run(sandbox.client().banking.get_accounts())["items"]
+    assert open_descriptors() <= before + 2
+
+
+async def test_a_cancelled_call_stops_and_the_next_one_answers(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+    sandbox.inject_fault(ACCOUNTS, "delay", delay_ms=5000, count=1)
+    call = asyncio.ensure_future(client.banking.get_accounts())
+    await asyncio.sleep(0.2)
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    assert (await client.banking.get_accounts())["items"]
