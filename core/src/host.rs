@@ -3,7 +3,7 @@
 //! typings are generated from, so map keys (field errors, metadata) keep their spelling.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{LazyLock, OnceLock, PoisonError, RwLock};
 
 use heck::{ToLowerCamelCase, ToSnakeCase};
 use std::time::Duration;
@@ -503,7 +503,14 @@ struct Renamer {
     case: Case,
     /// Node 0 is the schema's root.
     nodes: Vec<Node>,
+    /// Host names of keys the schema does not know (fields newer than the SDK, map keys),
+    /// as case conversion costs more than the rest of renaming an answer.
+    /// `None`: the key is already in the host's casing.
+    unknown: RwLock<HashMap<String, Option<String>>>,
 }
+
+/// Enough for every field name an API answers with; map keys beyond it are converted anew.
+const UNKNOWN_NAMES_KEPT: usize = 4096;
 
 /// What a schema node says about an object's keys.
 #[derive(Default)]
@@ -633,7 +640,23 @@ impl Renamer {
         Renamer {
             case,
             nodes: compiler.nodes,
+            unknown: RwLock::default(),
         }
+    }
+
+    /// `key`, which the schema does not know, in the host's casing; `None` when it already is.
+    fn unknown_host(&self, key: &str) -> Option<String> {
+        let kept = self.unknown.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(host) = kept.get(key) {
+            return host.clone();
+        }
+        drop(kept);
+        let host = Some(self.case.apply(key)).filter(|host| host != key);
+        let mut kept = self.unknown.write().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() < UNKNOWN_NAMES_KEPT {
+            kept.insert(key.to_string(), host.clone());
+        }
+        host
     }
 
     /// Host keys → wire keys. Unknown keys on a struct are an error that names what is known.
@@ -719,7 +742,7 @@ impl Renamer {
                             Some(node.properties[i].node)
                         }
                         None => {
-                            renamed |= self.case.apply(key) != *key;
+                            renamed |= self.unknown_host(key).is_some();
                             node.additional
                         }
                     };
@@ -732,7 +755,7 @@ impl Renamer {
                     for (key, member) in std::mem::take(map) {
                         let host = match node.by_wire.get(&key) {
                             Some(&i) => node.properties[i].host.clone(),
-                            None => self.case.apply(&key),
+                            None => self.unknown_host(&key).unwrap_or(key),
                         };
                         map.insert(host, member);
                     }
@@ -820,6 +843,24 @@ mod tests {
         assert_eq!(value["page_size"], 2);
         assert_eq!(value["items"][0]["account_number"], "1");
         assert_eq!(value["errors"]["item_price"][0]["error_code"], "x");
+    }
+
+    #[test]
+    fn unknown_keys_are_renamed_the_same_once_their_names_are_kept() {
+        let renamer = Renamer::new(&schema(), Case::Camel);
+        let answer = json!({"items": [{"new_field": 1, "already": 2}, {"new_field": 3}]});
+        let renamed: Vec<Value> = (0..2)
+            .map(|_| {
+                let mut value = answer.clone();
+                renamer.to_host(&mut value);
+                value
+            })
+            .collect();
+        let expected = json!({"items": [{"newField": 1, "already": 2}, {"newField": 3}]});
+        assert_eq!(renamed, [expected.clone(), expected]);
+        let kept = renamer.unknown.read().unwrap();
+        assert_eq!(kept.get("new_field"), Some(&Some("newField".to_string())));
+        assert_eq!(kept.get("already"), Some(&None));
     }
 
     #[test]
