@@ -237,6 +237,9 @@ def table(results: dict[str, Any]) -> str:
                 f"{op} added µs/call (c=1)", LABELS[impl], fmt(added, 1), "", "", "",
                 "≤ 30 µs" if sdk else "", met(added <= 30) if sdk else "",
             ])
+    for r in results["handoff"]:
+        rows.append(["floor under a host SDK's added µs/call", "runtime hand-off, no HTTP (diagnostic)",
+                     fmt(r["us_per_round_trip"], 1), "", "", "", "", ""])
     for r in results["coldstart"]:
         impl = r["impl"]
         tokens, sessions = r["oauth_requests"], r["session_requests"]
@@ -336,7 +339,7 @@ def main() -> None:
     started = time.time()
     sandbox = Sandbox(args.sandbox)
     log(f"sandbox at {sandbox.url}")
-    results: dict[str, Any] = {"throughput": [], "coldstart": [], "memory": [], "startup": []}
+    results: dict[str, Any] = {"throughput": [], "handoff": [], "coldstart": [], "memory": [], "startup": []}
     try:
         sides = Sides(args, sandbox.url)
         if "throughput" in tasks:
@@ -344,6 +347,8 @@ def main() -> None:
             timing = ["--seconds", args.seconds, "--rounds", args.rounds, "--warmup", args.warmup]
             for impl in impls:
                 results["throughput"] += sides.run(impl, "throughput", ["--payment", payment, *timing])
+            if any(impl in SDKS[1:] for impl in impls):
+                results["handoff"] = run_side([args.rust_bench, "handoff"])
         if "coldstart" in tasks:
             for impl in impls:
                 if impl in ("rust-raw", "rust-host"):

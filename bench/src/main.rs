@@ -7,6 +7,7 @@
 //! mypos-bench coldstart  --url URL [--clients 100] [--calls 1000] [--prefix cold_rust]
 //! mypos-bench memory     --url URL [--clients 10000] [--prefix mem]
 //! mypos-bench profile    --url URL --payment ID --impl raw|sdk|host --op NAME [--calls 1000]
+//! mypos-bench handoff    [--calls 20000]
 //! ```
 //!
 //! `profile` makes exactly `--calls` calls one after another and prints nothing: run it under
@@ -18,7 +19,7 @@ mod raw;
 mod sdk;
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -35,6 +36,7 @@ pub struct Setup {
     pub payment_id: String,
 }
 
+#[derive(Clone)]
 struct Args(HashMap<String, String>);
 
 impl Args {
@@ -154,8 +156,37 @@ async fn throughput(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// The floor under every host SDK's added cost: a thread that is not the runtime's (an event
+/// loop) hands a task that does nothing to a runtime like the bindings' and sleeps until the
+/// answer wakes it. Two cross-thread wake-ups, no HTTP.
+fn handoff(args: &Args) -> Result<(), String> {
+    let calls: u32 = args.number("calls", 20_000)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let started = Instant::now();
+    for _ in 0..calls {
+        let tx = tx.clone();
+        runtime.spawn(async move {
+            let _ = tx.send(());
+        });
+        rx.recv().map_err(|e| e.to_string())?;
+    }
+    let us = started.elapsed().as_secs_f64() * 1e6 / f64::from(calls);
+    emit(json!({ "task": "handoff", "impl": "rust-handoff", "us_per_round_trip": us }));
+    Ok(())
+}
+
 async fn run(task: &str, args: &Args) -> Result<(), String> {
     match task {
+        "handoff" => {
+            let args = args.clone();
+            tokio::task::spawn_blocking(move || handoff(&args))
+                .await
+                .map_err(|e| e.to_string())?
+        }
         "throughput" => throughput(args).await,
         "profile" => profile(args).await,
         "coldstart" => {
