@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::host::Answer;
 use crate::page::Page;
 use crate::transport::{self, Body, Request, Response};
 
@@ -307,24 +308,20 @@ pub trait Operation<C>: Send + Sync {
     fn info(&self) -> OperationInfo;
     fn request_schema(&self) -> Value;
     fn response_schema(&self) -> Value;
-    /// Wire-named JSON in, wire-named JSON out.
-    fn call_value<'a>(&'a self, client: &'a C, args: Value) -> BoxFuture<'a, Result<Value>>;
+    /// Wire-named JSON in, the typed answer out (hosts write it in their casing).
+    fn call_answer<'a>(
+        &'a self,
+        client: &'a C,
+        args: Value,
+    ) -> BoxFuture<'a, Result<Box<dyn Answer>>>;
 
-    /// Test hook: what `call_value` makes of a successful answer with `status` and `body`,
+    /// Test hook: what `call_answer` makes of a successful answer with `status` and `body`,
     /// through the same decoder, without a server. `None` for an operation that is not one
     /// endpoint (a flow), which has no single answer to decode, and for a status outside 100–999.
     #[doc(hidden)]
-    fn decode_value(&self, _status: u16, _body: &[u8]) -> Option<Result<Value>> {
+    fn decode_answer(&self, _status: u16, _body: &[u8]) -> Option<Result<Box<dyn Answer>>> {
         None
     }
-}
-
-/// A decoded answer as the wire-named JSON hosts receive.
-fn answer_value<Resp: Serialize>(response: &Resp) -> Result<Value> {
-    serde_json::to_value(response).map_err(|e| Error::Decode {
-        status: 200,
-        message: e.to_string(),
-    })
 }
 
 impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
@@ -349,7 +346,11 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
         schemars::schema_for!(Resp).to_value()
     }
 
-    fn call_value<'a>(&'a self, client: &'a C, args: Value) -> BoxFuture<'a, Result<Value>> {
+    fn call_answer<'a>(
+        &'a self,
+        client: &'a C,
+        args: Value,
+    ) -> BoxFuture<'a, Result<Box<dyn Answer>>> {
         Box::pin(async move {
             let request: Req = serde_path_to_error::deserialize(args).map_err(|e| {
                 let field = e.path().to_string();
@@ -361,18 +362,18 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
                 Error::invalid(field, e.into_inner().to_string())
             })?;
             let response = self.call(client, &request).await?;
-            answer_value(&response)
+            Ok(Box::new(response) as Box<dyn Answer>)
         })
     }
 
-    fn decode_value(&self, status: u16, body: &[u8]) -> Option<Result<Value>> {
+    fn decode_answer(&self, status: u16, body: &[u8]) -> Option<Result<Box<dyn Answer>>> {
         let status = reqwest::StatusCode::from_u16(status).ok()?;
         let response = Response {
             status,
             headers: reqwest::header::HeaderMap::new(),
             body: body.to_vec(),
         };
-        Some(Resp::decode(&response).and_then(|decoded| answer_value(&decoded)))
+        Some(Resp::decode(&response).map(|decoded| Box::new(decoded) as Box<dyn Answer>))
     }
 }
 

@@ -8,6 +8,7 @@ use std::sync::{LazyLock, OnceLock, PoisonError, RwLock};
 use heck::{ToLowerCamelCase, ToSnakeCase};
 use std::time::Duration;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -18,6 +19,9 @@ use crate::config::{
 use crate::endpoint::{Executor, Operation, OperationInfo};
 use crate::error::{Error, Result};
 use crate::raw::RawRequest;
+
+mod writer;
+pub use writer::Answer;
 
 /// How a host spells keys and method names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,11 +94,9 @@ impl<C> Entry<C> {
         })
     }
 
-    /// A wire-named answer as JSON text in the host's casing.
-    fn host_answer(&self, mut answer: Value, case: Case) -> String {
-        self.renamers(case).1.to_host(&mut answer);
-        // `to_string` would go through `Display`, a third slower than writing bytes.
-        serde_json::to_string(&answer).expect("a JSON value serializes")
+    /// A typed answer as JSON text in the host's casing.
+    fn host_answer(&self, answer: &dyn Answer, case: Case) -> Result<String> {
+        answer.host_text(&self.renamers(case).1)
     }
 }
 
@@ -163,13 +165,13 @@ impl<C: Executor + 'static> Api<C> {
             args = Value::Object(Map::new());
         }
         entry.renamers(case).0.to_wire(&mut args)?;
-        let answer = entry.operation.call_value(client, args).await?;
-        Ok(entry.host_answer(answer, case))
+        let answer = entry.operation.call_answer(client, args).await?;
+        entry.host_answer(&*answer, case)
     }
 
     /// Test hook: what [`Api::call`] returns for operation `name` when the API answers `status`
     /// with `body`: the operation's decoder, then the renaming. `None` for an unknown name and
-    /// for a flow (see [`Operation::decode_value`]).
+    /// for a flow (see [`Operation::decode_answer`]).
     #[doc(hidden)]
     pub fn decode_answer(
         &self,
@@ -179,8 +181,8 @@ impl<C: Executor + 'static> Api<C> {
         case: Case,
     ) -> Option<Result<String>> {
         let entry = self.entries.get(name)?;
-        let answer = entry.operation.decode_value(status, body)?;
-        Some(answer.map(|answer| entry.host_answer(answer, case)))
+        let answer = entry.operation.decode_answer(status, body)?;
+        Some(answer.and_then(|answer| entry.host_answer(&*answer, case)))
     }
 
     /// A raw request (`method`, `path`, optional `query` and `json`), JSON text in and out.
@@ -499,7 +501,8 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
 /// The schema is compiled once per operation and casing into a table of nodes, each with its
 /// members' names in both spellings, so a call only looks keys up. Walking the schema and
 /// re-casing every name on every call cost more than the HTTP exchange (see BENCHMARKS.md).
-struct Renamer {
+/// Renames keys between the wire and a host's casing, guided by one JSON Schema.
+pub struct Renamer {
     case: Case,
     /// Node 0 is the schema's root.
     nodes: Vec<Node>,
@@ -517,10 +520,11 @@ const UNKNOWN_NAMES_KEPT: usize = 4096;
 struct Node {
     /// Known members (a struct), in schema order.
     properties: Vec<Property>,
-    /// Wire name → the first property of that name.
-    by_wire: HashMap<String, usize>,
+    /// Wire name → the first property of that name. (Fx hashing: the names are the schema's,
+    /// fixed before any answer is looked up in them, so no input can crowd the table.)
+    by_wire: FxHashMap<String, usize>,
     /// Host or wire name → the first property answering to either.
-    by_host: HashMap<String, usize>,
+    by_host: FxHashMap<String, usize>,
     /// The node of other members' values: a map, or a struct that keeps unknown fields.
     additional: Option<usize>,
     /// The node of list items.
@@ -726,10 +730,14 @@ impl Renamer {
     }
 
     /// Wire keys → host keys. Struct members are renamed, map keys are kept.
+    /// Wire keys → host keys in a value: what [`Renamer::write`] does while writing, kept as
+    /// the plain statement of the rules the tests hold the writer to.
+    #[cfg(test)]
     fn to_host(&self, value: &mut Value) {
         self.to_host_at(value, 0)
     }
 
+    #[cfg(test)]
     fn to_host_at(&self, value: &mut Value, id: usize) {
         let node = &self.nodes[id];
         match value {
@@ -807,7 +815,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn schema() -> Value {
+    pub(super) fn schema() -> Value {
         json!({
             "type": "object",
             "properties": {

@@ -31,6 +31,7 @@ use super::payments::{
 };
 use crate::endpoint::{ApiRequest, Operation, OperationInfo};
 use crate::error::{Error, Result};
+use crate::host::Answer;
 use crate::money::Amount;
 
 /// The wait between status polls when the answer names none (MobilePay's example value).
@@ -468,21 +469,18 @@ where
         schemars::schema_for!(Resp).to_value()
     }
 
-    fn call_value<'a>(
+    fn call_answer<'a>(
         &'a self,
         client: &'a MobilePayPos,
         args: Value,
-    ) -> BoxFuture<'a, Result<Value>> {
+    ) -> BoxFuture<'a, Result<Box<dyn Answer>>> {
         Box::pin(async move {
             let request: Req = serde_path_to_error::deserialize(args).map_err(|e| {
                 let (field, message) = crate::endpoint::locate(e, "request");
                 Error::invalid(field, message)
             })?;
             let answer = (self.run)(client, request).await?;
-            serde_json::to_value(&answer).map_err(|e| Error::Decode {
-                status: 200,
-                message: e.to_string(),
-            })
+            Ok(Box::new(answer) as Box<dyn Answer>)
         })
     }
 }
