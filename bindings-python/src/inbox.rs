@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use pyo3::exceptions::{PyNotImplementedError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyWeakrefMethods, PyWeakrefReference};
 use pyo3::{IntoPyObjectExt, intern};
 use tokio::task::AbortHandle;
 
@@ -24,10 +25,13 @@ use crate::{raise, runtime};
 /// Makes the value (or the exception) a future resolves to; runs on the loop thread.
 type Outcome = Box<dyn FnOnce(Python<'_>) -> Result<Py<PyAny>, PyErr> + Send>;
 
-/// Finished calls of one event loop, waiting for its thread.
+/// Finished calls of one event loop, waiting for its thread. Both ends of the pipe live as
+/// long as the queue: a call still running after its loop is gone rings a pipe that is still
+/// open (a closed one would raise SIGPIPE), and the pipe closes with the last such call.
 struct Queue {
     finished: Mutex<Vec<(Py<PyAny>, Outcome)>>,
     bell: PipeWriter,
+    pipe: PipeReader,
 }
 
 impl Queue {
@@ -46,17 +50,17 @@ impl Queue {
     }
 }
 
-/// One event loop's inbox; the loop calls it when the pipe is readable.
-#[pyclass(module = "mypos._native", frozen)]
+/// One event loop's inbox; the loop calls it when the pipe is readable. Only the loop holds
+/// it (as that reader), so closing the loop drops it.
+#[pyclass(module = "mypos._native", frozen, weakref)]
 pub(crate) struct Inbox {
     queue: Arc<Queue>,
-    pipe: PipeReader,
 }
 
 #[pymethods]
 impl Inbox {
     fn __call__(&self, py: Python<'_>) {
-        let _ = (&self.pipe).read(&mut [0; 64]);
+        let _ = (&self.queue.pipe).read(&mut [0; 64]);
         let finished = std::mem::take(
             &mut *self
                 .queue
@@ -115,7 +119,9 @@ fn running_inbox<'py>(py: Python<'py>) -> PyResult<Option<(Bound<'py, PyAny>, Ar
     else {
         return Ok(None);
     };
-    // Keyed weakly: a closed, dropped loop takes its inbox and pipe with it.
+    // Weak both ways: a dropped loop leaves the map, and a closed loop's inbox is gone with
+    // its reader. (A strong inbox here would keep the loop alive through the futures queued
+    // in it, past the reach of Python's garbage collector.)
     let inboxes = INBOXES
         .get_or_try_init(py, || {
             let map = py.import("weakref")?.call_method0("WeakKeyDictionary")?;
@@ -124,24 +130,27 @@ fn running_inbox<'py>(py: Python<'py>) -> PyResult<Option<(Bound<'py, PyAny>, Ar
         .bind(py);
     match inboxes.call_method1(intern!(py, "get"), (&event_loop,)) {
         Ok(found) if !found.is_none() => {
-            let queue = found.cast::<Inbox>()?.get().queue.clone();
-            return Ok(Some((event_loop, queue)));
+            let inbox = found.cast::<PyWeakrefReference>()?.upgrade_as::<Inbox>()?;
+            if let Some(inbox) = inbox {
+                let queue = inbox.get().queue.clone();
+                return Ok(Some((event_loop, queue)));
+            }
         }
         Ok(_) => {}
         Err(e) if e.is_instance_of::<PyTypeError>(py) => return Ok(None),
         Err(e) => return Err(e),
     }
     let (pipe, bell) = std::io::pipe()?;
+    let fd = pipe_fd(&pipe);
     let queue = Arc::new(Queue {
         finished: Mutex::new(Vec::new()),
         bell,
+        pipe,
     });
-    let fd = pipe_fd(&pipe);
     let inbox = Bound::new(
         py,
         Inbox {
             queue: queue.clone(),
-            pipe,
         },
     )?;
     match event_loop.call_method1(intern!(py, "add_reader"), (fd, &inbox)) {
@@ -149,7 +158,7 @@ fn running_inbox<'py>(py: Python<'py>) -> PyResult<Option<(Bound<'py, PyAny>, Ar
         Err(e) if e.is_instance_of::<PyNotImplementedError>(py) => return Ok(None),
         Err(e) => return Err(e),
     }
-    inboxes.set_item(&event_loop, inbox)?;
+    inboxes.set_item(&event_loop, PyWeakrefReference::new(inbox.as_any())?)?;
     Ok(Some((event_loop, queue)))
 }
 

@@ -210,3 +210,54 @@ async def test_a_cancelled_call_stops_and_the_next_one_answers(sandbox: Sandbox,
     with pytest.raises(asyncio.CancelledError):
         await call
     assert (await client.banking.get_accounts())["items"]
+
+
+# A loop closed and dropped while its call is still running, in a program that restored the
+# default SIGPIPE action (as command-line tools do): the late answer goes nowhere, quietly, and
+# what the loop used is released once it has.
+LOOP_DROPPED_MID_CALL = """
+import asyncio, gc, os, signal, sys, time, mypos
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+gateway = mypos.Gateway(gateway_url=sys.argv[1], integration={"client_id": "client_sandbox",
+    "client_secret": "secret_sandbox"}, partner_id="mps-p-100000", application_id="mps-app-200000")
+client = gateway.create_client(client_id="cli_sandbox", client_secret="sec_sandbox")
+descriptors = lambda: len(os.listdir("/proc/self/fd"))
+asyncio.run(client.banking.get_accounts())  # the session and a pooled connection
+gc.collect()
+before = descriptors()
+loop = asyncio.new_event_loop()
+call = loop.create_task(client.banking.get_accounts())
+loop.run_until_complete(asyncio.sleep(0.1))  # the slow call is on its way
+loop.close()
+del call, loop
+gc.collect()
+time.sleep(1.0)  # the answer arrives with nobody waiting
+gc.collect()
+print(descriptors() - before)
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="SIGPIPE is POSIX; counts descriptors through /proc")
+def test_a_loop_dropped_mid_call_does_not_take_the_process_down(sandbox: Sandbox) -> None:
+    sandbox.inject_fault(ACCOUNTS, "delay", delay_ms=500, count=2)
+    script = [sys.executable, "-c", LOOP_DROPPED_MID_CALL, sandbox.url]
+    done = subprocess.run(script, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
+
+
+def test_event_loops_in_many_threads_each_get_their_own_answers(sandbox: Sandbox) -> None:
+    client = sandbox.client()
+
+    def worker(n: int) -> list[str]:
+        async def main() -> list[str]:
+            pages = await asyncio.gather(*(client.banking.get_accounts() for _ in range(n)))
+            return [page["items"][0]["account_number"] for page in pages]
+
+        return asyncio.run(main())
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(worker, [5, 10, 15, 20]))
+    first = answers[0][0]
+    assert [len(a) for a in answers] == [5, 10, 15, 20]
+    assert all(number == first for a in answers for number in a)
