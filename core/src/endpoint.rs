@@ -371,7 +371,7 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
         let response = Response {
             status,
             headers: reqwest::header::HeaderMap::new(),
-            body: body.to_vec(),
+            body: bytes::Bytes::copy_from_slice(body),
         };
         Some(Resp::decode(&response).map(|decoded| Box::new(decoded) as Box<dyn Answer>))
     }

@@ -22,7 +22,7 @@ fn response(status: u16, headers: &[(String, Vec<u8>)], body: &[u8]) -> Option<R
     Some(Response {
         status,
         headers,
-        body: body.to_vec(),
+        body: bytes::Bytes::copy_from_slice(body),
     })
 }
 

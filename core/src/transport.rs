@@ -1,6 +1,7 @@
 //! The one place that sends HTTP: headers, timeouts, the 401 replay, and turning answers into
 //! typed results or [`Error`]s.
 
+use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -47,7 +48,8 @@ pub(crate) enum Body {
 pub struct Response {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Vec<u8>,
+    /// The body as received (shared with the HTTP stack, not copied).
+    pub(crate) body: Bytes,
 }
 
 /// Supplies per-request credentials and forgets them when the API refuses them.
@@ -271,8 +273,9 @@ impl Transport {
                 .send()
                 .await
                 .map_err(|e| self.send_error(e, connect_timeout))?;
+            let mut response = response;
             let status = response.status();
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(|e| {
                 Failure::after_sending(Error::connection(format!(
                     "the connection broke while reading the answer (HTTP {status}): {}",
@@ -282,7 +285,7 @@ impl Transport {
             Ok(Response {
                 status,
                 headers,
-                body: body.to_vec(),
+                body,
             })
         }
         .await;
@@ -379,7 +382,7 @@ pub(crate) fn decode_text(response: &Response) -> Result<String> {
     if let Ok(Value::String(text)) = serde_json::from_slice::<Value>(&response.body) {
         return Ok(text);
     }
-    String::from_utf8(response.body.clone()).map_err(|e| Error::Decode {
+    String::from_utf8(response.body.to_vec()).map_err(|e| Error::Decode {
         status: response.status.as_u16(),
         message: format!("the answer is not UTF-8 text: {e}"),
     })

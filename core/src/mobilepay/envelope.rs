@@ -129,7 +129,7 @@ mod tests {
         Response {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
-            body: body.to_string().into_bytes(),
+            body: body.to_string().into_bytes().into(),
         }
     }
 

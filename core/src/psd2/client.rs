@@ -569,7 +569,7 @@ mod tests {
         Response {
             status: StatusCode::from_u16(status).unwrap(),
             headers: HeaderMap::new(),
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
         }
     }
 

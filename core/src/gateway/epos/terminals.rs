@@ -564,7 +564,7 @@ mod tests {
         Response {
             status: reqwest::StatusCode::OK,
             headers: Default::default(),
-            body: serde_json::to_vec(&body).unwrap(),
+            body: serde_json::to_vec(&body).unwrap().into(),
         }
     }
 
