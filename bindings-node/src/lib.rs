@@ -10,6 +10,9 @@ use napi_derive::napi;
 
 use mypos::host::{self, Case};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod mobilepay;
 mod psd2;
 

@@ -12,6 +12,9 @@ use mypos::host::{self, Case};
 
 pub(crate) use inbox::awaitable;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod inbox;
 mod mobilepay;
 mod psd2;
