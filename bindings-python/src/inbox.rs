@@ -42,8 +42,8 @@ impl Queue {
             finished.len() == 1
         };
         // One byte per batch: the loop drains the pipe before it takes the queue, so a push
-        // that finds the queue empty always rings after the last drain. A failed write means
-        // the loop is gone, and nobody is waiting for the result.
+        // that finds the queue empty always rings after the last drain. With a byte per
+        // batch the pipe never fills, so the write never blocks this thread.
         if first {
             let _ = (&self.bell).write(&[1]);
         }
