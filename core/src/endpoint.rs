@@ -219,6 +219,14 @@ pub(crate) fn locate(
     }
 }
 
+/// A host's arguments (wire-named JSON) as the typed request; an error names the field.
+pub(crate) fn request_from<Req: DeserializeOwned>(args: Value) -> Result<Req> {
+    serde_path_to_error::deserialize(args).map_err(|e| {
+        let (field, message) = locate(e, "request");
+        Error::invalid(field, message)
+    })
+}
+
 fn schema_has_property(schema: &Value, name: &str) -> bool {
     schema.get("properties").and_then(|p| p.get(name)).is_some()
 }
@@ -352,15 +360,7 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
         args: Value,
     ) -> BoxFuture<'a, Result<Box<dyn Answer>>> {
         Box::pin(async move {
-            let request: Req = serde_path_to_error::deserialize(args).map_err(|e| {
-                let field = e.path().to_string();
-                let field = if field == "." {
-                    "request".to_string()
-                } else {
-                    field
-                };
-                Error::invalid(field, e.into_inner().to_string())
-            })?;
+            let request: Req = request_from(args)?;
             let response = self.call(client, &request).await?;
             Ok(Box::new(response) as Box<dyn Answer>)
         })

@@ -190,12 +190,7 @@ impl<C: Executor + 'static> Api<C> {
     pub async fn raw(&self, client: &C, spec: &str) -> Result<String> {
         let request: RawRequest = serde_json::from_str::<Value>(spec)
             .map_err(|e| Error::invalid("request", format!("is not valid JSON: {e}")))
-            .and_then(|v| {
-                serde_path_to_error::deserialize(v).map_err(|e| {
-                    let (field, message) = crate::endpoint::locate(e, "request");
-                    Error::invalid(field, message)
-                })
-            })?;
+            .and_then(crate::endpoint::request_from)?;
         Ok(request.send(client).await?.to_string())
     }
 

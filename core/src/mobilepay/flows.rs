@@ -475,10 +475,7 @@ where
         args: Value,
     ) -> BoxFuture<'a, Result<Box<dyn Answer>>> {
         Box::pin(async move {
-            let request: Req = serde_path_to_error::deserialize(args).map_err(|e| {
-                let (field, message) = crate::endpoint::locate(e, "request");
-                Error::invalid(field, message)
-            })?;
+            let request: Req = crate::endpoint::request_from(args)?;
             let answer = (self.run)(client, request).await?;
             Ok(Box::new(answer) as Box<dyn Answer>)
         })
