@@ -109,6 +109,23 @@ pub struct CallOptions {
     pub connect_timeout: Option<Duration>,
 }
 
+impl CallOptions {
+    /// These options with `timeout` and `max_retries` replaced where given: what every
+    /// client's `with_options` makes.
+    pub(crate) fn overridden(
+        mut self,
+        timeout: Option<Duration>,
+        max_retries: Option<u32>,
+    ) -> Result<Self> {
+        if timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::config("timeout", "must be greater than zero"));
+        }
+        self.timeout = timeout.unwrap_or(self.timeout);
+        self.max_retries = max_retries.unwrap_or(self.max_retries);
+        Ok(self)
+    }
+}
+
 impl Transport {
     pub fn new(base: Url, connect_timeout: Duration, user_agent: &str) -> Result<Self> {
         Self::with_tls(

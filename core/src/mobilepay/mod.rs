@@ -224,12 +224,8 @@ impl MobilePayPos {
         timeout: Option<Duration>,
         max_retries: Option<u32>,
     ) -> Result<Self> {
-        if timeout.is_some_and(|t| t.is_zero()) {
-            return Err(Error::config("timeout", "must be greater than zero"));
-        }
         let mut client = self.clone();
-        client.options.timeout = timeout.unwrap_or(client.options.timeout);
-        client.options.max_retries = max_retries.unwrap_or(client.options.max_retries);
+        client.options = client.options.overridden(timeout, max_retries)?;
         Ok(client)
     }
 
