@@ -179,3 +179,27 @@ class Namespace:
 
     def __repr__(self) -> str:
         return f"<mypos namespace {self._path}: {', '.join(sorted(self._node))}>"
+
+
+class Operations:
+    """A client's operations as attributes, found on its root namespace (`self._root`) on
+    first use and kept on the client."""
+
+    _root: Namespace
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        member = getattr(self._root, name)
+        setattr(self, name, member)
+        return member
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *dir(self._root)})
+
+
+async def raw_request(native: Any, method: str, path: str, query: dict[str, Any] | None, body: Any) -> Any:
+    """The raw authenticated request every async client offers as `request`."""
+    spec = {"method": method, "path": path, "query": query or {}, "json": body}
+    return json.loads(await native.raw(encode(spec)))
+

@@ -7,7 +7,7 @@ import platform
 from typing import Any
 
 from . import _native
-from ._api import Namespace, encode, tree
+from ._api import Namespace, Operations, encode, raw_request, tree
 
 DEMO_GATEWAY_URL: str = _native.DEMO_GATEWAY_URL
 PRODUCTION_GATEWAY_URL: str = _native.PRODUCTION_GATEWAY_URL
@@ -82,7 +82,7 @@ class Gateway:
         return f"Gateway(url={self.url!r}, partner_id={self._partner_id!r})"
 
 
-class MerchantClient:
+class MerchantClient(Operations):
     """One merchant's view of the gateway: `client.banking`, …. Cheap to create."""
 
     _blocking = False
@@ -118,18 +118,7 @@ class MerchantClient:
 
         Same tokens, replay and errors as every typed method; `query` and `json` are sent and
         the answer returned as the API spells them (no renaming)."""
-        spec = {"method": method, "path": path, "query": query or {}, "json": json}
-        return _json.loads(await self._native.raw(encode(spec)))
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        member = getattr(self._root, name)
-        setattr(self, name, member)
-        return member
-
-    def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *dir(self._root)})
+        return await raw_request(self._native, method, path, query, json)
 
     def __repr__(self) -> str:
         return f"MerchantClient(client_id={self.client_id!r})"

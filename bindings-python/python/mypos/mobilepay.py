@@ -16,7 +16,7 @@ import platform
 from typing import Any
 
 from . import _native
-from ._api import Namespace, encode, tree
+from ._api import Namespace, Operations, encode, tree
 
 __all__ = ["MobilePayPos"]
 
@@ -24,7 +24,7 @@ _OPERATIONS = tree(_json.loads(_native.mobilepay_operations()))
 _HOST = f"{platform.python_implementation()} {platform.python_version()}"
 
 
-class MobilePayPos:
+class MobilePayPos(Operations):
     """A MobilePay point-of-sale client for one merchant: `pos.payments`, `pos.refunds`,
     `pos.manage` and `pos.flows`. Its `bio_code` and `access_token` go with every call; the
     token never shows in a repr, a log or a logged URL.
@@ -80,16 +80,6 @@ class MobilePayPos:
         """The same merchant and connections with another access token, e.g. the one
         `manage.create_token()` or `manage.reset_token()` answered with (its `message`)."""
         return self._from_native(self._native.with_access_token(access_token))
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        member = getattr(self._root, name)
-        setattr(self, name, member)
-        return member
-
-    def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *dir(self._root)})
 
     def __repr__(self) -> str:
         token = "…" if self._native.has_access_token else None

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import _native
-from ._api import Namespace, encode, tree
+from ._api import Namespace, Operations, encode, raw_request, tree
 
 __all__ = ["Psd2Client"]  # the stub (psd2.pyi) also declares DEFAULT_PSD2_URL and TokenListener
 
@@ -35,7 +35,7 @@ _HOST = f"{platform.python_implementation()} {platform.python_version()}"
 TokenListener = Callable[[str, dict[str, Any]], None]
 
 
-class Psd2Client:
+class Psd2Client(Operations):
     """One TPP on the PSD2 API: `psd2.consents`, and, on a holder's client (from
     `exchange_code` or `account_holder`), `accounts`, `card_accounts`, `payments`, `funds`.
 
@@ -130,18 +130,7 @@ class Psd2Client:
         self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None
     ) -> Any:
         """An authenticated request the SDK does not type yet (same tokens and errors)."""
-        spec = {"method": method, "path": path, "query": query or {}, "json": json}
-        return _json.loads(await self._native.raw(encode(spec)))
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        member = getattr(self._root, name)
-        setattr(self, name, member)
-        return member
-
-    def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *dir(self._root)})
+        return await raw_request(self._native, method, path, query, json)
 
     def __repr__(self) -> str:
         return f"Psd2Client(url={self.url!r}, holder_id={self.holder_id!r})"
