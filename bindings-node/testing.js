@@ -6,7 +6,7 @@
 //   const page = await sandbox.client().banking.getAccounts()
 //   await sandbox.stop()
 
-const native = require('./native/index.js')
+const native = require('./binding')
 const { Gateway, MobilePayPos, Psd2Client } = require('./index.js')
 
 const seed = JSON.parse(native.sandboxCredentials())
