@@ -78,6 +78,9 @@ function platformPackage(dir, { name, description, platform, files }) {
   manifest.napi = { ...repo.napi, targets }
   manifest.files = repo.files.map((pattern) => (pattern === 'bindings-node/native/*' ? 'bindings-node/native/index.js' : pattern))
   manifest.optionalDependencies = Object.fromEntries(platforms.map((p) => [`${repo.name}-${p.name}`, version]))
+  // `mypos/testing` runs the sandbox executable: an optional peer, installed by those who test.
+  manifest.peerDependencies = { 'mypos-sandbox': version }
+  manifest.peerDependenciesMeta = { 'mypos-sandbox': { optional: true } }
   writeJson(path.join(stage, 'package.json'), manifest)
   copy(path.join(root, 'README.md'), path.join(stage, 'README.md'))
   for (const file of fs.readdirSync(path.join(root, 'bindings-node'))) {
@@ -97,7 +100,7 @@ for (const [i, platform] of platforms.entries()) {
 }
 
 // mypos-sandbox: the launcher package, and one package per platform holding the executable.
-{
+if (process.env.MYPOS_SANDBOX_BIN === 'True') {
   const source = path.join(root, 'sandbox', 'npm')
   const stage = fresh(path.join(work, 'npm', 'mypos-sandbox'))
   const manifest = readJson(path.join(source, 'package.json'))
