@@ -19,8 +19,6 @@
 
 mod auth;
 mod client;
-#[doc(hidden)]
-pub mod codegen;
 pub mod config;
 pub mod endpoint;
 mod enums;

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{Body, ClientSurface, Dir, Field, Method, Model, Namespace, Surface, Ty};
 use super::{clients, doc_text, header, pascal};
-use crate::host::Case;
+use mypos::host::Case;
 
 /// `bindings-node/index.d.ts`.
 pub fn typescript_definitions() -> String {

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Body, ClientSurface, Dir, Field, Method, Model, Namespace, Surface, Ty};
 use super::{clients, doc_text, header, pascal};
-use crate::host::Case;
+use mypos::host::Case;
 
 /// `bindings-python/python/mypos/types.py`.
 pub fn python_types() -> String {

@@ -1,40 +1,40 @@
-//! The committed typings are generated from the core (`mypos::codegen`); this fails when they
-//! drift. Regenerate them with `UPDATE_EXPECT=1 cargo test -p mypos --test typings`.
+//! The committed typings are generated from the core (`mypos-typings`); this fails when they
+//! drift. Regenerate them with `UPDATE_EXPECT=1 cargo test -p mypos-typings --test typings`.
 
 use expect_test::expect_file;
 
 #[test]
 fn node_definitions() {
     expect_file!["../../bindings-node/index.d.ts"]
-        .assert_eq(&mypos::codegen::typescript_definitions());
+        .assert_eq(&mypos_typings::typescript_definitions());
 }
 
 #[test]
 fn python_types() {
     expect_file!["../../bindings-python/python/mypos/types.py"]
-        .assert_eq(&mypos::codegen::python_types());
+        .assert_eq(&mypos_typings::python_types());
 }
 
 #[test]
 fn python_client_stub() {
     expect_file!["../../bindings-python/python/mypos/_client.pyi"]
-        .assert_eq(&mypos::codegen::python_stub());
+        .assert_eq(&mypos_typings::python_stub());
 }
 
 #[test]
 fn python_mobilepay_stub() {
     expect_file!["../../bindings-python/python/mypos/mobilepay.pyi"]
-        .assert_eq(&mypos::codegen::python_module_stub("mobilepay"));
+        .assert_eq(&mypos_typings::python_module_stub("mobilepay"));
 }
 
 #[test]
 fn python_psd2_stub() {
     expect_file!["../../bindings-python/python/mypos/psd2.pyi"]
-        .assert_eq(&mypos::codegen::python_module_stub("psd2"));
+        .assert_eq(&mypos_typings::python_module_stub("psd2"));
 }
 
 #[test]
 fn python_sync_stub_matches_the_core() {
     expect_file!["../../bindings-python/python/mypos/sync.pyi"]
-        .assert_eq(&mypos::codegen::python_module_stub("sync"));
+        .assert_eq(&mypos_typings::python_module_stub("sync"));
 }
