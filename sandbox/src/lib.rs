@@ -31,7 +31,7 @@ mod state;
 mod terminal;
 pub mod tls;
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use axum::Router;
@@ -46,7 +46,9 @@ pub use terminal::{TerminalAction, TerminalError};
 /// How a [`Sandbox`] starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxConfig {
-    /// Loopback port to listen on; 0 lets the OS choose a free one.
+    /// Address to listen on: loopback unless a user asks for another one.
+    pub host: IpAddr,
+    /// Port to listen on; 0 lets the OS choose a free one.
     pub port: u16,
     /// Lifetime of partner OAuth tokens (the gateway's is one hour).
     pub token_lifetime: Duration,
@@ -57,6 +59,7 @@ pub struct SandboxConfig {
 impl Default for SandboxConfig {
     fn default() -> Self {
         Self {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             token_lifetime: Duration::from_secs(3600),
             session_lifetime: Duration::from_secs(300),
@@ -88,7 +91,7 @@ pub fn router(state: SandboxState) -> Router {
         .with_state(state)
 }
 
-/// A running sandbox on `127.0.0.1`.
+/// A running sandbox (on `127.0.0.1` unless [`SandboxConfig::host`] says otherwise).
 ///
 /// It runs on the tokio runtime that started it. Dropping it stops it too; [`Sandbox::stop`]
 /// additionally waits until the last connection is closed.
@@ -107,7 +110,7 @@ impl Sandbox {
 
     /// Starts a sandbox with `config`.
     pub async fn start_with(config: SandboxConfig) -> std::io::Result<Sandbox> {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
         let addr = listener.local_addr()?;
         let state = SandboxState::new(&config);
         // PSD2's SCA links point at the plain listener, also when the API is served over mTLS.
