@@ -164,40 +164,6 @@ fn gateway_operations() -> String {
     serde_json::to_string(&host::gateway().operations(CASE)).expect("operations serialize")
 }
 
-/// A sandbox running on this process's runtime until `stop()`.
-#[pyclass(module = "mypos._native")]
-struct Sandbox(Option<mypos_sandbox::Sandbox>);
-
-#[pymethods]
-impl Sandbox {
-    #[new]
-    #[pyo3(signature = (port = 0))]
-    fn new(py: Python<'_>, port: u16) -> PyResult<Self> {
-        let config = mypos_sandbox::SandboxConfig {
-            port,
-            ..Default::default()
-        };
-        let sandbox = py
-            .detach(|| runtime::block_on(mypos_sandbox::Sandbox::start_with(config)))
-            .map_err(|e| PyRuntimeError::new_err(format!("could not start the sandbox: {e}")))?;
-        Ok(Sandbox(Some(sandbox)))
-    }
-
-    #[getter]
-    fn url(&self) -> PyResult<String> {
-        self.0
-            .as_ref()
-            .map(|s| s.url())
-            .ok_or_else(|| PyRuntimeError::new_err("the sandbox is stopped"))
-    }
-
-    fn stop(&mut self, py: Python<'_>) {
-        if let Some(sandbox) = self.0.take() {
-            py.detach(|| runtime::block_on(sandbox.stop()));
-        }
-    }
-}
-
 /// Forgets the logging levels the bridge cached (it asks Python once per logger, for speed).
 static LOG_LEVELS: std::sync::OnceLock<pyo3_log::ResetHandle> = std::sync::OnceLock::new();
 
@@ -218,17 +184,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     m.add_class::<Gateway>()?;
     m.add_class::<MerchantClient>()?;
-    m.add_class::<Sandbox>()?;
     mobilepay::register(m)?;
     psd2::register(m)?;
     m.add_function(wrap_pyfunction!(gateway_operations, m)?)?;
     m.add_function(wrap_pyfunction!(refresh_logging, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add("VERSION", mypos::VERSION)?;
-    m.add(
-        "SANDBOX_CREDENTIALS",
-        mypos_sandbox::seed::credentials_json(),
-    )?;
     m.add("DEMO_GATEWAY_URL", mypos::DEMO_GATEWAY_URL)?;
     m.add("PRODUCTION_GATEWAY_URL", mypos::PRODUCTION_GATEWAY_URL)?;
     Ok(())

@@ -76,10 +76,9 @@ fn mobilepay_operations() -> String {
     serde_json::to_string(&host::mobilepay().operations(CASE)).expect("operations serialize")
 }
 
-/// Adds the MobilePay classes, functions and the sandbox's MobilePay seed to `_native`.
+/// Adds the MobilePay classes and functions to `_native`.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MobilePayPos>()?;
     m.add_function(wrap_pyfunction!(mobilepay_operations, m)?)?;
-    m.add("MOBILEPAY_SANDBOX", mypos_sandbox::mobilepay::seed_json())?;
     Ok(())
 }
