@@ -97,22 +97,38 @@ async fn serve(options: Serve) -> std::io::Result<()> {
         None
     };
 
+    let ready = match &tls {
+        Some((front, pki)) => {
+            json!({ "url": sandbox.url(), "tls_url": front.url(), "pki": serde_json::from_str::<Value>(&pki.to_json())? })
+        }
+        None => json!({ "url": sandbox.url(), "tls_url": null, "pki": null }),
+    };
+    // Whoever started us may stop reading after the first line: a closed stdout is no reason
+    // to stop serving.
+    let _ = announce(&ready, options.json);
+
+    stopped.await;
+    if let Some((front, _)) = tls {
+        front.stop().await;
+    }
+    sandbox.stop().await;
+    Ok(())
+}
+
+/// Tells the world the sandbox is up: one JSON line, or a greeting for people.
+fn announce(ready: &Value, as_json: bool) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    if options.json {
-        let (tls_url, pki) = match &tls {
-            Some((front, pki)) => (json!(front.url()), serde_json::from_str(&pki.to_json())?),
-            None => (Value::Null, Value::Null),
-        };
-        writeln!(
-            out,
-            "{}",
-            json!({ "url": sandbox.url(), "tls_url": tls_url, "pki": pki })
-        )?;
+    if as_json {
+        writeln!(out, "{ready}")?;
     } else {
         // Scripts wait for this exact first line.
-        writeln!(out, "mypos sandbox listening on {}", sandbox.url())?;
-        if let Some((front, _)) = &tls {
-            writeln!(out, "  mTLS API on {}", front.url())?;
+        writeln!(
+            out,
+            "mypos sandbox listening on {}",
+            ready["url"].as_str().unwrap_or_default()
+        )?;
+        if let Some(tls_url) = ready["tls_url"].as_str() {
+            writeln!(out, "  mTLS API on {tls_url}")?;
         }
         writeln!(
             out,
@@ -123,15 +139,7 @@ async fn serve(options: Serve) -> std::io::Result<()> {
             writeln!(out, "Ctrl-C to stop")?;
         }
     }
-    out.flush()?;
-    drop(out);
-
-    stopped.await;
-    if let Some((front, _)) = tls {
-        front.stop().await;
-    }
-    sandbox.stop().await;
-    Ok(())
+    out.flush()
 }
 
 /// Resolves on Ctrl-C, SIGTERM, or (with `stop_on_eof`) when standard input closes. The signal
