@@ -44,14 +44,19 @@ export interface GatewayFailure {
   errorDetails?: GatewayErrorDetails
 }
 
-/** What the API answered, flattened beside `success: true`; a list answer under `items`. */
-export type GatewaySuccess<T> = { success: true } & (T extends null | void | undefined
-  ? {}
-  : T extends readonly (infer Item)[]
-    ? { items: Item[] }
-    : T extends object
-      ? T
-      : { data: T })
+/**
+ * What the API answered, flattened beside `success: true`; a list answer under `items`, an
+ * answer of unknown shape (`request`) as its members.
+ */
+export type GatewaySuccess<T> = { success: true } & (unknown extends T
+  ? Record<string, unknown>
+  : T extends null | void | undefined
+    ? {}
+    : T extends readonly (infer Item)[]
+      ? { items: Item[] }
+      : T extends object
+        ? T
+        : { data: T })
 
 export type GatewayResult<T> = GatewaySuccess<T> | GatewayFailure
 
