@@ -187,8 +187,13 @@ export interface BankingNamespace {
   getAccounts(options?: GetAccountsOptions): Promise<Page<Account>>
   /** Every item of `getAccounts` from `page` on, fetching pages as they are consumed. */
   iterAccounts(options?: GetAccountsOptions): AsyncIterable<Account>
-  /** Several transactions' details at once, by payment reference. Path unverified. */
-  getMultipleTransactions(options: GetMultipleTransactionsOptions): Promise<TransactionDetails[]>
+  /**
+   * Several transactions' details at once, by payment reference. Path unverified.
+   * Takes the references positionally, as `getMultipleTransactions(['REF1', 'REF2'])`.
+   *
+   * @param paymentReferences Sent as one comma-separated value.
+   */
+  getMultipleTransactions(paymentReferences: string[]): Promise<TransactionDetails[]>
   /** One transaction's details, by payment reference. Path unverified. */
   getTransaction(paymentReference: string): Promise<TransactionDetails>
   /** List account transactions, newest first unless `order` says otherwise, a page at a time. */
@@ -202,9 +207,9 @@ export interface EcommerceNamespace {
   readonly paymentLinks: EcommercePaymentLinksNamespace
   readonly paymentRequests: EcommercePaymentRequestsNamespace
   /** The languages payment pages can be shown in. Path unverified. */
-  getLanguages(): Promise<Language[]>
+  getLanguages(options?: GetLanguagesOptions): Promise<Language[]>
   /** The accounts and currencies online payments can settle into. Path unverified. */
-  getSettlementData(): Promise<SettlementAccount[]>
+  getSettlementData(options?: GetSettlementDataOptions): Promise<SettlementAccount[]>
 }
 
 export interface EcommercePaymentButtonsNamespace {
@@ -287,9 +292,9 @@ export interface EposPaymentsNamespace {
 
 export interface EposTerminalsNamespace {
   /** Provision a terminal; answers the code to enter on the device. */
-  activate(options: ActivateTerminalOptions): Promise<ActivationCode>
+  activate(options?: ActivateTerminalOptions): Promise<ActivationCode>
   /** Take a terminal out of service. */
-  deactivate(options: DeactivateTerminalOptions): Promise<ActivationCode>
+  deactivate(options?: DeactivateTerminalOptions): Promise<ActivationCode>
   /** One terminal with its settings. */
   get(terminalId: string): Promise<Terminal>
   /** The terminal models. */
@@ -314,7 +319,10 @@ export interface EposTerminalsNamespace {
   list(options?: ListTerminalsOptions): Promise<Page<TerminalSummary>>
   /** Every item of `list` from `page` on, fetching pages as they are consumed. */
   listAll(options?: ListTerminalsOptions): AsyncIterable<TerminalSummary>
-  /** Refund part or all of an earlier payment on its terminal (HTTP 204). */
+  /**
+   * Refund part or all of an earlier payment on its terminal (HTTP 204):
+   * `refund('T001234', { referenceNumber, amount: 1500 })`.
+   */
   refund(terminalId: string, options: RefundTerminalOptions): Promise<null>
 }
 
@@ -630,8 +638,8 @@ export interface Psd2PaymentsNamespace {
 }
 
 /**
- * Provision a terminal. The body is not documented; these are the fields the gateway was
- * seen to need.
+ * Provision a terminal. `mypos-api-gateway` calls it with no arguments (`activate()`); the
+ * gateway was seen to need these fields, so they may be given, and the API judges.
  */
 export interface ActivateTerminalOptions {
   /** The settlement account. */
@@ -640,7 +648,7 @@ export interface ActivateTerminalOptions {
   /** ISO 4217 code of the amounts the terminal will take. */
   currency?: string | null
   /** The product (a model code, as `get_models` lists them). */
-  productCode: string
+  productCode?: string | null
 }
 
 /** A new payment button. */
@@ -648,8 +656,10 @@ export interface CreatePaymentButtonOptions {
   /** The settlement account paid into (default: the one in `currency`). */
   accountNumber?: string | null
   askForCustomerEmail?: boolean | null
+  /** Ask the customer for an identity document number. */
+  askForCustomerId?: boolean | null
   askForCustomerName?: boolean | null
-  askForCustomerPhone?: boolean | null
+  askForCustomerPhoneNumber?: boolean | null
   askForShippingAddress?: boolean | null
   /** `small` or `big` (sent as 0 / 1); default small. */
   buttonSize?: ButtonSize
@@ -657,8 +667,12 @@ export interface CreatePaymentButtonOptions {
   cancelUrl?: string | null
   /** ISO 4217 code of one of the merchant's settlement accounts. */
   currency: string
-  /** The button's name in the merchant's account. */
-  customName: string
+  /**
+   * The button's name in the merchant's account (the API names it after the item when left
+   * out; `mypos-api-gateway`'s samples never send it).
+   */
+  customName?: string | null
+  hideQuantity?: boolean | null
   itemName: string
   /** Price of one item, in major units (`"19.90"`). */
   itemPrice: AmountInput
@@ -677,11 +691,20 @@ export interface CreatePaymentButtonOptions {
 export interface CreatePaymentLinkOptions {
   /** The settlement account paid into (default: the one in `currency`). */
   accountNumber?: string | null
+  askForCustomerEmail?: boolean | null
+  /** Ask the customer for an identity document number. */
+  askForCustomerId?: boolean | null
   askForCustomerName?: boolean | null
+  askForCustomerPhoneNumber?: boolean | null
+  /** Ask the customer for a shipping address. */
+  askForShippingAddress?: boolean | null
   /** ISO 4217 code of one of the merchant's settlement accounts. */
   currency: string
-  /** The link's name in the merchant's account. */
-  customName: string
+  /**
+   * The link's name in the merchant's account (the API names it after the item when left
+   * out; `mypos-api-gateway`'s samples never send it).
+   */
+  customName?: string | null
   /** Last day the link can be paid (`YYYY-MM-DD`). */
   expiredDate?: string | null
   hideQuantity?: boolean | null
@@ -713,7 +736,10 @@ export interface CreatePaymentOptions {
    * answer was lost can be found again (`list` filters on it).
    */
   referenceNumber?: string | null
-  /** The 8-digit id (TID) of the terminal that takes the card. */
+  /**
+   * The id (TID) of the terminal that takes the card: 8 digits on the terminals seen, but
+   * `mypos-api-gateway` writes `T001234`, so the form is the API's to judge.
+   */
   terminalId: string
 }
 
@@ -749,9 +775,13 @@ export interface CreatePaymentRequestOptions {
   reason?: string | null
 }
 
-/** Take a terminal out of service. The body is not documented. */
+/**
+ * Take a terminal out of service, named by the `code` its activation answered
+ * (`deactivate({ code: 'ACT123456' })` in `mypos-api-gateway`; the POS API's page documents
+ * no body).
+ */
 export interface DeactivateTerminalOptions {
-  terminalId: string
+  code?: string | null
 }
 
 /** Card transactions of all terminals, a page at a time, optionally filtered. */
@@ -760,16 +790,19 @@ export interface EposTerminalsGetTransactionsOptions {
   amountFrom?: AmountInput | null
   /** Largest amount, in major units. */
   amountTo?: AmountInput | null
-  /** First day, `YYYY-MM-DD` (the API's default is today). */
-  dateFrom?: string | null
-  /** Last day, `YYYY-MM-DD` (the API's default is today). */
-  dateTo?: string | null
+  /**
+   * First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+   * writes it (`fromDate`); the POS API's own page spells it `date_from`.
+   */
+  fromDate?: string | null
   /** 1-based page number (default 1). */
   page?: number | null
   /** Items per page, 1 to 100 (default 20). */
   size?: number | null
   terminalId?: string | null
   terminalName?: string | null
+  /** Last day, `YYYY-MM-DD` (the API's default is today). */
+  toDate?: string | null
 }
 
 /** An MT940 statement of one account for one day. */
@@ -789,16 +822,22 @@ export interface GetAccountsOptions {
   size?: number | null
 }
 
-/** Several transactions at once, by their payment references. */
-export interface GetMultipleTransactionsOptions {
-  /** Sent as one comma-separated value. */
-  paymentReferences: string[]
+/** The languages a payment page can be shown in. */
+export interface GetLanguagesOptions {
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
 }
 
 /** Payments made through payment buttons, a page at a time. */
 export interface GetPaymentButtonTransactionsOptions {
   /** Only this button's payments. */
   code?: string | null
+  /** First day, `YYYY-MM-DD` (named as on payment links' transactions). */
+  dateFrom?: string | null
+  /** Last day, `YYYY-MM-DD`. */
+  dateTo?: string | null
   /** 1-based page number (default 1). */
   page?: number | null
   /** Items per page, 1 to 100 (default 20). */
@@ -809,6 +848,21 @@ export interface GetPaymentButtonTransactionsOptions {
 export interface GetPaymentLinkTransactionsOptions {
   /** Only this link's payments. */
   code?: string | null
+  /**
+   * First day, `YYYY-MM-DD`. `date_from`/`date_to` as `mypos-api-gateway` writes them here
+   * (`dateFrom`), unlike the terminal lists' `from_date`.
+   */
+  dateFrom?: string | null
+  /** Last day, `YYYY-MM-DD`. */
+  dateTo?: string | null
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+}
+
+/** The accounts online payments can settle into. */
+export interface GetSettlementDataOptions {
   /** 1-based page number (default 1). */
   page?: number | null
   /** Items per page, 1 to 100 (default 20). */
@@ -821,16 +875,19 @@ export interface GetTerminalTransactionsOptions {
   amountFrom?: AmountInput | null
   /** Largest amount, in major units. */
   amountTo?: AmountInput | null
-  /** First day, `YYYY-MM-DD` (the API's default is today). */
-  dateFrom?: string | null
-  /** Last day, `YYYY-MM-DD` (the API's default is today). */
-  dateTo?: string | null
+  /**
+   * First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+   * writes it (`fromDate`); the POS API's own page spells it `date_from`.
+   */
+  fromDate?: string | null
   /** 1-based page number (default 1). */
   page?: number | null
   referenceNumber?: string | null
   /** Items per page, 1 to 100 (default 20). */
   size?: number | null
   stan?: string | null
+  /** Last day, `YYYY-MM-DD` (the API's default is today). */
+  toDate?: string | null
 }
 
 /** Filters for the transaction list, and which page of it. */
@@ -1193,17 +1250,23 @@ export interface Psd2TransactionsOptions {
 
 /** Refund to a card presented on the terminal, without reference to an earlier payment. */
 export interface RefundPaymentOptions {
-  amount: RefundAmount
+  /** The amount, with an optional `tip` as `mypos-api-gateway` sends it (`tip: 0`). */
+  amount: PaymentAmount
   appName?: string | null
   appVersion?: string | null
   description?: string | null
-  /** The 8-digit id (TID) of the terminal that takes the card. */
+  /** The id (TID) of the terminal that takes the card. */
   terminalId: string
 }
 
 /** Refund part or all of an earlier payment on the terminal that took it. */
 export interface RefundTerminalOptions {
-  amount: RefundAmount
+  /**
+   * Minor units (1500 is 15.00) in the payment's currency: a bare number, as
+   * `mypos-api-gateway` sends it (`amount: 1500`). The POS API's own page shows
+   * `{value, currency_code}`; the SDK follows the text it implements.
+   */
+  amount: MinorUnits
   /** The `reference_number` of the payment to refund. */
   referenceNumber: string
 }
@@ -1217,7 +1280,10 @@ export interface ReversePaymentOptions {
   terminalId?: string | null
 }
 
-/** Reminds the customer of a payment request, by SMS and/or email (at least one). */
+/**
+ * Reminds the customer of a payment request; `gsm` and `email` say where to, else the API
+ * uses the request's own contacts (`mypos-api-gateway` sends just the code).
+ */
 export interface SendReminderOptions {
   /** Email address to send the reminder to. */
   email?: string | null
@@ -1228,8 +1294,10 @@ export interface SendReminderOptions {
 /** Changes to a payment button; fields left out stay as they are. */
 export interface UpdatePaymentButtonOptions {
   askForCustomerEmail?: boolean | null
+  /** Ask the customer for an identity document number. */
+  askForCustomerId?: boolean | null
   askForCustomerName?: boolean | null
-  askForCustomerPhone?: boolean | null
+  askForCustomerPhoneNumber?: boolean | null
   askForShippingAddress?: boolean | null
   buttonSize?: ButtonSize | null
   cancelUrl?: string | null
@@ -1247,7 +1315,13 @@ export interface UpdatePaymentButtonOptions {
 
 /** Changes to a payment link; fields left out stay as they are. */
 export interface UpdatePaymentLinkOptions {
+  askForCustomerEmail?: boolean | null
+  /** Ask the customer for an identity document number. */
+  askForCustomerId?: boolean | null
   askForCustomerName?: boolean | null
+  askForCustomerPhoneNumber?: boolean | null
+  /** Ask the customer for a shipping address. */
+  askForShippingAddress?: boolean | null
   customName?: string | null
   /** `false` disables the link: it can no longer be paid. */
   enable?: boolean | null
@@ -1621,8 +1695,9 @@ export interface PaymentAmountDetails {
 export interface PaymentButton {
   accountNumber: string | null
   askForCustomerEmail: boolean | null
+  askForCustomerId: boolean | null
   askForCustomerName: boolean | null
-  askForCustomerPhone: boolean | null
+  askForCustomerPhoneNumber: boolean | null
   askForShippingAddress: boolean | null
   buttonSize: ButtonSize | null
   cancelUrl: string | null
@@ -1650,7 +1725,11 @@ export interface PaymentButton {
 /** A payment link and its settings. */
 export interface PaymentLink {
   accountNumber: string | null
+  askForCustomerEmail: boolean | null
+  askForCustomerId: boolean | null
   askForCustomerName: boolean | null
+  askForCustomerPhoneNumber: boolean | null
+  askForShippingAddress: boolean | null
   code: string
   currency: string | null
   customName: string | null
@@ -2128,14 +2207,6 @@ export interface Receipt {
   [key: string]: unknown
 }
 
-/** An amount to refund: whole minor units and the currency. */
-export interface RefundAmount {
-  /** ISO 4217 code, e.g. `EUR`. */
-  currencyCode: string
-  /** Minor units (cents): 2500 is 25.00. */
-  value: MinorUnits
-}
-
 /**
  * An account online payments can settle into: the `account_number` and `currency` links,
  * buttons and requests name.
@@ -2200,7 +2271,7 @@ export type TerminalStatus = 'Active' | 'Inactive' | 'Deactive' | 'Reset' | 'Ini
 export interface TerminalSummary {
   model: string | null
   serialNumber: string | null
-  /** The 8-digit terminal id (TID). */
+  /** The terminal id (TID). */
   terminalId: string
   /** Fields this SDK does not know yet, as the API sent them. */
   [key: string]: unknown

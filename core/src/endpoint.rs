@@ -62,6 +62,9 @@ pub struct Endpoint<Req, Resp, C> {
     pub method: Method,
     /// With `{param}` placeholders, each filled from the request field of that name.
     pub path: &'static str,
+    /// Request fields taken positionally after the path parameters, in this order
+    /// (`get_multiple_transactions(['REF1', 'REF2'])`), as the API texts call them.
+    pub arguments: &'static [&'static str],
     /// The doc comment, carried into the Python and TypeScript typings.
     pub doc: &'static str,
     /// For a request that moves money: how to settle an ambiguous failure instead of
@@ -75,6 +78,7 @@ impl<Req, Resp, C> Endpoint<Req, Resp, C> {
         name: &'static str,
         method: Method,
         path: &'static str,
+        arguments: &'static [&'static str],
         doc: &'static str,
         reconcile: Option<Reconcile<Req, Resp, C>>,
     ) -> Self {
@@ -82,6 +86,7 @@ impl<Req, Resp, C> Endpoint<Req, Resp, C> {
             name,
             method,
             path,
+            arguments,
             doc,
             reconcile,
             _types: PhantomData,
@@ -304,7 +309,8 @@ pub struct OperationInfo {
     pub name: &'static str,
     pub method: String,
     pub path: &'static str,
-    /// Path parameters: positional arguments in Python and Node, in this order.
+    /// Positional arguments in Python and Node, in this order: the path parameters, then
+    /// any other field the definition names.
     pub positional: Vec<&'static str>,
     pub doc: &'static str,
     /// Answers with a [`Page`](crate::Page) and takes a `page` number: iterable.
@@ -340,7 +346,7 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
             name: self.name,
             method: self.method.to_string(),
             path: self.path,
-            positional: self.path_params(),
+            positional: [self.path_params(), self.arguments.to_vec()].concat(),
             doc: self.doc,
             paged: Resp::PAGED && schema_has_property(&self.request_schema(), "page"),
         }
@@ -386,6 +392,9 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
 ///     pub struct Banking<MerchantClient> as "banking" {
 ///         /// List the merchant's accounts.
 ///         get_accounts(GetAccountsRequest) -> Page<Account> = GET "/accounting/v1/accounts";
+///         /// Fields named after the request type are taken positionally, after the path's.
+///         get_multiple_transactions(GetMultipleTransactionsRequest, payment_references)
+///             -> Vec<TransactionDetails> = GET "/accounting/v1/transactions/details";
 ///     }
 /// }
 /// ```
@@ -397,7 +406,7 @@ macro_rules! operations {
         pub struct $ns:ident<$client:ty> as $prefix:literal {
             $(
                 $(#[doc = $doc:literal])*
-                $op:ident($req:ty) -> $resp:ty = $method:ident $path:literal
+                $op:ident($req:ty $(, $arg:ident)*) -> $resp:ty = $method:ident $path:literal
                     $(, reconciled by $reconcile:path)?;
             )*
         }
@@ -427,6 +436,7 @@ macro_rules! operations {
                         concat!($prefix, ".", stringify!($op)),
                         ::reqwest::Method::$method,
                         $path,
+                        &[$(stringify!($arg)),*],
                         concat!($($doc, "\n",)*),
                         $crate::__optional!($($reconcile)?),
                     );

@@ -87,7 +87,6 @@ __all__ = [
     "Psd2Transaction",
     "Psd2TransactionPage",
     "Receipt",
-    "RefundAmount",
     "SettlementAccount",
     "SortOrder",
     "Statement",
@@ -411,8 +410,9 @@ class PaymentButton(TypedDict):
 
     account_number: str | None
     ask_for_customer_email: bool | None
+    ask_for_customer_id: bool | None
     ask_for_customer_name: bool | None
-    ask_for_customer_phone: bool | None
+    ask_for_customer_phone_number: bool | None
     ask_for_shipping_address: bool | None
     button_size: ButtonSize | None
     cancel_url: str | None
@@ -439,7 +439,11 @@ class PaymentLink(TypedDict):
     """A payment link and its settings."""
 
     account_number: str | None
+    ask_for_customer_email: bool | None
+    ask_for_customer_id: bool | None
     ask_for_customer_name: bool | None
+    ask_for_customer_phone_number: bool | None
+    ask_for_shipping_address: bool | None
     code: str
     currency: str | None
     custom_name: str | None
@@ -880,15 +884,6 @@ class Receipt(TypedDict):
     transaction_preauth_code: str | None
 
 
-class RefundAmount(TypedDict):
-    """An amount to refund: whole minor units and the currency."""
-
-    currency_code: str
-    """ISO 4217 code, e.g. `EUR`."""
-    value: MinorUnits
-    """Minor units (cents): 2500 is 25.00."""
-
-
 class SettlementAccount(TypedDict):
     """An account online payments can settle into: the `account_number` and `currency` links,
     buttons and requests name.
@@ -948,7 +943,7 @@ class TerminalSummary(TypedDict):
     model: str | None
     serial_number: str | None
     terminal_id: str
-    """The 8-digit terminal id (TID)."""
+    """The terminal id (TID)."""
 
 
 class TerminalTransaction(TypedDict):
