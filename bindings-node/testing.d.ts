@@ -68,3 +68,16 @@ export declare class Sandbox {
 
 /** Starts a sandbox in this process on 127.0.0.1 (`port` 0 picks a free one). */
 export declare function startSandbox(options?: { port?: number }): Promise<Sandbox>
+
+/** Registers a hook function with the test framework (jest's `beforeAll`, mocha's `before`). */
+type SuiteHook = (fn: () => Promise<void>) => unknown
+
+/**
+ * One sandbox for a test file: started in `beforeAll`, stopped in `afterAll`. The returned
+ * stand-in forwards to it inside the tests; outside them it throws. `hooks`: the framework's
+ * `beforeAll`/`afterAll` (or mocha's `before`/`after`) where they are not globals.
+ */
+export declare function useSandbox(
+  options?: Parameters<typeof startSandbox>[0],
+  hooks?: { beforeAll?: SuiteHook; afterAll?: SuiteHook; before?: SuiteHook; after?: SuiteHook },
+): Sandbox

@@ -1,5 +1,5 @@
 // `mypos/testing` type-checks the way a test file uses it; the @ts-expect-error lines must fail.
-import { startSandbox, SANDBOX_CREDENTIALS } from 'mypos/testing'
+import { startSandbox, useSandbox, SANDBOX_CREDENTIALS } from 'mypos/testing'
 
 export async function usesTheSandbox(): Promise<void> {
   const sandbox = await startSandbox()
@@ -13,4 +13,12 @@ export async function usesTheSandbox(): Promise<void> {
   // @ts-expect-error: an unknown fault kind
   await sandbox.injectFault({ path: '/x', kind: 'explode' })
   await sandbox.stop()
+}
+
+export function usesOneSandboxPerFile(beforeAll: (fn: () => Promise<void>) => void, afterAll: (fn: () => Promise<void>) => void): void {
+  const sandbox = useSandbox({ port: 0 }, { beforeAll, afterAll })
+  const url: string = sandbox.url
+  void [url, sandbox.client()]
+  // @ts-expect-error: options are startSandbox's
+  useSandbox({ colour: 'red' })
 }
