@@ -8,7 +8,8 @@
 //! # async fn run(pos: mypos::mobilepay::MobilePayPos, request: mypos::mobilepay::flows::PayRequest) {
 //! use std::time::Duration;
 //! let cleanups = mypos::cleanup::Cleanups::new();
-//! let pay = cleanups.scope(pos.flows().pay(request));
+//! let flows = pos.flows();
+//! let pay = cleanups.scope(flows.pay(request));
 //! if tokio::time::timeout(Duration::from_secs(120), pay).await.is_err() {
 //!     cleanups.finished().await; // the payment is cancelled on the server by now
 //! }
