@@ -166,3 +166,16 @@ export declare function startSandbox(options?: { port?: number; tls?: boolean })
 
 /** The path of the `mypos-sandbox` program: `MYPOS_SANDBOX_BIN`, else the `mypos-sandbox` package's. */
 export declare function sandboxBinary(): string
+
+/** Registers a hook function with the test framework (jest's `beforeAll`, mocha's `before`). */
+type SuiteHook = (fn: () => Promise<void>) => unknown
+
+/**
+ * One sandbox for a test file: started in `beforeAll`, stopped in `afterAll`. The returned
+ * stand-in forwards to it inside the tests; outside them it throws. `hooks`: the framework's
+ * `beforeAll`/`afterAll` (or mocha's `before`/`after`) where they are not globals.
+ */
+export declare function useSandbox(
+  options?: Parameters<typeof startSandbox>[0],
+  hooks?: { beforeAll?: SuiteHook; afterAll?: SuiteHook; before?: SuiteHook; after?: SuiteHook },
+): Sandbox

@@ -329,7 +329,53 @@ function startSandbox({ port = 0, tls = false } = {}) {
   })
 }
 
-const exported = { startSandbox, Sandbox, sandboxBinary }
+/**
+ * One sandbox for a test file (jest, vitest, mocha): started in `beforeAll`, stopped in
+ * `afterAll`. Returns a stand-in for it, usable inside the tests once `beforeAll` has run:
+ *
+ *   const sandbox = useSandbox()
+ *   test('lists accounts', async () => {
+ *     await sandbox.client().banking.getAccounts()
+ *     expect(await sandbox.count('GET', '/accounting/v1/accounts')).toBe(1)
+ *   })
+ *
+ * Its state lasts for the whole file (`clearRequests()` forgets the log). `options` are
+ * `startSandbox`'s; `hooks` are the framework's `beforeAll` and `afterAll` where they are not
+ * globals (`{ before, after }` in mocha). Built on `startSandbox()` alone.
+ */
+function useSandbox(options, hooks = {}) {
+  const before = hooks.beforeAll || hooks.before || globalThis.beforeAll || globalThis.before
+  const after = hooks.afterAll || hooks.after || globalThis.afterAll || globalThis.after
+  if (typeof before !== 'function' || typeof after !== 'function') {
+    throw new TypeError('useSandbox() needs beforeAll/afterAll: call it in a test file, or pass { beforeAll, afterAll }')
+  }
+  let running = null
+  before(async () => {
+    running = await startSandbox(options)
+  })
+  after(async () => {
+    const stopping = running
+    running = null
+    if (stopping) await stopping.stop()
+  })
+  return new Proxy(
+    {},
+    {
+      get(_, key) {
+        if (running === null) {
+          throw new Error(`the sandbox of useSandbox() runs only inside the tests (between beforeAll and afterAll); read .${String(key)} there`)
+        }
+        const value = running[key]
+        return typeof value === 'function' ? value.bind(running) : value
+      },
+      has(_, key) {
+        return running !== null && key in running
+      },
+    },
+  )
+}
+
+const exported = { startSandbox, Sandbox, sandboxBinary, useSandbox }
 // The seeds, read from the program on first use (so requiring this module needs no sandbox):
 //   SANDBOX_CREDENTIALS: what the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` too.
 //   MOBILEPAY_SANDBOX: `bioCode`, `accessToken`, `pollDelayMs`, `storeIds` and `terminals` (each

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use mypos::host;
 use mypos::mobilepay::MobilePayPos as Core;
 
-use crate::{CASE, awaitable, blocking, raise, runtime};
+use crate::{BlockingCall, CASE, awaitable, blocking, raise, runtime};
 
 /// A MobilePay point-of-sale client for one merchant (`bioCode` and access token).
 #[pyclass(module = "mypos._native", frozen)]
@@ -41,9 +41,20 @@ impl MobilePayPos {
         })
     }
 
-    /// `call`, blocking the calling thread (not the GIL) until the answer.
-    fn call_blocking(&self, py: Python<'_>, name: &str, args: &str) -> PyResult<String> {
-        blocking(py, host::mobilepay().call(&self.0, name, args, CASE))
+    /// `call` for the sync API: a call the calling thread waits for, dropped (a flow's payment
+    /// cancelled) when the wait is interrupted or `timeout` (seconds) passes.
+    #[pyo3(signature = (name, args, timeout = None))]
+    fn call_blocking(
+        &self,
+        name: String,
+        args: String,
+        timeout: Option<f64>,
+    ) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(
+            async move { host::mobilepay().call(&client, &name, &args, CASE).await },
+            timeout,
+        )
     }
 
     /// The same merchant with another access token.

@@ -10,7 +10,7 @@ use pyo3::types::PyDict;
 use mypos::host;
 use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet, host as psd2_host};
 
-use crate::{CASE, awaitable, raise, runtime};
+use crate::{BlockingCall, CASE, awaitable, blocking, raise, runtime};
 
 /// Hands rotated tokens to a Python callable `(holder_id, tokens) -> None`. It runs on the
 /// SDK's thread with the GIL; whatever it raises is logged (logger `mypos`) and the call
@@ -91,10 +91,31 @@ impl Psd2Client {
         })
     }
 
+    /// `call` for the sync API: a call the calling thread waits for.
+    #[pyo3(signature = (name, args, timeout = None))]
+    fn call_blocking(
+        &self,
+        name: String,
+        args: String,
+        timeout: Option<f64>,
+    ) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(
+            async move { host::psd2().call(&client, &name, &args, CASE).await },
+            timeout,
+        )
+    }
+
     /// Sends a raw authenticated request described by `spec` (JSON text).
     fn raw<'py>(&self, py: Python<'py>, spec: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
         awaitable(py, async move { host::psd2().raw(&client, &spec).await })
+    }
+
+    /// `raw` for the sync API.
+    fn raw_blocking(&self, spec: String) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(async move { host::psd2().raw(&client, &spec).await }, None)
     }
 
     /// Exchanges an authorization code; resolves to the holder's client.
@@ -113,6 +134,26 @@ impl Psd2Client {
                 .await
                 .map(Psd2Client)
         })
+    }
+
+    /// `exchange_code` for the sync API.
+    #[pyo3(signature = (holder_id, code, redirect_uri = None))]
+    fn exchange_code_blocking(
+        &self,
+        holder_id: String,
+        code: String,
+        redirect_uri: Option<String>,
+    ) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(
+            async move {
+                client
+                    .exchange_code(&holder_id, &code, redirect_uri.as_deref())
+                    .await
+                    .map(Psd2Client)
+            },
+            None,
+        )
     }
 
     /// A holder's client from kept tokens (`tokens`: JSON text).

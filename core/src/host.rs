@@ -373,8 +373,9 @@ pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
     Ok(config)
 }
 
-/// A host's duration: seconds in Python ([`Case::Snake`]), milliseconds in Node.
-fn duration(value: f64, case: Case, field: &str) -> Result<Duration> {
+/// A host's duration: seconds in Python ([`Case::Snake`]), milliseconds in Node; a value that
+/// is not one is a `ConfigError` naming `field`.
+pub fn duration(value: f64, case: Case, field: &str) -> Result<Duration> {
     let (unit, per_second) = match case {
         Case::Snake => ("seconds", 1.0),
         Case::Camel => ("milliseconds", 1000.0),

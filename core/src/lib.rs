@@ -18,6 +18,7 @@
 //! ```
 
 mod auth;
+pub mod cleanup;
 mod client;
 #[doc(hidden)]
 pub mod codegen;

@@ -1027,3 +1027,27 @@ async fn no_access_token_reaches_the_logs_at_trace_level() {
         assert!(logs.contains(useful), "the logs lack {useful}");
     }
 }
+
+#[tokio::test]
+async fn the_cancel_a_dropped_flow_leaves_behind_can_be_waited_for() {
+    let sandbox = sandbox().await;
+    let pos = pos(&sandbox);
+    // The first cancel meets a broken connection and is tried again 200 ms later: only a
+    // caller that waits for the clean-up knows when the point of sale is free.
+    sandbox.inject(mypos_sandbox::Fault::drop_before_headers(
+        "/api/pos/payment/cancel",
+    ));
+    let cleanups = mypos::cleanup::Cleanups::new();
+    let flows = pos.flows();
+    let pay = flows.pay(PayRequest::on_terminal(TERMINAL, "drop-1", amount("9")));
+    let outcome = tokio::time::timeout(Duration::from_millis(300), cleanups.scope(pay)).await;
+    assert!(outcome.is_err(), "the flow should still be waiting");
+    assert_eq!(statuses(&sandbox, TERMINAL), ["Initiated"]);
+    cleanups.finished().await;
+    assert_eq!(statuses(&sandbox, TERMINAL), ["CancelledByClient"]);
+    assert_eq!(sandbox.count("GET", "/api/pos/payment/cancel"), 2);
+    // Nothing left to wait for.
+    tokio::time::timeout(Duration::from_millis(50), cleanups.finished())
+        .await
+        .unwrap();
+}

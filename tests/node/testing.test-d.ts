@@ -1,5 +1,5 @@
 // `mypos/testing` type-checks the way a test file uses it; the @ts-expect-error lines must fail.
-import { startSandbox, sandboxBinary, SANDBOX_CREDENTIALS, MOBILEPAY_SANDBOX, PSD2_SANDBOX } from 'mypos/testing'
+import { startSandbox, sandboxBinary, useSandbox, SANDBOX_CREDENTIALS, MOBILEPAY_SANDBOX, PSD2_SANDBOX } from 'mypos/testing'
 
 export async function usesTheSandbox(): Promise<void> {
   const sandbox = await startSandbox()
@@ -34,4 +34,12 @@ export async function usesEveryHelperFamily(): Promise<void> {
   // @ts-expect-error: a decision is 'approve' or 'deny'
   await sandbox.psd2Decide('https://127.0.0.1/psd2/sca/x', 'maybe')
   await sandbox.stop()
+}
+
+export function usesOneSandboxPerFile(beforeAll: (fn: () => Promise<void>) => void, afterAll: (fn: () => Promise<void>) => void): void {
+  const sandbox = useSandbox({ port: 0 }, { beforeAll, afterAll })
+  const url: string = sandbox.url
+  void [url, sandbox.client()]
+  // @ts-expect-error: options are startSandbox's
+  useSandbox({ colour: 'red' })
 }

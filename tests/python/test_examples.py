@@ -191,15 +191,15 @@ def test_stops_its_sandbox_at_shutdown(app: Any) -> None:
         sandbox.url  # noqa: B018
 
 
-def test_uses_the_gateway_the_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    with Sandbox() as external:  # stands in for the real gateway
-        monkeypatch.setenv("MYPOS_GATEWAY_URL", external.url)
-        monkeypatch.setenv("MYPOS_CLIENT_ID", SANDBOX_CREDENTIALS["integration"]["client_id"])
-        monkeypatch.setenv("MYPOS_CLIENT_SECRET", SANDBOX_CREDENTIALS["integration"]["client_secret"])
-        monkeypatch.setenv("MYPOS_PARTNER_ID", SANDBOX_CREDENTIALS["partner_id"])
-        monkeypatch.setenv("MYPOS_APPLICATION_ID", SANDBOX_CREDENTIALS["application_id"])
-        app = load_example().app
-        with TestClient(app) as http:
-            assert register(http).status_code == 201
-            assert app.state.sandbox is None
-        assert external.count("GET", "/pos/v1/terminals") == 1
+def test_uses_the_gateway_the_environment_names(monkeypatch: pytest.MonkeyPatch, mypos_sandbox: Sandbox) -> None:
+    external = mypos_sandbox  # stands in for the real gateway
+    monkeypatch.setenv("MYPOS_GATEWAY_URL", external.url)
+    monkeypatch.setenv("MYPOS_CLIENT_ID", SANDBOX_CREDENTIALS["integration"]["client_id"])
+    monkeypatch.setenv("MYPOS_CLIENT_SECRET", SANDBOX_CREDENTIALS["integration"]["client_secret"])
+    monkeypatch.setenv("MYPOS_PARTNER_ID", SANDBOX_CREDENTIALS["partner_id"])
+    monkeypatch.setenv("MYPOS_APPLICATION_ID", SANDBOX_CREDENTIALS["application_id"])
+    app = load_example().app
+    with TestClient(app) as http:
+        assert register(http).status_code == 201
+        assert app.state.sandbox is None
+    assert external.count("GET", "/pos/v1/terminals") == 1

@@ -227,21 +227,21 @@ def test_bad_tls_options_name_the_field() -> None:
     assert raised.value.field == "tls.client_cert_pem" or raised.value.field == "tls.client_key_pem"
 
 
-async def test_mtls_refuses_a_call_without_the_certificate() -> None:
-    with Sandbox(tls=True) as sandbox:
-        pki = sandbox.pki
-        without = sandbox.psd2(tls={"extra_ca_pem": pki["ca_pem"]}, max_retries=0)
-        with pytest.raises(mypos.APIConnectionError, match="requires a client certificate"):
-            await without.consents.create(**all_accounts())
-        tpp = sandbox.psd2()
-        assert tpp.url.startswith("https://")
-        created = await tpp.consents.create(**all_accounts())
-        assert created["consent_status"] == "received"
-        # The Gateway takes the same options.
-        gateway = sandbox.gateway(gateway_url=sandbox.tls_url, tls={
-            "extra_ca_pem": pki["ca_pem"], "client_cert_pem": pki["client_cert_pem"], "client_key_pem": pki["client_key_pem"]})
-        client = sandbox.client(gateway=gateway)
-        assert (await client.banking.get_accounts())["items"]
+@pytest.mark.mypos_sandbox(tls=True)
+async def test_mtls_refuses_a_call_without_the_certificate(sandbox: Sandbox) -> None:
+    pki = sandbox.pki
+    without = sandbox.psd2(tls={"extra_ca_pem": pki["ca_pem"]}, max_retries=0)
+    with pytest.raises(mypos.APIConnectionError, match="requires a client certificate"):
+        await without.consents.create(**all_accounts())
+    tpp = sandbox.psd2()
+    assert tpp.url.startswith("https://")
+    created = await tpp.consents.create(**all_accounts())
+    assert created["consent_status"] == "received"
+    # The Gateway takes the same options.
+    gateway = sandbox.gateway(gateway_url=sandbox.tls_url, tls={
+        "extra_ca_pem": pki["ca_pem"], "client_cert_pem": pki["client_cert_pem"], "client_key_pem": pki["client_key_pem"]})
+    client = sandbox.client(gateway=gateway)
+    assert (await client.banking.get_accounts())["items"]
 
 
 async def test_the_account_information_example_runs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@
 //!
 //! A flow that does not finish cancels its payment: when it fails, before returning the
 //! error; when it is dropped (a timeout, a cancelled Python task, an aborted Node call),
-//! from a task spawned on the runtime. A payment that ends without being captured (the
+//! from a task spawned on the runtime, which a caller may wait for ([`crate::cleanup`]). A payment that ends without being captured (the
 //! customer rejects it, it expires) is [`Error::PaymentNotCompleted`].
 
 use std::future::Future;
@@ -385,7 +385,7 @@ impl Drop for CancelOnDrop {
         match runtime {
             Some(runtime) => {
                 let pos = self.pos.clone();
-                runtime.spawn(async move { cancel(&pos, &payment_id).await });
+                crate::cleanup::spawn(&runtime, async move { cancel(&pos, &payment_id).await });
             }
             None => tracing::warn!(
                 payment_id,
