@@ -7,6 +7,8 @@ export declare const DEMO_GATEWAY_URL: string
 export declare const PRODUCTION_GATEWAY_URL: string
 /** This SDK's version. */
 export declare const VERSION: string
+/** This SDK's version (the same as `VERSION`), as in every package's `package.json`. */
+export declare const version: string
 
 /** OAuth client credentials: the integration's, or a merchant's (`cli_…` / `sec_…`). */
 export interface Credentials {

@@ -1,7 +1,7 @@
 'use strict'
 // The myPOS SDK for Node: the API Gateway, typed and async, on a Rust core.
 
-const native = require('./native/index.js')
+const native = require('./binding')
 const errors = require('./errors')
 const { attach, encode, tree } = require('./api')
 const { MobilePayPos } = require('./mobilepay')
@@ -86,6 +86,7 @@ module.exports = {
   DEMO_GATEWAY_URL,
   PRODUCTION_GATEWAY_URL,
   VERSION: native.version(),
+  version: native.version(),
   ...errors,
 }
 delete module.exports.fromNative

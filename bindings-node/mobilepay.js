@@ -3,7 +3,7 @@
 // Gateway, with its own credentials (the merchant's `bioCode` and long-lived `accessToken`).
 // Every method is built from the core's table of operations; the typings are generated.
 
-const native = require('./native/index.js')
+const native = require('./binding')
 const errors = require('./errors')
 const { attach, encode, tree } = require('./api')
 

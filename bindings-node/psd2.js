@@ -4,7 +4,7 @@
 // table of operations; answers have camelCase keys, and an answer's links stay keyed by the
 // API's names (`consent.links.scaOAuth.href`).
 
-const native = require('./native/index.js')
+const native = require('./binding')
 const errors = require('./errors')
 const { attach, encode, tree } = require('./api')
 
