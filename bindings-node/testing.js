@@ -19,7 +19,8 @@ const SANDBOX_CREDENTIALS = {
 }
 
 /**
- * MobilePay's seed: `bioCode`, `accessToken`, `pollDelayMs`, `storeIds` and `terminals` (each
+ * MobilePay's seed: `bioCode`, `accessToken`, `newBioCode` (a merchant without a token yet),
+ * `pollDelayMs`, `storeIds` and `terminals` (each
  * with `terminalId`, `posId` (null for a terminal without a point of sale), `storeId`,
  * `beaconId`, `requirePaymentBeforeCheckin`).
  */

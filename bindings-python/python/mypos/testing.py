@@ -32,7 +32,8 @@ __all__ = ["Sandbox", "SANDBOX_CREDENTIALS", "MOBILEPAY_SANDBOX", "PSD2_SANDBOX"
 #: The credentials the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` is accepted too.
 SANDBOX_CREDENTIALS: dict[str, Any] = json.loads(_native.SANDBOX_CREDENTIALS)
 
-#: MobilePay's seed: `bio_code`, `access_token`, `poll_delay_ms`, `store_ids` and `terminals`
+#: MobilePay's seed: `bio_code`, `access_token`, `new_bio_code` (a merchant without a token
+#: yet), `poll_delay_ms`, `store_ids` and `terminals`
 #: (each with `terminal_id`, `pos_id` (None for a terminal without a point of sale),
 #: `store_id`, `beacon_id`, `require_payment_before_checkin`).
 MOBILEPAY_SANDBOX: dict[str, Any] = json.loads(_native.MOBILEPAY_SANDBOX)
