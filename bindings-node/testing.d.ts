@@ -25,6 +25,8 @@ export declare const SANDBOX_CREDENTIALS: {
 export declare const MOBILEPAY_SANDBOX: {
   readonly bioCode: string
   readonly accessToken: string
+  /** A merchant without an access token yet, for `manage.createToken`. */
+  readonly newBioCode: string
   readonly pollDelayMs: number
   readonly storeIds: readonly string[]
   readonly terminals: ReadonlyArray<{

@@ -378,7 +378,7 @@ function useSandbox(options, hooks = {}) {
 const exported = { startSandbox, Sandbox, sandboxBinary, useSandbox }
 // The seeds, read from the program on first use (so requiring this module needs no sandbox):
 //   SANDBOX_CREDENTIALS: what the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` too.
-//   MOBILEPAY_SANDBOX: `bioCode`, `accessToken`, `pollDelayMs`, `storeIds` and `terminals` (each
+//   MOBILEPAY_SANDBOX: `bioCode`, `accessToken`, `newBioCode` (a merchant without a token yet), `pollDelayMs`, `storeIds` and `terminals` (each
 //     with `terminalId`, `posId` (null for a terminal without a point of sale), `storeId`,
 //     `beaconId`, `requirePaymentBeforeCheckin`).
 //   PSD2_SANDBOX: the TPP's `clientId` and `clientSecret`, and the `psuId` the SCA page proposes.

@@ -39,6 +39,10 @@ pub trait ApiRequest: Serialize + DeserializeOwned + JsonSchema + Send + Sync + 
     fn headers(&self) -> Result<reqwest::header::HeaderMap> {
         Ok(reqwest::header::HeaderMap::new())
     }
+
+    /// The fields [`ApiRequest::headers`] sends, as (wire field name, header name): what the
+    /// conformance tests hold against the API's text.
+    const HEADER_FIELDS: &'static [(&'static str, &'static str)] = &[];
 }
 
 /// A response type: decoded from the API's answer, handed to hosts as plain data.
@@ -317,6 +321,20 @@ pub struct OperationInfo {
     pub paged: bool,
 }
 
+/// What an operation puts on the wire, for checking it against the API's published text.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct WireShape {
+    pub info: OperationInfo,
+    /// The request as hosts pass it (its JSON Schema, deserialize contract).
+    pub request: Value,
+    /// The request as it is serialized for sending: path fields, then the query (GET,
+    /// DELETE) or the body; header fields are not in it.
+    pub sent: Value,
+    /// Request fields that travel as headers: (wire field name, header name).
+    pub headers: &'static [(&'static str, &'static str)],
+}
+
 /// An endpoint with its types erased, so hosts can call it by name with plain data.
 pub trait Operation<C>: Send + Sync {
     fn info(&self) -> OperationInfo;
@@ -334,6 +352,12 @@ pub trait Operation<C>: Send + Sync {
     /// endpoint (a flow), which has no single answer to decode, and for a status outside 100–999.
     #[doc(hidden)]
     fn decode_answer(&self, _status: u16, _body: &[u8]) -> Option<Result<Box<dyn Answer>>> {
+        None
+    }
+
+    /// Test hook: what the operation sends, or `None` for a flow (several requests).
+    #[doc(hidden)]
+    fn wire_shape(&self) -> Option<WireShape> {
         None
     }
 }
@@ -380,6 +404,19 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
             body: bytes::Bytes::copy_from_slice(body),
         };
         Some(Resp::decode(&response).map(|decoded| Box::new(decoded) as Box<dyn Answer>))
+    }
+
+    fn wire_shape(&self) -> Option<WireShape> {
+        let sent = schemars::generate::SchemaSettings::default()
+            .for_serialize()
+            .into_generator()
+            .into_root_schema_for::<Req>();
+        Some(WireShape {
+            info: self.info(),
+            request: self.request_schema(),
+            sent: sent.to_value(),
+            headers: Req::HEADER_FIELDS,
+        })
     }
 }
 

@@ -118,7 +118,7 @@ pub(crate) fn record_unhandled(state: &SandboxState, request: &Request, status: 
 
 /// Query parameters whose values are credentials (MobilePay's GET calls carry the access
 /// token in the query); their values are never stored.
-const REDACTED_PARAMETERS: [&str; 2] = ["accesstoken", "oldaccesstoken"];
+const REDACTED_PARAMETERS: [&str; 3] = ["accesstoken", "oldaccesstoken", "previousaccesstoken"];
 
 /// The query with credential values replaced by `<redacted>`; everything else as sent.
 fn redact_query(query: &str) -> String {

@@ -81,7 +81,8 @@ def __getattr__(name: str) -> Any:
     # The seeds come from the program itself, read on first use: importing this module needs
     # no sandbox installed.
     #   SANDBOX_CREDENTIALS: what the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` too.
-    #   MOBILEPAY_SANDBOX: `bio_code`, `access_token`, `poll_delay_ms`, `store_ids` and
+    #   MOBILEPAY_SANDBOX: `bio_code`, `access_token`, `new_bio_code` (a merchant without a token
+    #     yet), `poll_delay_ms`, `store_ids` and
     #     `terminals` (each with `terminal_id`, `pos_id` (None for a terminal without a point
     #     of sale), `store_id`, `beacon_id`, `require_payment_before_checkin`).
     #   PSD2_SANDBOX: the TPP's `client_id` and `client_secret`, and the `psu_id` the SCA page

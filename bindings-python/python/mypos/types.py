@@ -200,6 +200,7 @@ class MobilePayPaymentDetails(TypedDict):
     """Wait at least this long before asking again."""
     pos_id: str | None
     status: MobilePayPaymentStatus
+    """Read from `status`, or from `paymentStatus` as `payments.status` does."""
     terminal_id: str | None
     """The terminal's id at Integra, when the answer names it."""
 
@@ -214,7 +215,7 @@ class MobilePayPaymentIds(TypedDict):
     """The ids of a terminal's payments."""
 
     payments_ids: list[str]
-    """Oldest first."""
+    """Oldest first. Required: an answer without the list is a decoding error."""
 
 
 class MobilePayPaymentState(TypedDict):
@@ -281,7 +282,7 @@ class MobilePayRefundIds(TypedDict):
     """The ids of a payment's refunds."""
 
     refunds_ids: list[str]
-    """Oldest first."""
+    """Oldest first. Required: an answer without the list is a decoding error."""
 
 
 class MobilePayStore(TypedDict):
@@ -301,6 +302,7 @@ class MobilePayStoreIds(TypedDict):
     """The ids of stores."""
 
     store_ids: list[str]
+    """Required: an answer without it is a decoding error, never an empty list."""
 
 
 class OnlineTransaction(TypedDict):
@@ -694,13 +696,17 @@ class Psd2Consent(TypedDict):
 
 
 class Psd2ConsentCreated(TypedDict):
-    """A consent just created: approve it at its SCA link (`links["scaRedirect"]` or
-    `links["scaOAuth"]`; [`Psd2Client::authorization_url`] builds the address).
+    """A consent just created: the holder approves it at its `authorization_url` (the API
+    text's answer is `{consentId, authorizationUrl}`) or its SCA link (`links["scaRedirect"]`
+    or `links["scaOAuth"]`, the standard's); [`Psd2Client::authorization_url`] takes either.
     """
 
     links: dict[str, Psd2Link]
+    authorization_url: str | None
+    """Where the holder approves the consent, when the answer says so at the top level."""
     consent_id: str
-    consent_status: ConsentStatus
+    consent_status: ConsentStatus | None
+    """`received` on creation; the API text's answer leaves it out, the standard has it."""
     psu_message: str | None
 
 
@@ -768,14 +774,18 @@ class Psd2PaymentCancellation(TypedDict):
 
 
 class Psd2PaymentInitiated(TypedDict):
-    """A payment just initiated: the holder approves it at its SCA link (`links["scaRedirect"]`
-    or `links["scaOAuth"]`).
+    """A payment just initiated: the holder approves it at its `authorization_url` (the API
+    text's answer is `{paymentId, authorizationUrl}`) or its SCA link (`links["scaRedirect"]`
+    or `links["scaOAuth"]`, the standard's).
     """
 
     links: dict[str, Psd2Link]
+    authorization_url: str | None
+    """Where the holder approves the payment, when the answer says so at the top level."""
     payment_id: str
     psu_message: str | None
-    transaction_status: TransactionStatus
+    transaction_status: TransactionStatus | None
+    """`RCVD` on creation; the API text's answer leaves it out, the standard has it."""
 
 
 class Psd2PaymentStatusResponse(TypedDict):

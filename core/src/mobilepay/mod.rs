@@ -24,7 +24,6 @@
 //! # Ok(()) }
 //! ```
 
-mod check;
 mod envelope;
 pub mod flows;
 pub mod manage;
@@ -56,17 +55,21 @@ pub use rules::Rule;
 /// The operations that need no access token: creating the first one.
 const TOKENLESS: &[&str] = &[manage::CREATE_TOKEN_PATH];
 
-/// GETs that change state (the API offers no POST form for them). A repeat after a lost
-/// answer would not do harm, but it would report a misleading refusal ("already cancelled",
-/// "a payment is already active") instead of the outcome, so the SDK never repeats them.
-/// Checked against the operation table by a unit test.
+/// The operation that takes the token as `previousAccessToken` (the one it replaces) instead
+/// of `accessToken`, as the text's template has it.
+const RESET_TOKEN: &str = manage::RESET_TOKEN_PATH;
+
+/// GETs and DELETEs that change state (the API offers no POST form for them). A repeat after
+/// a lost answer would not do harm, but it would report a misleading refusal ("already
+/// cancelled", "the token is not valid") instead of the outcome, so the SDK never repeats
+/// them. Checked against the operation table by a unit test.
 const STATE_CHANGING_GETS: &[&str] = &[
-    "/api/pos/payment/start/byPosId",
-    "/api/pos/payment/ready",
     "/api/pos/payment/capture",
     "/api/pos/payment/cancel",
     "/api/pos/refund/capture",
     "/api/pos/refund/cancel",
+    manage::RESET_TOKEN_PATH,
+    "/api/pos/manage/delete",
 ];
 
 /// Everything a [`MobilePayPos`] is built from.
@@ -268,6 +271,9 @@ impl MobilePayPos {
     /// The request with the merchant's credentials added: as query parameters on GET, as
     /// JSON body fields otherwise (the API's POST forms, so the token stays out of URLs).
     fn authorized(&self, request: &Request) -> Result<Request> {
+        if request.template == RESET_TOKEN {
+            return self.with_previous_token(request);
+        }
         let token = match &self.access_token {
             Some(token) => Some(token.expose_secret()),
             None if TOKENLESS.contains(&request.template) => None,
@@ -303,6 +309,35 @@ impl MobilePayPos {
             }
             request.body = Body::Json(Value::Object(body));
         }
+        Ok(request)
+    }
+}
+
+impl MobilePayPos {
+    /// `manage.reset_token`: `bioCode` and the token to replace, `previousAccessToken`: the
+    /// request's, else the client's own.
+    fn with_previous_token(&self, request: &Request) -> Result<Request> {
+        let mut request = request.clone();
+        let given = request
+            .query
+            .iter()
+            .any(|(k, _)| k == "previousAccessToken");
+        if !given {
+            let token = self.access_token.as_ref().ok_or_else(|| {
+                Error::config(
+                    "access_token",
+                    "is required to reset it; or pass the token to replace as \
+                     `previous_access_token`",
+                )
+            })?;
+            request.query.push((
+                "previousAccessToken".into(),
+                token.expose_secret().to_string(),
+            ));
+        }
+        request
+            .query
+            .push(("bioCode".into(), self.inner.bio_code.clone()));
         Ok(request)
     }
 }
@@ -400,11 +435,14 @@ mod tests {
         let gets: Vec<_> = operations()
             .into_iter()
             .map(|op| op.info())
-            .filter(|info| info.method == "GET")
+            .filter(|info| info.method == "GET" || info.method == "DELETE")
             .map(|info| info.path)
             .collect();
-        for path in STATE_CHANGING_GETS {
-            assert!(gets.contains(path), "{path} is not a GET operation");
+        for path in STATE_CHANGING_GETS.iter().chain([&RESET_TOKEN]) {
+            assert!(
+                gets.contains(path),
+                "{path} is not a GET or DELETE operation"
+            );
         }
         let tokenless: Vec<_> = operations().into_iter().map(|op| op.info().path).collect();
         for path in TOKENLESS {

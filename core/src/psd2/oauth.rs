@@ -363,13 +363,21 @@ pub(crate) fn authorization_url(
     let mut url = base
         .join(sca_href)
         .map_err(|e| Error::invalid("link", format!("is not a usable URL ({e})")))?;
+    // An `authorizationUrl` from the API may carry some of these already: added only when
+    // missing, never twice.
+    let present: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    let wanted = [
+        ("response_type", Some("code")),
+        ("client_id", Some(client_id)),
+        ("redirect_uri", Some(redirect_uri)),
+        ("state", state),
+    ];
     {
         let mut query = url.query_pairs_mut();
-        query.append_pair("response_type", "code");
-        query.append_pair("client_id", client_id);
-        query.append_pair("redirect_uri", redirect_uri);
-        if let Some(state) = state {
-            query.append_pair("state", state);
+        for (name, value) in wanted {
+            if let Some(value) = value.filter(|_| !present.iter().any(|p| p == name)) {
+                query.append_pair(name, value);
+            }
         }
     }
     Ok(url.into())
