@@ -286,10 +286,7 @@ impl Transport {
             Body::Form(fields) => builder.form(fields),
         };
         let result: Result<Response, Failure> = async {
-            let response = builder
-                .send()
-                .await
-                .map_err(|e| self.send_error(e, connect_timeout))?;
+            let response = builder.send().await.map_err(|e| self.send_error(e))?;
             let mut response = response;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
@@ -330,31 +327,40 @@ impl Transport {
     }
 
     /// A failed exchange; only a connection that was never made certainly did not send.
-    fn send_error(&self, e: reqwest::Error, connect_timeout: Option<Duration>) -> Failure {
-        let host = host_of(&self.base);
-        if let Some(hint) = crate::tls::hint(&e) {
-            // A refused handshake sent nothing: say what to configure, not just the alert.
-            return Failure::before_sending(Error::connection(format!(
-                "the TLS handshake with {host} failed ({}): {hint}",
-                describe(&e)
-            )));
-        }
-        if e.is_connect() {
-            Failure::before_sending(Error::connection(format!(
-                "could not connect to {host}: {}",
-                describe(&e)
-            )))
-        } else if e.is_timeout() {
-            // Calls are bounded by their own deadline; reqwest times out only on connecting.
-            Failure::before_sending(Error::Timeout {
-                after: connect_timeout.unwrap_or(self.settings.connect_timeout),
-            })
-        } else {
-            Failure::after_sending(Error::connection(format!(
-                "the request to {host} failed: {}",
-                describe(&e)
-            )))
-        }
+    fn send_error(&self, e: reqwest::Error) -> Failure {
+        classify(e, &host_of(&self.base))
+    }
+}
+
+/// Whether a failed exchange may have reached the server. Only a connection that was never
+/// made (a refused connection, a connect timeout, a refused TLS handshake) certainly sent
+/// nothing; every other failure, a timeout included (an OS `TimedOut` from TCP keepalive
+/// giving up during a partition comes after the request was written), may follow a request
+/// the server received and acted on.
+fn classify(e: reqwest::Error, host: &str) -> Failure {
+    if let Some(hint) = crate::tls::hint(&e) {
+        // A refused handshake sent nothing: say what to configure, not just the alert.
+        return Failure::before_sending(Error::connection(format!(
+            "the TLS handshake with {host} failed ({}): {hint}",
+            describe(&e)
+        )));
+    }
+    if e.is_connect() {
+        Failure::before_sending(Error::connection(format!(
+            "could not connect to {host}: {}",
+            describe(&e)
+        )))
+    } else if e.is_timeout() {
+        Failure::after_sending(Error::connection(format!(
+            "the connection to {host} timed out after the request was sent, so it may have \
+             taken effect: {}",
+            describe(&e)
+        )))
+    } else {
+        Failure::after_sending(Error::connection(format!(
+            "the request to {host} failed: {}",
+            describe(&e)
+        )))
     }
 }
 
@@ -511,4 +517,40 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         when.duration_since(std::time::SystemTime::now())
             .unwrap_or_default(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mypos_sandbox::{Fault, Sandbox};
+
+    /// A timeout raised after the request was written (here reqwest's own read deadline; in
+    /// production an OS `TimedOut` from TCP keepalive) may follow a request that took effect:
+    /// it must never count as "not sent", which would let a POST be sent again.
+    #[tokio::test]
+    async fn a_timeout_after_sending_counts_as_sent() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let path = "/epos/v1/payments";
+        sandbox.inject(Fault::delay(path, Duration::from_secs(2)));
+        let url = format!("{}{path}", sandbox.url().trim_end_matches('/'));
+        crate::tls::install_default_provider();
+        let error = reqwest::Client::new()
+            .post(url)
+            .timeout(Duration::from_millis(200))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(error.is_timeout() && !error.is_connect(), "{error:?}");
+
+        let failure = classify(error, "sandbox");
+        assert!(failure.reached_server, "{:?}", failure.error);
+        assert_eq!(failure.error.class_name(), "APIConnectionError");
+        let message = failure.error.to_string();
+        assert!(message.contains("after the request was sent"), "{message}");
+        assert_eq!(
+            sandbox.requests().len(),
+            1,
+            "the request reached the server"
+        );
+    }
 }
