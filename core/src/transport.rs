@@ -92,6 +92,11 @@ impl ClientSettings {
             .default_headers(default_headers)
             .connect_timeout(self.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
+            // A redirect would carry the session, partner and PSD2 headers (and the query's
+            // access token, as a Referer) to whatever host it names, and a 307/308 would
+            // replay a payment or a client secret there: none is followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .https_only(self.https_only);
         let builder = self.tls.apply(builder, "tls")?;
         builder
@@ -435,6 +440,10 @@ pub(crate) fn api_error(response: &Response) -> ApiError {
         retry_after: retry_after(&response.headers),
         ..ApiError::default()
     };
+    if status.is_redirection() {
+        error.detail = Some(redirect_detail(&response.headers));
+        return error;
+    }
     match parsed {
         Some(p) => {
             error.status_message = p.title.or(p.error).unwrap_or(reason);
@@ -451,6 +460,20 @@ pub(crate) fn api_error(response: &Response) -> ApiError {
         }
     }
     error
+}
+
+/// What a redirect the SDK did not follow pointed at: the host only (its path and query may
+/// carry values not meant for logs).
+fn redirect_detail(headers: &HeaderMap) -> String {
+    let location = headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|location| match Url::parse(location) {
+            Ok(url) => format!("to host {}", host_of(&url)),
+            Err(_) => "to another path on the same host".to_string(),
+        })
+        .unwrap_or_else(|| "without a Location".to_string());
+    format!("the API answered with a redirect {location}, which the SDK does not follow")
 }
 
 /// `{"field": ["msg"]}` or `{"field": "msg"}`.
