@@ -155,6 +155,7 @@ impl PartnerToken {
                 ),
             ]),
             headers: HeaderMap::new(),
+            repeat: crate::retry::Repeat::Once,
         };
         #[derive(Deserialize)]
         struct Answer {
@@ -230,6 +231,7 @@ impl MerchantSession {
                 "client_secret": self.credentials.client_secret.expose_secret(),
             })),
             headers: HeaderMap::new(),
+            repeat: crate::retry::Repeat::Once,
         };
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, token.header.clone());

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::endpoint::Executor;
+use crate::endpoint::{Executor, repeat_of};
 use crate::error::{Error, Result};
 use crate::transport::{Body, Request};
 
@@ -49,6 +49,7 @@ impl RawRequest {
             Some(json) => Body::Json(json),
         };
         Ok(Request {
+            repeat: crate::retry::Repeat::by_method(&method),
             method,
             path: self.path,
             template: "(raw request)",
@@ -59,8 +60,10 @@ impl RawRequest {
     }
 
     /// Sends it for `client`; the answer is its JSON, its text if it is not JSON, or null.
-    pub async fn send<C: Executor>(self, client: &C) -> Result<Value> {
-        let request = self.build()?;
+    /// It is repeated as the operation with its method and path would be.
+    pub async fn send<C: Executor + 'static>(self, client: &C) -> Result<Value> {
+        let mut request = self.build()?;
+        request.repeat = repeat_of(&C::operations(), &request.method, &request.path);
         let response = client.execute_request(&request).await?;
         if response.body.is_empty() {
             return Ok(Value::Null);

@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::error::{ApiError, Error, Result};
 use crate::fork::PerProcess;
-use crate::retry::{self, Failure};
+use crate::retry::{self, Failure, Repeat};
 
 /// The Content-Type the gateway documentation uses for JSON bodies.
 const JSON_CONTENT_TYPE: &str = "application/json; x-api-version=1";
@@ -33,6 +33,8 @@ pub struct Request {
     pub(crate) body: Body,
     /// Headers the request itself contributes (PSD2's `Consent-ID`, …); credentials win.
     pub(crate) headers: HeaderMap,
+    /// Whether it may be sent again after it may have reached the server: its operation's.
+    pub(crate) repeat: Repeat,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +57,9 @@ pub struct Response {
 /// Supplies per-request credentials and forgets them when the API refuses them.
 pub(crate) trait Authenticator: Sync {
     type Used: Send;
+    /// Whether a refused credential can be replaced by another; if not, a 401 is final and
+    /// the request is not replayed with the same credentials.
+    const REFRESHES: bool = true;
     /// Headers for one attempt, and a handle on the credentials they came from.
     fn headers(&self) -> impl Future<Output = Result<(HeaderMap, Self::Used)>> + Send;
     /// The API answered 401 to credentials `used`: drop them so the next call fetches new ones.
@@ -215,10 +220,9 @@ impl Transport {
         options: CallOptions,
     ) -> Result<Response> {
         let deadline = Instant::now() + options.timeout;
-        let idempotent = retry::is_idempotent(&request.method);
         let attempts = retry::run(
             options.max_retries,
-            idempotent,
+            request.repeat,
             deadline,
             request.template,
             || self.attempt(auth, request, options.connect_timeout),
@@ -240,6 +244,13 @@ impl Transport {
     ) -> Result<Response, Failure> {
         let (headers, used) = auth.headers().await.map_err(Failure::before_sending)?;
         let mut response = self.send_with(request, headers, connect_timeout).await?;
+        if response.status == StatusCode::UNAUTHORIZED && !A::REFRESHES {
+            let api = api_error(&response);
+            return Err(Failure::after_sending(Error::Auth {
+                status: Some(401),
+                message: format!("the API refused the credentials: {api}"),
+            }));
+        }
         if response.status == StatusCode::UNAUTHORIZED {
             tracing::debug!(
                 path = request.template,

@@ -56,19 +56,6 @@ pub use rules::Rule;
 /// The operations that need no access token: creating the first one.
 const TOKENLESS: &[&str] = &[manage::CREATE_TOKEN_PATH];
 
-/// GETs that change state (the API offers no POST form for them). A repeat after a lost
-/// answer would not do harm, but it would report a misleading refusal ("already cancelled",
-/// "a payment is already active") instead of the outcome, so the SDK never repeats them.
-/// Checked against the operation table by a unit test.
-const STATE_CHANGING_GETS: &[&str] = &[
-    "/api/pos/payment/start/byPosId",
-    "/api/pos/payment/ready",
-    "/api/pos/payment/capture",
-    "/api/pos/payment/cancel",
-    "/api/pos/refund/capture",
-    "/api/pos/refund/cancel",
-];
-
 /// Everything a [`MobilePayPos`] is built from.
 #[derive(Clone)]
 pub struct MobilePayConfig {
@@ -326,6 +313,7 @@ struct InRequestCredentials;
 
 impl Authenticator for InRequestCredentials {
     type Used = ();
+    const REFRESHES: bool = false;
 
     async fn headers(&self) -> Result<(HeaderMap, ())> {
         Ok((HeaderMap::new(), ()))
@@ -335,16 +323,16 @@ impl Authenticator for InRequestCredentials {
 }
 
 impl Executor for MobilePayPos {
+    fn operations() -> Vec<&'static dyn Operation<Self>> {
+        operations()
+    }
+
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             let request = self.authorized(request)?;
-            let mut options = self.options;
-            if STATE_CHANGING_GETS.contains(&request.template) {
-                options.max_retries = 0;
-            }
             self.inner
                 .transport
-                .call(&InRequestCredentials, &request, options)
+                .call(&InRequestCredentials, &request, self.options)
                 .await
         })
     }
@@ -396,16 +384,7 @@ mod tests {
     }
 
     #[test]
-    fn state_changing_gets_are_operations() {
-        let gets: Vec<_> = operations()
-            .into_iter()
-            .map(|op| op.info())
-            .filter(|info| info.method == "GET")
-            .map(|info| info.path)
-            .collect();
-        for path in STATE_CHANGING_GETS {
-            assert!(gets.contains(path), "{path} is not a GET operation");
-        }
+    fn tokenless_operations_exist() {
         let tokenless: Vec<_> = operations().into_iter().map(|op| op.info().path).collect();
         for path in TOKENLESS {
             assert!(tokenless.contains(path), "{path}");

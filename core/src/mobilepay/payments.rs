@@ -487,12 +487,12 @@ crate::operations! {
         /// active on its point of sale. Then poll `status` and `capture` when `Reserved`.
         start(StartPaymentRequest) -> PaymentId = POST "/api/pos/payment/start";
         /// Starts a payment on a point of sale named by MobilePay's posId (direct flow).
-        start_by_pos_id(StartByPosIdRequest) -> PaymentId = GET "/api/pos/payment/start/byPosId";
+        start_by_pos_id(StartByPosIdRequest) -> PaymentId = GET once "/api/pos/payment/start/byPosId";
         /// Prepares a payment before its amount is known (prepared flow); the customer may
         /// check in meanwhile. Follow it with `ready`.
         prepare(PreparePaymentRequest) -> PaymentId = POST "/api/pos/payment/prepare";
         /// Gives a prepared payment its amount and sends it to the customer.
-        ready(ReadyPaymentRequest) -> Message = GET "/api/pos/payment/ready";
+        ready(ReadyPaymentRequest) -> Message = GET once "/api/pos/payment/ready";
         /// Where a payment is, and how long to wait before asking again.
         // unverified: path from the index page; its parameters and answer are not in the record.
         status(PaymentRequest) -> PaymentState = GET "/api/pos/payment/status";
@@ -504,9 +504,9 @@ crate::operations! {
         /// Takes the money of a `Reserved` payment: all of it, or part of it when the payment
         /// allows partial capture.
         // unverified: path from the index page; its parameters are MobilePay v10's.
-        capture(CapturePaymentRequest) -> Message = GET "/api/pos/payment/capture";
+        capture(CapturePaymentRequest) -> Message = GET once "/api/pos/payment/capture";
         /// Cancels a payment that is not captured; after capture only a refund is possible.
-        cancel(PaymentRequest) -> Message = GET "/api/pos/payment/cancel";
+        cancel(PaymentRequest) -> Message = GET once "/api/pos/payment/cancel";
         /// Finds a lost payment id by order id and state (`Captured` only).
         recover_id_by_state(RecoverIdByStateRequest) -> PaymentId = GET "/api/pos/payment/id/retrieve/bystate";
         /// Finds a lost payment id by order id and terminal.

@@ -190,9 +190,9 @@ crate::operations! {
         list(ListRefundsRequest) -> RefundIds = GET "/api/pos/refunds";
         /// Pays a `Reserved` refund back to the customer.
         // unverified: path from the index page; its answer is not in the record.
-        capture(RefundRequest) -> Message = GET "/api/pos/refund/capture";
+        capture(RefundRequest) -> Message = GET once "/api/pos/refund/capture";
         /// Cancels a refund that is not captured.
         // unverified: path from the index page; its answer is not in the record.
-        cancel(RefundRequest) -> Message = GET "/api/pos/refund/cancel";
+        cancel(RefundRequest) -> Message = GET once "/api/pos/refund/cancel";
     }
 }

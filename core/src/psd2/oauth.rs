@@ -283,6 +283,7 @@ impl TokenEndpoint {
             query: vec![],
             body: Body::Form(form),
             headers: HeaderMap::new(),
+            repeat: crate::retry::Repeat::Once,
         };
         let response = self
             .transport
