@@ -136,6 +136,11 @@ impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
                 .and_then(|v| scalar_text(&v))
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| Error::invalid(name, "is required"))?;
+            if is_dot_segment(&value) {
+                // Percent-encoding leaves dots alone and URLs resolve them: `.` would drop
+                // the segment, `..` climb a level, sending the request somewhere else.
+                return Err(Error::invalid(name, "must not be `.` or `..`"));
+            }
             path.push_str(&rest[..start]);
             path.extend(
                 url::form_urlencoded::byte_serialize(value.as_bytes())
@@ -163,6 +168,12 @@ impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
             repeat: self.repeat(),
         })
     }
+}
+
+/// `.` and `..`, also percent-encoded (`%2e`), which URLs resolve as moves in the path.
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase().replace("%2e", ".");
+    lower == "." || lower == ".."
 }
 
 /// Pages are 1-based and hold 1 to 100 items on every myPOS list.

@@ -26,6 +26,17 @@ impl RawRequest {
     fn build(self) -> Result<Request> {
         let method = Method::from_bytes(self.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| Error::invalid("method", "must be an HTTP method such as GET or POST"))?;
+        let climbs = self
+            .path
+            .split(['?', '#'])
+            .next()
+            .is_some_and(|path| path.split('/').any(crate::endpoint::is_dot_segment));
+        if climbs {
+            return Err(Error::invalid(
+                "path",
+                "must not contain `.` or `..` segments (URLs resolve them)",
+            ));
+        }
         if !self.path.starts_with('/') || self.path.starts_with("//") || self.path.contains("://") {
             return Err(Error::invalid(
                 "path",

@@ -144,3 +144,10 @@ test('required combinations fail before any request', async () => {
   await expect(client.ecommerce.paymentRequests.sendReminder('ABC')).rejects.toBeInstanceOf(mypos.InvalidRequestError)
   expect(await sandbox.requests()).toEqual([])
 })
+
+test('dot-segment ids are refused', async () => {
+  for (const code of ['.', '..']) {
+    await expect(current.client.ecommerce.paymentLinks.delete({ code })).rejects.toMatchObject({ name: 'InvalidRequestError', field: 'code' })
+  }
+  expect(await current.sandbox.requests({ method: 'DELETE' })).toHaveLength(0)
+})

@@ -144,3 +144,11 @@ async def test_required_combinations_fail_before_any_request(sandbox: Sandbox, c
     with pytest.raises(mypos.InvalidRequestError):
         await client.ecommerce.payment_requests.send_reminder("ABC")
     assert sandbox.requests() == []
+
+
+async def test_dot_segment_ids_are_refused(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+    for code in (".", ".."):
+        with pytest.raises(mypos.InvalidRequestError) as caught:
+            await client.ecommerce.payment_links.delete(code=code)
+        assert caught.value.field == "code"
+    assert not sandbox.requests("DELETE")
