@@ -253,3 +253,14 @@ async fn redirects_are_not_followed() {
     );
     assert_eq!(statuses(&sandbox), [307], "the Location was not requested");
 }
+
+/// A token answer claiming a lifetime past what a clock can hold is clamped, not a panic.
+#[tokio::test]
+async fn a_huge_expires_in_is_no_panic() {
+    let sandbox = common::sandbox().await;
+    sandbox.inject(Fault::status("/api/v1/oauth/token", 200).body(
+        json!({"access_token": "short-lived", "token_type": "Bearer", "expires_in": u64::MAX}),
+    ));
+    let client = common::client(&sandbox);
+    assert_eq!(accounts(&client).await.unwrap(), 3, "the call goes on");
+}
