@@ -364,6 +364,14 @@ pub(crate) fn authorization_url(
     let mut url = base
         .join(sca_href)
         .map_err(|e| Error::invalid("link", format!("is not a usable URL ({e})")))?;
+    // The holder's browser goes there with the client id: only over HTTPS (or plain HTTP
+    // when the API itself is configured so, as a local sandbox is), never `javascript:` etc.
+    if url.scheme() != "https" && url.scheme() != base.scheme() {
+        return Err(Error::invalid(
+            "link",
+            format!("must be an https URL, not {}:", url.scheme()),
+        ));
+    }
     {
         let mut query = url.query_pairs_mut();
         query.append_pair("response_type", "code");
@@ -379,6 +387,28 @@ pub(crate) fn authorization_url(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authorization_urls_are_https_only() {
+        let base = url::Url::parse("https://psd2.example/").unwrap();
+        let url =
+            |href: &str| authorization_url(&base, href, "tpp", "https://tpp.example/cb", None);
+        assert!(
+            url("/authorize/c-1")
+                .unwrap()
+                .starts_with("https://psd2.example/authorize/c-1?")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "http://psd2.example/authorize",
+            "data:text/html,x",
+        ] {
+            assert!(
+                matches!(url(bad), Err(Error::InvalidRequest { .. })),
+                "{bad}"
+            );
+        }
+    }
 
     fn tokens(expires_in: Option<u64>) -> TokenSet {
         TokenSet {
