@@ -295,6 +295,7 @@ test('a state-changing GET is sent once', async () => {
   await current.sandbox.injectFault({ path: capture, status: 503, count: 3 })
   await expect(pos.payments.capture({ paymentId: 'p-1', amount: '1' })).rejects.toBeInstanceOf(mypos.ServerError)
   expect(await current.sandbox.requests({ method: 'GET', path: capture })).toHaveLength(1)
+  await current.sandbox.clearFaults()
   await current.sandbox.injectFault({ path: capture, status: 401 })
   await expect(pos.payments.capture({ paymentId: 'p-1', amount: '1' })).rejects.toBeInstanceOf(mypos.AuthError)
   expect(await current.sandbox.requests({ method: 'GET', path: capture })).toHaveLength(2)

@@ -310,6 +310,7 @@ async def test_a_state_changing_get_is_sent_once(sandbox: Sandbox, pos: mypos.Mo
     with pytest.raises(mypos.ServerError):
         await pos.payments.capture(payment_id="p-1", amount="1")
     assert len(sandbox.requests("GET", capture)) == 1
+    sandbox.clear_faults()
     sandbox.inject_fault(capture, status=401)
     with pytest.raises(mypos.AuthError):
         await pos.payments.capture(payment_id="p-1", amount="1")
