@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::host::Answer;
 use crate::page::Page;
+use crate::retry::Repeat;
 use crate::transport::{self, Body, Request, Response};
 
 /// A request type: serializable to the wire, readable from a host's plain data, self-checking.
@@ -74,6 +75,9 @@ pub struct Endpoint<Req, Resp, C> {
     /// For a request that moves money: how to settle an ambiguous failure instead of
     /// sending the request again.
     pub reconcile: Option<Reconcile<Req, Resp, C>>,
+    /// Whether it may be sent again after it may have reached the server, where the
+    /// definition says; otherwise [`Repeat::by_method`].
+    pub declared_repeat: Option<Repeat>,
     _types: PhantomData<fn(Req, &C) -> Resp>,
 }
 
@@ -85,6 +89,7 @@ impl<Req, Resp, C> Endpoint<Req, Resp, C> {
         arguments: &'static [&'static str],
         doc: &'static str,
         reconcile: Option<Reconcile<Req, Resp, C>>,
+        declared_repeat: Option<Repeat>,
     ) -> Self {
         Self {
             name,
@@ -93,8 +98,15 @@ impl<Req, Resp, C> Endpoint<Req, Resp, C> {
             arguments,
             doc,
             reconcile,
+            declared_repeat,
             _types: PhantomData,
         }
+    }
+
+    /// Whether it may be sent again after it may have reached the server.
+    pub fn repeat(&self) -> Repeat {
+        self.declared_repeat
+            .unwrap_or_else(|| Repeat::by_method(&self.method))
     }
 
     /// The names of the `{param}` placeholders, in order.
@@ -133,6 +145,11 @@ impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
                 .and_then(|v| scalar_text(&v))
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| Error::invalid(name, "is required"))?;
+            if is_dot_segment(&value) {
+                // Percent-encoding leaves dots alone and URLs resolve them: `.` would drop
+                // the segment, `..` climb a level, sending the request somewhere else.
+                return Err(Error::invalid(name, "must not be `.` or `..`"));
+            }
             path.push_str(&rest[..start]);
             path.extend(
                 url::form_urlencoded::byte_serialize(value.as_bytes())
@@ -157,8 +174,15 @@ impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
             query,
             body,
             headers,
+            repeat: self.repeat(),
         })
     }
+}
+
+/// `.` and `..`, also percent-encoded (`%2e`), which URLs resolve as moves in the path.
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase().replace("%2e", ".");
+    lower == "." || lower == ".."
 }
 
 /// Pages are 1-based and hold 1 to 100 items on every myPOS list.
@@ -284,6 +308,45 @@ where
 /// A client that can run endpoints of its API (a merchant client, a MobilePay client…).
 pub trait Executor: Sync {
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>>;
+
+    /// Every operation of its API: what a raw request to one of their paths may repeat.
+    fn operations() -> Vec<&'static dyn Operation<Self>>
+    where
+        Self: Sized;
+}
+
+/// Whether a request by `method` and `path` (filled in) may be repeated: as the operation
+/// with that method and path template declares, or by its method when none has them.
+pub(crate) fn repeat_of<C>(
+    operations: &[&'static dyn Operation<C>],
+    method: &Method,
+    path: &str,
+) -> Repeat {
+    operations
+        .iter()
+        .find(|op| {
+            let info = op.info();
+            info.method == method.as_str() && template_matches(info.path, path)
+        })
+        .map_or_else(|| Repeat::by_method(method), |op| op.repeat())
+}
+
+/// `/a/{id}/b` matches `/a/42/b`: segment by segment, a placeholder standing for any one.
+fn template_matches(template: &str, path: &str) -> bool {
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches('/');
+    let mut wanted = template.trim_end_matches('/').split('/');
+    let mut given = path.split('/');
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return true,
+            (Some(w), Some(g)) if w == g || (w.starts_with('{') && !g.is_empty()) => {}
+            _ => return false,
+        }
+    }
 }
 
 impl<Req: ApiRequest, Resp: ApiResponse, C: Executor> Endpoint<Req, Resp, C> {
@@ -338,6 +401,10 @@ pub struct WireShape {
 /// An endpoint with its types erased, so hosts can call it by name with plain data.
 pub trait Operation<C>: Send + Sync {
     fn info(&self) -> OperationInfo;
+    /// Whether it may be sent again after it may have reached the server.
+    fn repeat(&self) -> Repeat {
+        Repeat::Once
+    }
     fn request_schema(&self) -> Value;
     fn response_schema(&self) -> Value;
     /// Wire-named JSON in, the typed answer out (hosts write it in their casing).
@@ -374,6 +441,10 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
             doc: self.doc,
             paged: Resp::PAGED && schema_has_property(&self.request_schema(), "page"),
         }
+    }
+
+    fn repeat(&self) -> Repeat {
+        Endpoint::repeat(self)
     }
 
     fn request_schema(&self) -> Value {
@@ -432,9 +503,15 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
 ///         /// Fields named after the request type are taken positionally, after the path's.
 ///         get_multiple_transactions(GetMultipleTransactionsRequest, payment_references)
 ///             -> Vec<TransactionDetails> = GET "/accounting/v1/transactions/details";
+///         /// Takes the money (a GET that changes state: never repeated).
+///         capture(CaptureRequest) -> Message = GET once "/api/pos/payment/capture";
 ///     }
 /// }
 /// ```
+///
+/// Repeat safety: after the method, `once` (sent again only when it certainly never reached
+/// the server) or `repeatable` (safe to send twice) overrides the method's default,
+/// [`Repeat::by_method`]: GET, HEAD, PUT, DELETE and OPTIONS repeatable, the rest once.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! operations {
@@ -443,7 +520,7 @@ macro_rules! operations {
         pub struct $ns:ident<$client:ty> as $prefix:literal {
             $(
                 $(#[doc = $doc:literal])*
-                $op:ident($req:ty $(, $arg:ident)*) -> $resp:ty = $method:ident $path:literal
+                $op:ident($req:ty $(, $arg:ident)*) -> $resp:ty = $method:ident $($repeat:ident)? $path:literal
                     $(, reconciled by $reconcile:path)?;
             )*
         }
@@ -476,6 +553,7 @@ macro_rules! operations {
                         &[$(stringify!($arg)),*],
                         concat!($($doc, "\n",)*),
                         $crate::__optional!($($reconcile)?),
+                        $crate::__repeat!($($repeat)?),
                     );
             )*
 
@@ -501,6 +579,21 @@ macro_rules! paged_request {
             }
         }
     )*};
+}
+
+/// An operation line's repeat-safety token, if it has one.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __repeat {
+    () => {
+        None
+    };
+    (once) => {
+        Some($crate::retry::Repeat::Once)
+    };
+    (repeatable) => {
+        Some($crate::retry::Repeat::Safe)
+    };
 }
 
 #[macro_export]

@@ -424,3 +424,38 @@ async fn unknown_codes_are_not_found() {
         assert!(error.detail.unwrap().contains("NOSUCHCODE000"));
     }
 }
+
+/// A path id of `.` or `..` would be resolved as a dot segment (`DELETE …/links/.` becomes
+/// `DELETE …/links/`, `..` climbs a level): it is refused before anything is sent, in typed
+/// calls and raw requests alike.
+#[tokio::test]
+async fn dot_segment_ids_are_refused() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    let links = client.ecommerce().payment_links();
+    for code in [".", ".."] {
+        let error = links
+            .delete(DeletePaymentLinkRequest::new(code))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidRequest { field, .. } if field == "code"),
+            "{error:?}"
+        );
+    }
+    let raw = mypos::raw::RawRequest {
+        method: "GET".into(),
+        path: "/accounting/v1/accounts/../../x".into(),
+        ..Default::default()
+    };
+    let error = client.request(raw).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidRequest { field, .. } if field == "path"),
+        "{error:?}"
+    );
+    assert!(
+        sandbox.requests().iter().all(|r| r.method != "DELETE"),
+        "nothing was deleted"
+    );
+    assert!(sandbox.requests().iter().all(|r| r.path != "/x"));
+}

@@ -1076,3 +1076,43 @@ async fn the_cancel_a_dropped_flow_leaves_behind_can_be_waited_for() {
         .await
         .unwrap();
 }
+
+/// Repeat safety is the operation's, however it is sent: a state-changing GET (`capture`)
+/// is not repeated after a server error, neither typed nor as a raw request by its path, and a
+/// 401 is not replayed with the same access token.
+#[tokio::test]
+async fn state_changing_gets_are_never_repeated_whichever_way_they_are_sent() {
+    use mypos_sandbox::Fault;
+    const CAPTURE: &str = "/api/pos/payment/capture";
+    let sandbox = sandbox().await;
+    let pos = pos(&sandbox);
+    let sent = || sandbox.count("GET", CAPTURE);
+
+    sandbox.inject(Fault::status(CAPTURE, 503).times(3));
+    let error = pos
+        .payments()
+        .capture(CapturePaymentRequest::new("p-1", amount("1")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.class_name(), "ServerError");
+    assert_eq!(sent(), 1, "the typed call is sent once");
+
+    let raw =
+        json!({"method": "GET", "path": CAPTURE, "query": {"paymentId": "p-1", "amount": "1"}});
+    let error = host::mobilepay()
+        .raw(&pos, &raw.to_string())
+        .await
+        .unwrap_err();
+    assert_eq!(error.class_name(), "ServerError");
+    assert_eq!(sent(), 2, "the raw request by the same path is sent once");
+    sandbox.clear_faults();
+
+    sandbox.inject(Fault::status(CAPTURE, 401));
+    let error = pos
+        .payments()
+        .capture(CapturePaymentRequest::new("p-1", amount("1")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.class_name(), "AuthError", "{error:?}");
+    assert_eq!(sent(), 3, "no replay with the same access token");
+}

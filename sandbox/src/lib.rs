@@ -54,6 +54,13 @@ pub struct SandboxConfig {
     pub token_lifetime: Duration,
     /// Lifetime of merchant sessions (the gateway's is five minutes).
     pub session_lifetime: Duration,
+    /// The control API (`/_sandbox/…`) answers only requests whose `Host` is a loopback name
+    /// (`localhost`, `127.0.0.1`, `[::1]`), so a web page that rebinds its own name to the
+    /// sandbox's address cannot drive it. On by default; turn it off only for a sandbox bound
+    /// to another address on purpose.
+    pub control_loopback_only: bool,
+    /// How many requests the log keeps; older ones are dropped first.
+    pub max_logged_requests: usize,
 }
 
 impl Default for SandboxConfig {
@@ -63,6 +70,8 @@ impl Default for SandboxConfig {
             port: 0,
             token_lifetime: Duration::from_secs(3600),
             session_lifetime: Duration::from_secs(300),
+            control_loopback_only: true,
+            max_logged_requests: 10_000,
         }
     }
 }
@@ -72,7 +81,13 @@ impl Default for SandboxConfig {
 /// Control routes live under `/_sandbox/`; everything else is the gateway and is logged.
 pub fn router(state: SandboxState) -> Router {
     Router::new()
-        .nest("/_sandbox", control::router())
+        .nest(
+            "/_sandbox",
+            control::router().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                control::loopback_host_only,
+            )),
+        )
         .merge(identity::router())
         .merge(gateway::router())
         .merge(mobilepay::router())

@@ -146,3 +146,10 @@ test('rules the API texts do not state are the server’s to judge', async () =>
   await expect(client.ecommerce.paymentRequests.sendReminder('ABC')).rejects.toBeInstanceOf(mypos.NotFoundError)
   expect((await sandbox.requests()).filter((r) => r.path.startsWith('/ecommerce/'))).toHaveLength(3)
 })
+
+test('dot-segment ids are refused', async () => {
+  for (const code of ['.', '..']) {
+    await expect(current.client.ecommerce.paymentLinks.delete({ code })).rejects.toMatchObject({ name: 'InvalidRequestError', field: 'code' })
+  }
+  expect(await current.sandbox.requests({ method: 'DELETE' })).toHaveLength(0)
+})

@@ -324,3 +324,15 @@ test('the token stays out of inspection, JSON, errors and logged URLs', async ()
   expect(stores.query).toContain('accessToken=<redacted>')
   expect(JSON.stringify(await sandbox.requests())).not.toContain(accessToken)
 })
+
+test('a state-changing GET is sent once', async () => {
+  const capture = '/api/pos/payment/capture'
+  const pos = current.sandbox.mobilepay()
+  await current.sandbox.injectFault({ path: capture, status: 503, count: 3 })
+  await expect(pos.payments.capture({ paymentId: 'p-1', amount: '1' })).rejects.toBeInstanceOf(mypos.ServerError)
+  expect(await current.sandbox.requests({ method: 'GET', path: capture })).toHaveLength(1)
+  await current.sandbox.clearFaults()
+  await current.sandbox.injectFault({ path: capture, status: 401 })
+  await expect(pos.payments.capture({ paymentId: 'p-1', amount: '1' })).rejects.toBeInstanceOf(mypos.AuthError)
+  expect(await current.sandbox.requests({ method: 'GET', path: capture })).toHaveLength(2)
+})

@@ -147,3 +147,11 @@ async def test_rules_the_texts_do_not_state_are_the_servers(sandbox: Sandbox, cl
     with pytest.raises(mypos.NotFoundError):
         await client.ecommerce.payment_requests.send_reminder("ABC")
     assert len([r for r in sandbox.requests() if r["path"].startswith("/ecommerce/")]) == 3
+
+
+async def test_dot_segment_ids_are_refused(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+    for code in (".", ".."):
+        with pytest.raises(mypos.InvalidRequestError) as caught:
+            await client.ecommerce.payment_links.delete(code=code)
+        assert caught.value.field == "code"
+    assert not sandbox.requests("DELETE")

@@ -340,3 +340,16 @@ async def test_the_token_travels_in_bodies_and_is_redacted_in_logged_queries(
     [stores] = sandbox.requests("GET", "/api/pos/manage/stores")
     assert "accessToken=<redacted>" in stores["query"]
     assert MOBILEPAY_SANDBOX["access_token"] not in str(sandbox.requests())
+
+
+async def test_a_state_changing_get_is_sent_once(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
+    capture = "/api/pos/payment/capture"
+    sandbox.inject_fault(capture, status=503, count=3)
+    with pytest.raises(mypos.ServerError):
+        await pos.payments.capture(payment_id="p-1", amount="1")
+    assert len(sandbox.requests("GET", capture)) == 1
+    sandbox.clear_faults()
+    sandbox.inject_fault(capture, status=401)
+    with pytest.raises(mypos.AuthError):
+        await pos.payments.capture(payment_id="p-1", amount="1")
+    assert len(sandbox.requests("GET", capture)) == 2, "no replay with the same access token"

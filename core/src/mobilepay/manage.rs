@@ -201,7 +201,7 @@ crate::operations! {
         create_token(NoArguments) -> AccessToken = POST "/api/pos/manage/token";
         /// Replaces an access token (the client's own unless `previous_access_token` is
         /// given) with a new one; the old one stops working. The text lists a GET form only.
-        reset_token(ResetTokenRequest) -> AccessToken = GET "/api/pos/manage/token/reset";
+        reset_token(ResetTokenRequest) -> AccessToken = GET once "/api/pos/manage/token/reset";
         /// Creates the MobilePay point of sale of a terminal; allowed only while the terminal
         /// has none. The message is the new posId.
         // unverified: that the message is the posId.
@@ -209,7 +209,7 @@ crate::operations! {
         /// Deletes a terminal's point of sale: no new payments; reserved ones can still be
         /// captured or cancelled.
         // The text lists GET and DELETE and no POST form; DELETE says what the call does.
-        delete_pos(TerminalRequest) -> Message = DELETE "/api/pos/manage/delete";
+        delete_pos(TerminalRequest) -> Message = DELETE once "/api/pos/manage/delete";
         /// What MobilePay knows of a terminal's point of sale.
         terminal_information(TerminalRequest) -> PosInformation = GET "/api/pos/manage/terminal/information";
         /// The ids of the merchant's stores.

@@ -59,19 +59,6 @@ const TOKENLESS: &[&str] = &[manage::CREATE_TOKEN_PATH];
 /// of `accessToken`, as the text's template has it.
 const RESET_TOKEN: &str = manage::RESET_TOKEN_PATH;
 
-/// GETs and DELETEs that change state (the API offers no POST form for them). A repeat after
-/// a lost answer would not do harm, but it would report a misleading refusal ("already
-/// cancelled", "the token is not valid") instead of the outcome, so the SDK never repeats
-/// them. Checked against the operation table by a unit test.
-const STATE_CHANGING_GETS: &[&str] = &[
-    "/api/pos/payment/capture",
-    "/api/pos/payment/cancel",
-    "/api/pos/refund/capture",
-    "/api/pos/refund/cancel",
-    manage::RESET_TOKEN_PATH,
-    "/api/pos/manage/delete",
-];
-
 /// Everything a [`MobilePayPos`] is built from.
 #[derive(Clone)]
 pub struct MobilePayConfig {
@@ -361,6 +348,7 @@ struct InRequestCredentials;
 
 impl Authenticator for InRequestCredentials {
     type Used = ();
+    const REFRESHES: bool = false;
 
     async fn headers(&self) -> Result<(HeaderMap, ())> {
         Ok((HeaderMap::new(), ()))
@@ -370,16 +358,16 @@ impl Authenticator for InRequestCredentials {
 }
 
 impl Executor for MobilePayPos {
+    fn operations() -> Vec<&'static dyn Operation<Self>> {
+        operations()
+    }
+
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             let request = self.authorized(request)?;
-            let mut options = self.options;
-            if STATE_CHANGING_GETS.contains(&request.template) {
-                options.max_retries = 0;
-            }
             self.inner
                 .transport
-                .call(&InRequestCredentials, &request, options)
+                .call(&InRequestCredentials, &request, self.options)
                 .await
         })
     }
@@ -431,19 +419,7 @@ mod tests {
     }
 
     #[test]
-    fn state_changing_gets_are_operations() {
-        let gets: Vec<_> = operations()
-            .into_iter()
-            .map(|op| op.info())
-            .filter(|info| info.method == "GET" || info.method == "DELETE")
-            .map(|info| info.path)
-            .collect();
-        for path in STATE_CHANGING_GETS.iter().chain([&RESET_TOKEN]) {
-            assert!(
-                gets.contains(path),
-                "{path} is not a GET or DELETE operation"
-            );
-        }
+    fn tokenless_operations_exist() {
         let tokenless: Vec<_> = operations().into_iter().map(|op| op.info().path).collect();
         for path in TOKENLESS {
             assert!(tokenless.contains(path), "{path}");

@@ -467,9 +467,9 @@ crate::operations! {
         list(ListPaymentsRequest) -> PaymentIds = GET "/api/pos/payments";
         /// Takes the money of a `Reserved` payment: all of it, or part of it when the payment
         /// allows partial capture.
-        capture(CapturePaymentRequest) -> Message = GET "/api/pos/payment/capture";
+        capture(CapturePaymentRequest) -> Message = GET once "/api/pos/payment/capture";
         /// Cancels a payment that is not captured; after capture only a refund is possible.
-        cancel(PaymentRequest) -> Message = GET "/api/pos/payment/cancel";
+        cancel(PaymentRequest) -> Message = GET once "/api/pos/payment/cancel";
         /// Finds a lost payment id by order id and state (`Captured` only).
         recover_id_by_state(RecoverIdByStateRequest) -> PaymentId = GET "/api/pos/payment/id/retrieve/bystate";
         /// Finds a lost payment id by order id and terminal.

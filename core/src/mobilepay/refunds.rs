@@ -176,8 +176,8 @@ crate::operations! {
         /// The ids of a payment's refunds.
         list(ListRefundsRequest) -> RefundIds = GET "/api/pos/refunds";
         /// Pays a `Reserved` refund back to the customer.
-        capture(RefundRequest) -> Message = GET "/api/pos/refund/capture";
+        capture(RefundRequest) -> Message = GET once "/api/pos/refund/capture";
         /// Cancels a refund that is not captured.
-        cancel(RefundRequest) -> Message = GET "/api/pos/refund/cancel";
+        cancel(RefundRequest) -> Message = GET once "/api/pos/refund/cancel";
     }
 }

@@ -406,6 +406,10 @@ impl Inner {
 }
 
 impl Executor for Psd2Client {
+    fn operations() -> Vec<&'static dyn crate::endpoint::Operation<Self>> {
+        crate::psd2::operations()
+    }
+
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             // One id per logical call, reused on retries and the replay: the bank (and its
@@ -429,7 +433,7 @@ impl Executor for Psd2Client {
             let deadline = Instant::now() + options.timeout;
             let attempts = retry::run(
                 options.max_retries,
-                retry::is_idempotent(&request.method),
+                request.repeat,
                 deadline,
                 request.template,
                 || self.attempt(request, &headers, &request_id),
