@@ -1,7 +1,6 @@
 //! The Python skin: plain data in and out as JSON text, core errors raised as the exception
 //! classes of `mypos.errors`. No defaults, no validation, no per-endpoint code.
 
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 

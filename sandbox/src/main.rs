@@ -85,6 +85,8 @@ async fn serve(options: Serve) -> std::io::Result<()> {
     let config = SandboxConfig {
         host: options.host,
         port: options.port,
+        // Asked for another address: its control API answers whatever Host it is reached by.
+        control_loopback_only: options.host.is_loopback(),
         ..SandboxConfig::default()
     };
     let stopped = stop_signal(options.stop_on_eof)?;

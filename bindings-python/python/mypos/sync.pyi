@@ -882,7 +882,7 @@ class _SyncMobilePayFlows:
         Args:
             amount: In major units (`"27.06"`); captured in full once the customer accepts.
             currency_code: `DKK` when left out.
-            order_id: Your order's id, at most 36 characters.
+            order_id: Your order's id.
             pos_id: MobilePay's id of the point of sale; or give the terminal's id instead.
             terminal_id: The terminal's id at Integra; or give MobilePay's posId instead.
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
@@ -920,7 +920,7 @@ class _SyncMobilePayFlows:
 
 class _SyncMobilePayManage:
     def check_in_by_pos_id(self, *, pos_id: str, timeout: float | None = None) -> MobilePayCheckIn:
-        """Whether a customer is checked in on a point of sale, by MobilePay's posId.
+        """Who is checked in on a point of sale, by MobilePay's posId.
 
         Args:
             pos_id: MobilePay's id of the point of sale (not the terminal id).
@@ -932,7 +932,7 @@ class _SyncMobilePayManage:
         terminal_id: str,
         timeout: float | None = None,
     ) -> MobilePayCheckIn:
-        """Whether a customer is checked in at a terminal.
+        """Who is checked in at a terminal.
 
         Args:
             terminal_id: The terminal's id at Integra (not MobilePay's posId).
@@ -947,7 +947,8 @@ class _SyncMobilePayManage:
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
         """
     def create_token(self, *, timeout: float | None = None) -> MobilePayAccessToken:
-        """Creates a long-lived access token for the merchant (the one call that needs none).
+        """Creates a long-lived access token for the merchant (the one call that needs none);
+        the API creates one only while the merchant has none.
 
         Args:
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
@@ -960,10 +961,17 @@ class _SyncMobilePayManage:
             terminal_id: The terminal's id at Integra (not MobilePay's posId).
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
         """
-    def reset_token(self, *, timeout: float | None = None) -> MobilePayAccessToken:
-        """Replaces the client's access token with a new one; the old one stops working.
+    def reset_token(
+        self,
+        *,
+        previous_access_token: str | None = ...,
+        timeout: float | None = None,
+    ) -> MobilePayAccessToken:
+        """Replaces an access token (the client's own unless `previous_access_token` is
+        given) with a new one; the old one stops working. The text lists a GET form only.
 
         Args:
+            previous_access_token: The token to replace; the client's own when left out. It stops working.
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
         """
     def store(self, *, store_id: str, timeout: float | None = None) -> MobilePayStore:
@@ -972,13 +980,7 @@ class _SyncMobilePayManage:
         Args:
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
         """
-    def store_ids(
-        self,
-        *,
-        merchant_brand_id: str | None = ...,
-        merchant_location_id: str | None = ...,
-        timeout: float | None = None,
-    ) -> MobilePayStoreIds:
+    def store_ids(self, *, timeout: float | None = None) -> MobilePayStoreIds:
         """The ids of the merchant's stores.
 
         Args:
@@ -1036,8 +1038,8 @@ class _SyncMobilePayPayments:
 
         Args:
             order_id: Only this order's.
-            state: Left out: the active payments (not captured, rejected or cancelled). `Captured`: the
-                captured ones, the only other filter the API takes.
+            state: Left out: the active payments (neither captured, rejected nor cancelled; `Reserved`
+                included). `Captured`: the captured ones.
             terminal_id: The terminal's id at Integra.
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
         """
@@ -1052,7 +1054,7 @@ class _SyncMobilePayPayments:
         check in meanwhile. Follow it with `ready`.
 
         Args:
-            order_id: Your order's id, at most 36 characters.
+            order_id: Your order's id.
             terminal_id: The terminal's id at Integra.
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
         """
@@ -1078,7 +1080,7 @@ class _SyncMobilePayPayments:
 
         Args:
             amount: In major units (`"27.06"`).
-            currency_code: `DKK` when left out.
+            currency_code: `DKK` when left out (sent explicitly).
             order_id: The order it was prepared for.
             payment_id: The prepared payment.
             terminal_id: The terminal it was prepared on.
@@ -1141,8 +1143,8 @@ class _SyncMobilePayPayments:
 
         Args:
             amount: In major units (`"27.06"`).
-            currency_code: `DKK` when left out.
-            order_id: Your order's id, at most 36 characters; it finds the payment again if its id is lost.
+            currency_code: `DKK` when left out (sent explicitly).
+            order_id: Your order's id; it finds the payment again if its id is lost.
             terminal_id: The terminal's id at Integra.
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
         """
@@ -1159,8 +1161,8 @@ class _SyncMobilePayPayments:
 
         Args:
             amount: In major units (`"27.06"`).
-            currency_code: `DKK` when left out.
-            order_id: Your order's id, at most 36 characters.
+            currency_code: `DKK` when left out (sent explicitly).
+            order_id: Your order's id.
             pos_id: MobilePay's id of the point of sale (not the terminal id).
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
         """
@@ -1198,9 +1200,9 @@ class _SyncMobilePayRefunds:
 
         Args:
             amount: In major units; with the payment's other refunds at most what was captured.
-            currency_code: The payment's currency; `DKK` when left out.
+            currency_code: The payment's currency; `DKK` when left out (sent explicitly).
             payment_id: The captured payment.
-            refund_order_id: Your id of the refund, at most 36 characters.
+            refund_order_id: Your id of the refund.
             timeout: Seconds for the whole call (None: no limit); past them it is dropped (a flow cancels its payment) and APITimeoutError raised.
         """
     def details(self, *, refund_id: str, timeout: float | None = None) -> MobilePayRefundDetails:
@@ -1268,7 +1270,7 @@ class _SyncPsd2Accounts:
         self,
         account_id: str,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
         with_balance: bool | None = ...,
     ) -> Psd2AccountDetails:
@@ -1276,7 +1278,8 @@ class _SyncPsd2Accounts:
 
         Args:
             account_id: The account's `resourceId`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`).
             with_balance: Include the account's balances (the consent must grant them).
         """
@@ -1284,22 +1287,23 @@ class _SyncPsd2Accounts:
         self,
         account_id: str,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
     ) -> Psd2Balances:
         """Read an account's balances.
 
         Args:
             account_id: The account's `resourceId`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`).
         """
     def get_transactions(
         self,
         account_id: str,
         *,
-        booking_status: BookingStatus,
-        consent_id: str,
+        booking_status: BookingStatus | None = ...,
+        consent_id: str | None = ...,
         date_from: str | None = ...,
         date_to: str | None = ...,
         page: int | None = ...,
@@ -1311,8 +1315,10 @@ class _SyncPsd2Accounts:
 
         Args:
             account_id: The account's `resourceId`.
-            booking_status: `booked`, `pending` or `both`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            booking_status: `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+                standard requires this one; the sandbox answers `both` without it).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             date_from: From this day (`YYYY-MM-DD`), inclusive. The bank may require it.
             date_to: Up to this day (`YYYY-MM-DD`), inclusive; today by default.
             page: 1-based page number (default 1).
@@ -1324,8 +1330,8 @@ class _SyncPsd2Accounts:
         self,
         account_id: str,
         *,
-        booking_status: BookingStatus,
-        consent_id: str,
+        booking_status: BookingStatus | None = ...,
+        consent_id: str | None = ...,
         date_from: str | None = ...,
         date_to: str | None = ...,
         page: int | None = ...,
@@ -1337,8 +1343,10 @@ class _SyncPsd2Accounts:
 
         Args:
             account_id: The account's `resourceId`.
-            booking_status: `booked`, `pending` or `both`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            booking_status: `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+                standard requires this one; the sandbox answers `both` without it).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             date_from: From this day (`YYYY-MM-DD`), inclusive. The bank may require it.
             date_to: Up to this day (`YYYY-MM-DD`), inclusive; today by default.
             page: 1-based page number (default 1).
@@ -1349,14 +1357,15 @@ class _SyncPsd2Accounts:
     def list(
         self,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
         with_balance: bool | None = ...,
     ) -> Psd2AccountList:
         """List the accounts the consent covers, with their balances if `with_balance`.
 
         Args:
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`);
                 reads without it count against the consent's `frequencyPerDay`.
             with_balance: Include each account's balances (the consent must grant them).
@@ -1367,7 +1376,7 @@ class _SyncPsd2CardAccounts:
         self,
         account_id: str,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
         with_balance: bool | None = ...,
     ) -> Psd2CardAccountDetails:
@@ -1375,7 +1384,8 @@ class _SyncPsd2CardAccounts:
 
         Args:
             account_id: The account's `resourceId`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`).
             with_balance: Include the account's balances (the consent must grant them).
         """
@@ -1383,22 +1393,23 @@ class _SyncPsd2CardAccounts:
         self,
         account_id: str,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
     ) -> Psd2Balances:
         """Read a card account's balances.
 
         Args:
             account_id: The account's `resourceId`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`).
         """
     def get_transactions(
         self,
         account_id: str,
         *,
-        booking_status: BookingStatus,
-        consent_id: str,
+        booking_status: BookingStatus | None = ...,
+        consent_id: str | None = ...,
         date_from: str | None = ...,
         date_to: str | None = ...,
         page: int | None = ...,
@@ -1410,8 +1421,10 @@ class _SyncPsd2CardAccounts:
 
         Args:
             account_id: The account's `resourceId`.
-            booking_status: `booked`, `pending` or `both`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            booking_status: `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+                standard requires this one; the sandbox answers `both` without it).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             date_from: From this day (`YYYY-MM-DD`), inclusive. The bank may require it.
             date_to: Up to this day (`YYYY-MM-DD`), inclusive; today by default.
             page: 1-based page number (default 1).
@@ -1423,8 +1436,8 @@ class _SyncPsd2CardAccounts:
         self,
         account_id: str,
         *,
-        booking_status: BookingStatus,
-        consent_id: str,
+        booking_status: BookingStatus | None = ...,
+        consent_id: str | None = ...,
         date_from: str | None = ...,
         date_to: str | None = ...,
         page: int | None = ...,
@@ -1436,8 +1449,10 @@ class _SyncPsd2CardAccounts:
 
         Args:
             account_id: The account's `resourceId`.
-            booking_status: `booked`, `pending` or `both`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            booking_status: `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+                standard requires this one; the sandbox answers `both` without it).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             date_from: From this day (`YYYY-MM-DD`), inclusive. The bank may require it.
             date_to: Up to this day (`YYYY-MM-DD`), inclusive; today by default.
             page: 1-based page number (default 1).
@@ -1448,14 +1463,15 @@ class _SyncPsd2CardAccounts:
     def list(
         self,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
         with_balance: bool | None = ...,
     ) -> Psd2CardAccountList:
         """List the card accounts the consent covers.
 
         Args:
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`);
                 reads without it count against the consent's `frequencyPerDay`.
             with_balance: Include each account's balances (the consent must grant them).
@@ -1466,23 +1482,27 @@ class _SyncPsd2Consents:
         self,
         *,
         access: Psd2AccountAccessInput,
-        combined_service_indicator: bool = ...,
+        combined_service_indicator: bool | None = ...,
         frequency_per_day: int,
-        psu_ip_address: str,
+        psu_ip_address: str | None = ...,
         recurring_indicator: bool,
         tpp_redirect_uri: str | None = ...,
-        valid_until: str,
+        valid_until: str | None = ...,
     ) -> Psd2ConsentCreated:
-        """Create a consent for account information; the holder approves it at its SCA link.
+        """Create a consent for account information; the holder approves it at its
+        `authorization_url` (or SCA link).
 
         Args:
-            combined_service_indicator: Whether a payment is initiated in the same session (the standard requires the field).
+            combined_service_indicator: Whether a payment is initiated in the same session. Sent only when given: the API
+                text's body has no such field, though the Berlin Group standard (1.3.8) requires it.
             frequency_per_day: Reads per day without the holder present (calls without `psu_ip_address`).
-            psu_ip_address: The account holder's IP address (`PSU-IP-Address`): they are present now.
+            psu_ip_address: The account holder's IP address (`PSU-IP-Address`), when they are present now. The
+                API text requires only `Authorization` and `Content-Type`; the standard requires it.
             recurring_indicator: Whether the TPP reads repeatedly (true) or once (false).
             tpp_redirect_uri: Where the bank sends the holder back (`TPP-Redirect-URI`); the configured
                 `redirect_uri` by default.
             valid_until: The last day of validity (`YYYY-MM-DD`; `9999-12-31` for as long as the bank allows).
+                Optional, as the API text says ("Expiration date (optional)").
         """
     def delete(self, consent_id: str) -> None:
         """Delete (terminate) a consent: it becomes `terminatedByTpp`."""
@@ -1495,38 +1515,55 @@ class _SyncPsd2Funds:
     def confirm(
         self,
         *,
-        account: Psd2AccountReferenceInput,
+        account: Psd2AccountReferenceInput | None = ...,
         card_number: str | None = ...,
-        consent_id: str,
-        instructed_amount: Psd2CurrencyAmountInput,
+        consent_id: str | None = ...,
+        instructed_amount: Psd2CurrencyAmountInput | None = ...,
         payee: str | None = ...,
         tpp_redirect_uri: str | None = ...,
     ) -> Psd2FundsConfirmation:
         """Ask whether an amount is available on an account the consent covers.
 
         Args:
-            account: By IBAN, or by masked PAN for a card account.
+            account: By IBAN, or by masked PAN for a card account. The API text gives no body: the fields
+                are the standard's, none required before sending (the bank judges).
             card_number: The card used, if any.
-            consent_id: The consent covering the account (`Consent-ID`).
+            consent_id: The consent covering the account (`Consent-ID`); the holder's token names it when
+                left out.
             payee: Who is to be paid.
             tpp_redirect_uri: `TPP-Redirect-URI`; the configured `redirect_uri` by default.
         """
 
 class _SyncPsd2Payments:
-    def cancel(self, payment_id: str, *, consent_id: str | None = ...) -> Psd2PaymentCancellation:
+    def cancel(
+        self,
+        payment_product: PaymentProduct,
+        payment_id: str,
+        *,
+        consent_id: str | None = ...,
+    ) -> Psd2PaymentCancellation:
         """Cancel a payment before it is executed: it becomes `CANC`.
 
         Args:
+            payment_product: The product it was initiated as (`sepa-credit-transfers`…).
             consent_id: The related consent (`Consent-ID`), when the bank asks for it.
         """
-    def get(self, payment_id: str, *, consent_id: str | None = ...) -> Psd2Payment:
+    def get(
+        self,
+        payment_product: PaymentProduct,
+        payment_id: str,
+        *,
+        consent_id: str | None = ...,
+    ) -> Psd2Payment:
         """Read a payment.
 
         Args:
+            payment_product: The product it was initiated as (`sepa-credit-transfers`…).
             consent_id: The related consent (`Consent-ID`), when the bank asks for it.
         """
     def get_status(
         self,
+        payment_product: PaymentProduct,
         payment_id: str,
         *,
         consent_id: str | None = ...,
@@ -1534,6 +1571,7 @@ class _SyncPsd2Payments:
         """Read a payment's status.
 
         Args:
+            payment_product: The product it was initiated as (`sepa-credit-transfers`…).
             consent_id: The related consent (`Consent-ID`), when the bank asks for it.
         """
     def initiate(
@@ -1548,20 +1586,23 @@ class _SyncPsd2Payments:
         debtor_account: Psd2AccountReferenceInput | None = ...,
         end_to_end_identification: str | None = ...,
         instructed_amount: Psd2CurrencyAmountInput,
-        psu_ip_address: str,
+        psu_ip_address: str | None = ...,
         remittance_information_unstructured: str | None = ...,
         tpp_redirect_uri: str | None = ...,
     ) -> Psd2PaymentInitiated:
-        """Initiate a SEPA or cross-border credit transfer; the holder approves it at its SCA link.
+        """Initiate a SEPA or cross-border credit transfer; the holder approves it at its
+        `authorization_url` (or SCA link).
 
         Args:
             payment_product: `sepa-credit-transfers` or `cross-border-credit-transfers`.
-            consent_id: The holder's account-information consent (`Consent-ID`).
+            consent_id: The holder's account-information consent (`Consent-ID`). Optional: the API text
+                sends none (myPOS's reference pages make it mandatory, the standard optional).
             creditor_agent: The creditor's bank (BIC).
             debtor_account: The holder's account to pay from; the bank asks the holder if left out.
             end_to_end_identification: The TPP's own reference, carried end to end (at most 35 characters).
             instructed_amount: What to pay (a positive decimal string).
-            psu_ip_address: The holder's IP address (`PSU-IP-Address`): they are present now.
+            psu_ip_address: The holder's IP address (`PSU-IP-Address`), when they are present now. The API text
+                requires only `Authorization` and `Content-Type`; the standard requires it.
             remittance_information_unstructured: What the creditor sees (at most 140 characters).
             tpp_redirect_uri: `TPP-Redirect-URI`; the configured `redirect_uri` by default.
         """
