@@ -35,11 +35,14 @@ pub struct Wire {
 
 impl Wire {
     pub fn of(shape: &WireShape) -> Wire {
+        // The `{placeholders}` of the path; positional arguments beyond them are still sent
+        // in the query or body.
         let path_params: Vec<String> = shape
             .info
-            .positional
-            .iter()
-            .map(|p| p.to_string())
+            .path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
             .collect();
         let required = leaves(&shape.request);
         let sent: BTreeMap<String, bool> = leaves(&shape.sent)
@@ -170,4 +173,45 @@ fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
         }
     }
     node
+}
+
+impl Wire {
+    /// The same wire with query and body names in lowerCamelCase, segment by segment.
+    pub fn camel_cased(&self) -> Wire {
+        let camel = |names: &BTreeMap<String, bool>| -> BTreeMap<String, bool> {
+            names
+                .iter()
+                .map(|(name, required)| {
+                    let spelled: Vec<String> = name.split('.').map(lower_camel).collect();
+                    (spelled.join("."), *required)
+                })
+                .collect()
+        };
+        Wire {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            path_params: self.path_params.clone(),
+            query: camel(&self.query),
+            body: camel(&self.body),
+            headers: self.headers.clone(),
+            undeclared: self.undeclared.clone(),
+        }
+    }
+}
+
+/// `item_price` → `itemPrice`.
+fn lower_camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
