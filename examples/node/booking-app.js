@@ -9,7 +9,7 @@
 //   npm install express   # plus the `mypos` package (README)
 //   node examples/node/booking-app.js
 //
-// It uses a sandbox started in this process unless MYPOS_CLIENT_ID is set; then
+// It starts a local sandbox (the mypos-sandbox program) unless MYPOS_CLIENT_ID is set; then
 // MYPOS_CLIENT_ID, MYPOS_CLIENT_SECRET, MYPOS_PARTNER_ID, MYPOS_APPLICATION_ID (and
 // MYPOS_GATEWAY_URL, the demo gateway by default) name your partner integration.
 

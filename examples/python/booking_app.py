@@ -7,7 +7,7 @@ checkout and follows its status, lists transactions, and issues payment links fo
     pip install -r examples/python/requirements.txt   # plus the `mypos` package (README)
     uvicorn booking_app:app --app-dir examples/python
 
-It uses a sandbox started in this process unless MYPOS_CLIENT_ID is set; then MYPOS_CLIENT_ID,
+It starts a local sandbox (the mypos-sandbox program) unless MYPOS_CLIENT_ID is set; then MYPOS_CLIENT_ID,
 MYPOS_CLIENT_SECRET, MYPOS_PARTNER_ID, MYPOS_APPLICATION_ID (and MYPOS_GATEWAY_URL, the demo
 gateway by default) name your partner integration.
 """
