@@ -189,8 +189,13 @@ export interface BankingNamespace {
   getAccounts(options?: GetAccountsOptions): Promise<Page<Account>>
   /** Every item of `getAccounts` from `page` on, fetching pages as they are consumed. */
   iterAccounts(options?: GetAccountsOptions): AsyncIterable<Account>
-  /** Several transactions' details at once, by payment reference. Path unverified. */
-  getMultipleTransactions(options: GetMultipleTransactionsOptions): Promise<TransactionDetails[]>
+  /**
+   * Several transactions' details at once, by payment reference. Path unverified.
+   * Takes the references positionally, as `getMultipleTransactions(['REF1', 'REF2'])`.
+   *
+   * @param paymentReferences Sent as one comma-separated value.
+   */
+  getMultipleTransactions(paymentReferences: string[]): Promise<TransactionDetails[]>
   /** One transaction's details, by payment reference. Path unverified. */
   getTransaction(paymentReference: string): Promise<TransactionDetails>
   /** List account transactions, newest first unless `order` says otherwise, a page at a time. */
@@ -204,9 +209,9 @@ export interface EcommerceNamespace {
   readonly paymentLinks: EcommercePaymentLinksNamespace
   readonly paymentRequests: EcommercePaymentRequestsNamespace
   /** The languages payment pages can be shown in. Path unverified. */
-  getLanguages(): Promise<Language[]>
+  getLanguages(options?: GetLanguagesOptions): Promise<Language[]>
   /** The accounts and currencies online payments can settle into. Path unverified. */
-  getSettlementData(): Promise<SettlementAccount[]>
+  getSettlementData(options?: GetSettlementDataOptions): Promise<SettlementAccount[]>
 }
 
 export interface EcommercePaymentButtonsNamespace {
@@ -289,9 +294,9 @@ export interface EposPaymentsNamespace {
 
 export interface EposTerminalsNamespace {
   /** Provision a terminal; answers the code to enter on the device. */
-  activate(options: ActivateTerminalOptions): Promise<ActivationCode>
+  activate(options?: ActivateTerminalOptions): Promise<ActivationCode>
   /** Take a terminal out of service. */
-  deactivate(options: DeactivateTerminalOptions): Promise<ActivationCode>
+  deactivate(options?: DeactivateTerminalOptions): Promise<ActivationCode>
   /** One terminal with its settings. */
   get(terminalId: string): Promise<Terminal>
   /** The terminal models. */
@@ -316,7 +321,10 @@ export interface EposTerminalsNamespace {
   list(options?: ListTerminalsOptions): Promise<Page<TerminalSummary>>
   /** Every item of `list` from `page` on, fetching pages as they are consumed. */
   listAll(options?: ListTerminalsOptions): AsyncIterable<TerminalSummary>
-  /** Refund part or all of an earlier payment on its terminal (HTTP 204). */
+  /**
+   * Refund part or all of an earlier payment on its terminal (HTTP 204):
+   * `refund('T001234', { referenceNumber, amount: 1500 })`.
+   */
   refund(terminalId: string, options: RefundTerminalOptions): Promise<null>
 }
 
@@ -387,28 +395,34 @@ export interface MobilePayFlowsNamespace {
 }
 
 export interface MobilePayManageNamespace {
-  /** Whether a customer is checked in on a point of sale, by MobilePay's posId. */
+  /** Who is checked in on a point of sale, by MobilePay's posId. */
   checkInByPosId(options: MobilePayPosIdOptions & Abortable): Promise<MobilePayCheckIn>
-  /** Whether a customer is checked in at a terminal. */
+  /** Who is checked in at a terminal. */
   checkInByTerminal(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayCheckIn>
   /**
    * Creates the MobilePay point of sale of a terminal; allowed only while the terminal
    * has none. The message is the new posId.
    */
   createPos(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayMessage>
-  /** Creates a long-lived access token for the merchant (the one call that needs none). */
+  /**
+   * Creates a long-lived access token for the merchant (the one call that needs none);
+   * the API creates one only while the merchant has none.
+   */
   createToken(options?: Abortable): Promise<MobilePayAccessToken>
   /**
    * Deletes a terminal's point of sale: no new payments; reserved ones can still be
    * captured or cancelled.
    */
   deletePos(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayMessage>
-  /** Replaces the client's access token with a new one; the old one stops working. */
-  resetToken(options?: Abortable): Promise<MobilePayAccessToken>
+  /**
+   * Replaces an access token (the client's own unless `previous_access_token` is
+   * given) with a new one; the old one stops working. The text lists a GET form only.
+   */
+  resetToken(options?: MobilePayResetTokenOptions & Abortable): Promise<MobilePayAccessToken>
   /** One store. */
   store(options: MobilePayStoreOptions & Abortable): Promise<MobilePayStore>
   /** The ids of the merchant's stores. */
-  storeIds(options?: MobilePayStoreIdsOptions & Abortable): Promise<MobilePayStoreIds>
+  storeIds(options?: Abortable): Promise<MobilePayStoreIds>
   /** What MobilePay knows of a terminal's point of sale. */
   terminalInformation(options: MobilePayTerminalOptions & Abortable): Promise<MobilePayPosInformation>
 }
@@ -548,27 +562,27 @@ export interface Psd2AccountsNamespace {
    *
    * @param accountId The account's `resourceId`.
    */
-  get(accountId: string, options: Psd2AccountOptions): Promise<Psd2AccountDetails>
+  get(accountId: string, options?: Psd2AccountOptions): Promise<Psd2AccountDetails>
   /**
    * Read an account's balances.
    *
    * @param accountId The account's `resourceId`.
    */
-  getBalances(accountId: string, options: Psd2BalancesOptions): Promise<Psd2Balances>
+  getBalances(accountId: string, options?: Psd2BalancesOptions): Promise<Psd2Balances>
   /**
    * List an account's transactions by booking status and dates, a page at a time.
    *
    * @param accountId The account's `resourceId`.
    */
-  getTransactions(accountId: string, options: Psd2TransactionsOptions): Promise<Psd2TransactionPage>
+  getTransactions(accountId: string, options?: Psd2TransactionsOptions): Promise<Psd2TransactionPage>
   /**
    * Every item of `getTransactions` from `page` on, fetching pages as they are consumed.
    *
    * @param accountId The account's `resourceId`.
    */
-  iterTransactions(accountId: string, options: Psd2TransactionsOptions): AsyncIterable<unknown>
+  iterTransactions(accountId: string, options?: Psd2TransactionsOptions): AsyncIterable<unknown>
   /** List the accounts the consent covers, with their balances if `with_balance`. */
-  list(options: Psd2ListAccountsOptions): Promise<Psd2AccountList>
+  list(options?: Psd2ListAccountsOptions): Promise<Psd2AccountList>
 }
 
 export interface Psd2CardAccountsNamespace {
@@ -577,31 +591,34 @@ export interface Psd2CardAccountsNamespace {
    *
    * @param accountId The account's `resourceId`.
    */
-  get(accountId: string, options: Psd2AccountOptions): Promise<Psd2CardAccountDetails>
+  get(accountId: string, options?: Psd2AccountOptions): Promise<Psd2CardAccountDetails>
   /**
    * Read a card account's balances.
    *
    * @param accountId The account's `resourceId`.
    */
-  getBalances(accountId: string, options: Psd2BalancesOptions): Promise<Psd2Balances>
+  getBalances(accountId: string, options?: Psd2BalancesOptions): Promise<Psd2Balances>
   /**
    * List a card account's transactions by booking status and dates, a page at a time.
    *
    * @param accountId The account's `resourceId`.
    */
-  getTransactions(accountId: string, options: Psd2TransactionsOptions): Promise<Psd2CardTransactionPage>
+  getTransactions(accountId: string, options?: Psd2TransactionsOptions): Promise<Psd2CardTransactionPage>
   /**
    * Every item of `getTransactions` from `page` on, fetching pages as they are consumed.
    *
    * @param accountId The account's `resourceId`.
    */
-  iterTransactions(accountId: string, options: Psd2TransactionsOptions): AsyncIterable<unknown>
+  iterTransactions(accountId: string, options?: Psd2TransactionsOptions): AsyncIterable<unknown>
   /** List the card accounts the consent covers. */
-  list(options: Psd2ListAccountsOptions): Promise<Psd2CardAccountList>
+  list(options?: Psd2ListAccountsOptions): Promise<Psd2CardAccountList>
 }
 
 export interface Psd2ConsentsNamespace {
-  /** Create a consent for account information; the holder approves it at its SCA link. */
+  /**
+   * Create a consent for account information; the holder approves it at its
+   * `authorization_url` (or SCA link).
+   */
   create(options: Psd2CreateConsentOptions): Promise<Psd2ConsentCreated>
   /** Delete (terminate) a consent: it becomes `terminatedByTpp`. */
   delete(consentId: string): Promise<null>
@@ -613,18 +630,31 @@ export interface Psd2ConsentsNamespace {
 
 export interface Psd2FundsNamespace {
   /** Ask whether an amount is available on an account the consent covers. */
-  confirm(options: Psd2ConfirmFundsOptions): Promise<Psd2FundsConfirmation>
+  confirm(options?: Psd2ConfirmFundsOptions): Promise<Psd2FundsConfirmation>
 }
 
 export interface Psd2PaymentsNamespace {
-  /** Cancel a payment before it is executed: it becomes `CANC`. */
-  cancel(paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2PaymentCancellation>
-  /** Read a payment. */
-  get(paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2Payment>
-  /** Read a payment's status. */
-  getStatus(paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2PaymentStatusResponse>
   /**
-   * Initiate a SEPA or cross-border credit transfer; the holder approves it at its SCA link.
+   * Cancel a payment before it is executed: it becomes `CANC`.
+   *
+   * @param paymentProduct The product it was initiated as (`sepa-credit-transfers`…).
+   */
+  cancel(paymentProduct: PaymentProduct, paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2PaymentCancellation>
+  /**
+   * Read a payment.
+   *
+   * @param paymentProduct The product it was initiated as (`sepa-credit-transfers`…).
+   */
+  get(paymentProduct: PaymentProduct, paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2Payment>
+  /**
+   * Read a payment's status.
+   *
+   * @param paymentProduct The product it was initiated as (`sepa-credit-transfers`…).
+   */
+  getStatus(paymentProduct: PaymentProduct, paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2PaymentStatusResponse>
+  /**
+   * Initiate a SEPA or cross-border credit transfer; the holder approves it at its
+   * `authorization_url` (or SCA link).
    *
    * @param paymentProduct `sepa-credit-transfers` or `cross-border-credit-transfers`.
    */
@@ -632,8 +662,8 @@ export interface Psd2PaymentsNamespace {
 }
 
 /**
- * Provision a terminal. The body is not documented; these are the fields the gateway was
- * seen to need.
+ * Provision a terminal. `mypos-api-gateway` calls it with no arguments (`activate()`); the
+ * gateway was seen to need these fields, so they may be given, and the API judges.
  */
 export interface ActivateTerminalOptions {
   /** The settlement account. */
@@ -642,7 +672,7 @@ export interface ActivateTerminalOptions {
   /** ISO 4217 code of the amounts the terminal will take. */
   currency?: string | null
   /** The product (a model code, as `get_models` lists them). */
-  productCode: string
+  productCode?: string | null
 }
 
 /** A new payment button. */
@@ -650,8 +680,10 @@ export interface CreatePaymentButtonOptions {
   /** The settlement account paid into (default: the one in `currency`). */
   accountNumber?: string | null
   askForCustomerEmail?: boolean | null
+  /** Ask the customer for an identity document number. */
+  askForCustomerId?: boolean | null
   askForCustomerName?: boolean | null
-  askForCustomerPhone?: boolean | null
+  askForCustomerPhoneNumber?: boolean | null
   askForShippingAddress?: boolean | null
   /** `small` or `big` (sent as 0 / 1); default small. */
   buttonSize?: ButtonSize
@@ -659,8 +691,12 @@ export interface CreatePaymentButtonOptions {
   cancelUrl?: string | null
   /** ISO 4217 code of one of the merchant's settlement accounts. */
   currency: string
-  /** The button's name in the merchant's account. */
-  customName: string
+  /**
+   * The button's name in the merchant's account (the API names it after the item when left
+   * out; `mypos-api-gateway`'s samples never send it).
+   */
+  customName?: string | null
+  hideQuantity?: boolean | null
   itemName: string
   /** Price of one item, in major units (`"19.90"`). */
   itemPrice: AmountInput
@@ -679,11 +715,20 @@ export interface CreatePaymentButtonOptions {
 export interface CreatePaymentLinkOptions {
   /** The settlement account paid into (default: the one in `currency`). */
   accountNumber?: string | null
+  askForCustomerEmail?: boolean | null
+  /** Ask the customer for an identity document number. */
+  askForCustomerId?: boolean | null
   askForCustomerName?: boolean | null
+  askForCustomerPhoneNumber?: boolean | null
+  /** Ask the customer for a shipping address. */
+  askForShippingAddress?: boolean | null
   /** ISO 4217 code of one of the merchant's settlement accounts. */
   currency: string
-  /** The link's name in the merchant's account. */
-  customName: string
+  /**
+   * The link's name in the merchant's account (the API names it after the item when left
+   * out; `mypos-api-gateway`'s samples never send it).
+   */
+  customName?: string | null
   /** Last day the link can be paid (`YYYY-MM-DD`). */
   expiredDate?: string | null
   hideQuantity?: boolean | null
@@ -715,7 +760,10 @@ export interface CreatePaymentOptions {
    * answer was lost can be found again (`list` filters on it).
    */
   referenceNumber?: string | null
-  /** The 8-digit id (TID) of the terminal that takes the card. */
+  /**
+   * The id (TID) of the terminal that takes the card: 8 digits on the terminals seen, but
+   * `mypos-api-gateway` writes `T001234`, so the form is the API's to judge.
+   */
   terminalId: string
 }
 
@@ -751,9 +799,13 @@ export interface CreatePaymentRequestOptions {
   reason?: string | null
 }
 
-/** Take a terminal out of service. The body is not documented. */
+/**
+ * Take a terminal out of service, named by the `code` its activation answered
+ * (`deactivate({ code: 'ACT123456' })` in `mypos-api-gateway`; the POS API's page documents
+ * no body).
+ */
 export interface DeactivateTerminalOptions {
-  terminalId: string
+  code?: string | null
 }
 
 /** Card transactions of all terminals, a page at a time, optionally filtered. */
@@ -762,16 +814,19 @@ export interface EposTerminalsGetTransactionsOptions {
   amountFrom?: AmountInput | null
   /** Largest amount, in major units. */
   amountTo?: AmountInput | null
-  /** First day, `YYYY-MM-DD` (the API's default is today). */
-  dateFrom?: string | null
-  /** Last day, `YYYY-MM-DD` (the API's default is today). */
-  dateTo?: string | null
+  /**
+   * First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+   * writes it (`fromDate`); the POS API's own page spells it `date_from`.
+   */
+  fromDate?: string | null
   /** 1-based page number (default 1). */
   page?: number | null
   /** Items per page, 1 to 100 (default 20). */
   size?: number | null
   terminalId?: string | null
   terminalName?: string | null
+  /** Last day, `YYYY-MM-DD` (the API's default is today). */
+  toDate?: string | null
 }
 
 /** An MT940 statement of one account for one day. */
@@ -791,16 +846,22 @@ export interface GetAccountsOptions {
   size?: number | null
 }
 
-/** Several transactions at once, by their payment references. */
-export interface GetMultipleTransactionsOptions {
-  /** Sent as one comma-separated value. */
-  paymentReferences: string[]
+/** The languages a payment page can be shown in. */
+export interface GetLanguagesOptions {
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
 }
 
 /** Payments made through payment buttons, a page at a time. */
 export interface GetPaymentButtonTransactionsOptions {
   /** Only this button's payments. */
   code?: string | null
+  /** First day, `YYYY-MM-DD` (named as on payment links' transactions). */
+  dateFrom?: string | null
+  /** Last day, `YYYY-MM-DD`. */
+  dateTo?: string | null
   /** 1-based page number (default 1). */
   page?: number | null
   /** Items per page, 1 to 100 (default 20). */
@@ -811,6 +872,21 @@ export interface GetPaymentButtonTransactionsOptions {
 export interface GetPaymentLinkTransactionsOptions {
   /** Only this link's payments. */
   code?: string | null
+  /**
+   * First day, `YYYY-MM-DD`. `date_from`/`date_to` as `mypos-api-gateway` writes them here
+   * (`dateFrom`), unlike the terminal lists' `from_date`.
+   */
+  dateFrom?: string | null
+  /** Last day, `YYYY-MM-DD`. */
+  dateTo?: string | null
+  /** 1-based page number (default 1). */
+  page?: number | null
+  /** Items per page, 1 to 100 (default 20). */
+  size?: number | null
+}
+
+/** The accounts online payments can settle into. */
+export interface GetSettlementDataOptions {
   /** 1-based page number (default 1). */
   page?: number | null
   /** Items per page, 1 to 100 (default 20). */
@@ -823,16 +899,19 @@ export interface GetTerminalTransactionsOptions {
   amountFrom?: AmountInput | null
   /** Largest amount, in major units. */
   amountTo?: AmountInput | null
-  /** First day, `YYYY-MM-DD` (the API's default is today). */
-  dateFrom?: string | null
-  /** Last day, `YYYY-MM-DD` (the API's default is today). */
-  dateTo?: string | null
+  /**
+   * First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+   * writes it (`fromDate`); the POS API's own page spells it `date_from`.
+   */
+  fromDate?: string | null
   /** 1-based page number (default 1). */
   page?: number | null
   referenceNumber?: string | null
   /** Items per page, 1 to 100 (default 20). */
   size?: number | null
   stan?: string | null
+  /** Last day, `YYYY-MM-DD` (the API's default is today). */
+  toDate?: string | null
 }
 
 /** Filters for the transaction list, and which page of it. */
@@ -920,11 +999,11 @@ export interface MobilePayCapturePaymentOptions {
 export interface MobilePayCreateRefundOptions {
   /** In major units; with the payment's other refunds at most what was captured. */
   amount: AmountInput
-  /** The payment's currency; `DKK` when left out. */
+  /** The payment's currency; `DKK` when left out (sent explicitly). */
   currencyCode?: MobilePayCurrency | null
   /** The captured payment. */
   paymentId: string
-  /** Your id of the refund, at most 36 characters. */
+  /** Your id of the refund. */
   refundOrderId: string
 }
 
@@ -933,8 +1012,8 @@ export interface MobilePayListPaymentsOptions {
   /** Only this order's. */
   orderId?: string | null
   /**
-   * Left out: the active payments (not captured, rejected or cancelled). `Captured`: the
-   * captured ones, the only other filter the API takes.
+   * Left out: the active payments (neither captured, rejected nor cancelled; `Reserved`
+   * included). `Captured`: the captured ones.
    */
   state?: MobilePayPaymentStatus | null
   /** The terminal's id at Integra. */
@@ -952,7 +1031,7 @@ export interface MobilePayPayOptions {
   amount: AmountInput
   /** `DKK` when left out. */
   currencyCode?: MobilePayCurrency | null
-  /** Your order's id, at most 36 characters. */
+  /** Your order's id. */
   orderId: string
   /** MobilePay's id of the point of sale; or give the terminal's id instead. */
   posId?: string | null
@@ -987,7 +1066,7 @@ export interface MobilePayPosIdOptions {
 
 /** A payment prepared before its amount is known (prepared flow). */
 export interface MobilePayPreparePaymentOptions {
-  /** Your order's id, at most 36 characters. */
+  /** Your order's id. */
   orderId: string
   /** The terminal's id at Integra. */
   terminalId: string
@@ -997,7 +1076,7 @@ export interface MobilePayPreparePaymentOptions {
 export interface MobilePayReadyPaymentOptions {
   /** In major units (`"27.06"`). */
   amount: AmountInput
-  /** `DKK` when left out. */
+  /** `DKK` when left out (sent explicitly). */
   currencyCode?: MobilePayCurrency | null
   /** The order it was prepared for. */
   orderId: string
@@ -1037,13 +1116,19 @@ export interface MobilePayRefundOptions {
   refundId: string
 }
 
+/** The token `manage.reset_token` replaces. */
+export interface MobilePayResetTokenOptions {
+  /** The token to replace; the client's own when left out. It stops working. */
+  previousAccessToken?: string | null
+}
+
 /** A new payment on a point of sale named by MobilePay's posId (direct flow). */
 export interface MobilePayStartByPosIdOptions {
   /** In major units (`"27.06"`). */
   amount: AmountInput
-  /** `DKK` when left out. */
+  /** `DKK` when left out (sent explicitly). */
   currencyCode?: MobilePayCurrency | null
-  /** Your order's id, at most 36 characters. */
+  /** Your order's id. */
   orderId: string
   /** MobilePay's id of the point of sale (not the terminal id). */
   posId: string
@@ -1053,18 +1138,12 @@ export interface MobilePayStartByPosIdOptions {
 export interface MobilePayStartPaymentOptions {
   /** In major units (`"27.06"`). */
   amount: AmountInput
-  /** `DKK` when left out. */
+  /** `DKK` when left out (sent explicitly). */
   currencyCode?: MobilePayCurrency | null
-  /** Your order's id, at most 36 characters; it finds the payment again if its id is lost. */
+  /** Your order's id; it finds the payment again if its id is lost. */
   orderId: string
   /** The terminal's id at Integra. */
   terminalId: string
-}
-
-/** Stores of the merchant, optionally of one brand or location. */
-export interface MobilePayStoreIdsOptions {
-  merchantBrandId?: string | null
-  merchantLocationId?: string | null
 }
 
 /** One store, by its id. */
@@ -1080,8 +1159,11 @@ export interface MobilePayTerminalOptions {
 
 /** One account under a consent. */
 export interface Psd2AccountOptions {
-  /** The consent the call reads under (`Consent-ID`). */
-  consentId: string
+  /**
+   * The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+   * only the holder's token, which names its consent (the standard requires the header).
+   */
+  consentId?: string | null
   /** The holder's IP address when they asked for this read themselves (`PSU-IP-Address`). */
   psuIpAddress?: string | null
   /** Include the account's balances (the consent must grant them). */
@@ -1090,36 +1172,51 @@ export interface Psd2AccountOptions {
 
 /** The balances of one account. */
 export interface Psd2BalancesOptions {
-  /** The consent the call reads under (`Consent-ID`). */
-  consentId: string
+  /**
+   * The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+   * only the holder's token, which names its consent (the standard requires the header).
+   */
+  consentId?: string | null
   /** The holder's IP address when they asked for this read themselves (`PSU-IP-Address`). */
   psuIpAddress?: string | null
 }
 
 /** Is `instructed_amount` available on `account`? */
 export interface Psd2ConfirmFundsOptions {
-  /** By IBAN, or by masked PAN for a card account. */
-  account: Psd2AccountReferenceInput
+  /**
+   * By IBAN, or by masked PAN for a card account. The API text gives no body: the fields
+   * are the standard's, none required before sending (the bank judges).
+   */
+  account?: Psd2AccountReferenceInput | null
   /** The card used, if any. */
   cardNumber?: string | null
-  /** The consent covering the account (`Consent-ID`). */
-  consentId: string
-  instructedAmount: Psd2CurrencyAmountInput
+  /**
+   * The consent covering the account (`Consent-ID`); the holder's token names it when
+   * left out.
+   */
+  consentId?: string | null
+  instructedAmount?: Psd2CurrencyAmountInput | null
   /** Who is to be paid. */
   payee?: string | null
   /** `TPP-Redirect-URI`; the configured `redirect_uri` by default. */
   tppRedirectUri?: string | null
 }
 
-/** A new consent for account information. */
+/** A new consent for account information: the body of the API text's example. */
 export interface Psd2CreateConsentOptions {
   access: Psd2AccountAccessInput
-  /** Whether a payment is initiated in the same session (the standard requires the field). */
-  combinedServiceIndicator?: boolean
+  /**
+   * Whether a payment is initiated in the same session. Sent only when given: the API
+   * text's body has no such field, though the Berlin Group standard (1.3.8) requires it.
+   */
+  combinedServiceIndicator?: boolean | null
   /** Reads per day without the holder present (calls without `psu_ip_address`). */
   frequencyPerDay: number
-  /** The account holder's IP address (`PSU-IP-Address`): they are present now. */
-  psuIpAddress: string
+  /**
+   * The account holder's IP address (`PSU-IP-Address`), when they are present now. The
+   * API text requires only `Authorization` and `Content-Type`; the standard requires it.
+   */
+  psuIpAddress?: string | null
   /** Whether the TPP reads repeatedly (true) or once (false). */
   recurringIndicator: boolean
   /**
@@ -1127,13 +1224,19 @@ export interface Psd2CreateConsentOptions {
    * `redirect_uri` by default.
    */
   tppRedirectUri?: string | null
-  /** The last day of validity (`YYYY-MM-DD`; `9999-12-31` for as long as the bank allows). */
-  validUntil: string
+  /**
+   * The last day of validity (`YYYY-MM-DD`; `9999-12-31` for as long as the bank allows).
+   * Optional, as the API text says ("Expiration date (optional)").
+   */
+  validUntil?: string | null
 }
 
 /** A new credit transfer. */
 export interface Psd2InitiatePaymentOptions {
-  /** The holder's account-information consent (`Consent-ID`). */
+  /**
+   * The holder's account-information consent (`Consent-ID`). Optional: the API text
+   * sends none (myPOS's reference pages make it mandatory, the standard optional).
+   */
   consentId?: string | null
   creditorAccount: Psd2AccountReferenceInput
   creditorAddress?: Psd2Address | null
@@ -1146,8 +1249,11 @@ export interface Psd2InitiatePaymentOptions {
   endToEndIdentification?: string | null
   /** What to pay (a positive decimal string). */
   instructedAmount: Psd2CurrencyAmountInput
-  /** The holder's IP address (`PSU-IP-Address`): they are present now. */
-  psuIpAddress: string
+  /**
+   * The holder's IP address (`PSU-IP-Address`), when they are present now. The API text
+   * requires only `Authorization` and `Content-Type`; the standard requires it.
+   */
+  psuIpAddress?: string | null
   /** What the creditor sees (at most 140 characters). */
   remittanceInformationUnstructured?: string | null
   /** `TPP-Redirect-URI`; the configured `redirect_uri` by default. */
@@ -1156,8 +1262,11 @@ export interface Psd2InitiatePaymentOptions {
 
 /** The holder's accounts under a consent. */
 export interface Psd2ListAccountsOptions {
-  /** The consent the call reads under (`Consent-ID`). */
-  consentId: string
+  /**
+   * The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+   * only the holder's token, which names its consent (the standard requires the header).
+   */
+  consentId?: string | null
   /**
    * The holder's IP address when they asked for this read themselves (`PSU-IP-Address`);
    * reads without it count against the consent's `frequencyPerDay`.
@@ -1167,7 +1276,7 @@ export interface Psd2ListAccountsOptions {
   withBalance?: boolean | null
 }
 
-/** One payment, by id. */
+/** One payment, by its product and id. */
 export interface Psd2PaymentOptions {
   /** The related consent (`Consent-ID`), when the bank asks for it. */
   consentId?: string | null
@@ -1175,10 +1284,16 @@ export interface Psd2PaymentOptions {
 
 /** One page of an account's transactions. */
 export interface Psd2TransactionsOptions {
-  /** `booked`, `pending` or `both`. */
-  bookingStatus: BookingStatus
-  /** The consent the call reads under (`Consent-ID`). */
-  consentId: string
+  /**
+   * `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+   * standard requires this one; the sandbox answers `both` without it).
+   */
+  bookingStatus?: BookingStatus | null
+  /**
+   * The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+   * only the holder's token, which names its consent (the standard requires the header).
+   */
+  consentId?: string | null
   /** From this day (`YYYY-MM-DD`), inclusive. The bank may require it. */
   dateFrom?: string | null
   /** Up to this day (`YYYY-MM-DD`), inclusive; today by default. */
@@ -1195,17 +1310,23 @@ export interface Psd2TransactionsOptions {
 
 /** Refund to a card presented on the terminal, without reference to an earlier payment. */
 export interface RefundPaymentOptions {
-  amount: RefundAmount
+  /** The amount, with an optional `tip` as `mypos-api-gateway` sends it (`tip: 0`). */
+  amount: PaymentAmount
   appName?: string | null
   appVersion?: string | null
   description?: string | null
-  /** The 8-digit id (TID) of the terminal that takes the card. */
+  /** The id (TID) of the terminal that takes the card. */
   terminalId: string
 }
 
 /** Refund part or all of an earlier payment on the terminal that took it. */
 export interface RefundTerminalOptions {
-  amount: RefundAmount
+  /**
+   * Minor units (1500 is 15.00) in the payment's currency: a bare number, as
+   * `mypos-api-gateway` sends it (`amount: 1500`). The POS API's own page shows
+   * `{value, currency_code}`; the SDK follows the text it implements.
+   */
+  amount: MinorUnits
   /** The `reference_number` of the payment to refund. */
   referenceNumber: string
 }
@@ -1219,7 +1340,10 @@ export interface ReversePaymentOptions {
   terminalId?: string | null
 }
 
-/** Reminds the customer of a payment request, by SMS and/or email (at least one). */
+/**
+ * Reminds the customer of a payment request; `gsm` and `email` say where to, else the API
+ * uses the request's own contacts (`mypos-api-gateway` sends just the code).
+ */
 export interface SendReminderOptions {
   /** Email address to send the reminder to. */
   email?: string | null
@@ -1230,8 +1354,10 @@ export interface SendReminderOptions {
 /** Changes to a payment button; fields left out stay as they are. */
 export interface UpdatePaymentButtonOptions {
   askForCustomerEmail?: boolean | null
+  /** Ask the customer for an identity document number. */
+  askForCustomerId?: boolean | null
   askForCustomerName?: boolean | null
-  askForCustomerPhone?: boolean | null
+  askForCustomerPhoneNumber?: boolean | null
   askForShippingAddress?: boolean | null
   buttonSize?: ButtonSize | null
   cancelUrl?: string | null
@@ -1249,7 +1375,13 @@ export interface UpdatePaymentButtonOptions {
 
 /** Changes to a payment link; fields left out stay as they are. */
 export interface UpdatePaymentLinkOptions {
+  askForCustomerEmail?: boolean | null
+  /** Ask the customer for an identity document number. */
+  askForCustomerId?: boolean | null
   askForCustomerName?: boolean | null
+  askForCustomerPhoneNumber?: boolean | null
+  /** Ask the customer for a shipping address. */
+  askForShippingAddress?: boolean | null
   customName?: string | null
   /** `false` disables the link: it can no longer be paid. */
   enable?: boolean | null
@@ -1391,6 +1523,7 @@ export interface MobilePayPaymentDetails {
   /** Wait at least this long before asking again. */
   pollDelayInMs: number | null
   posId: string | null
+  /** Read from `status`, or from `paymentStatus` as `payments.status` does. */
   status: MobilePayPaymentStatus
   /** The terminal's id at Integra, when the answer names it. */
   terminalId: string | null
@@ -1407,7 +1540,7 @@ export interface MobilePayPaymentId {
 
 /** The ids of a terminal's payments. */
 export interface MobilePayPaymentIds {
-  /** Oldest first. */
+  /** Oldest first. Required: an answer without the list is a decoding error. */
   paymentsIds: string[]
   /** Fields this SDK does not know yet, as the API sent them. */
   [key: string]: unknown
@@ -1481,7 +1614,7 @@ export interface MobilePayRefundId {
 
 /** The ids of a payment's refunds. */
 export interface MobilePayRefundIds {
-  /** Oldest first. */
+  /** Oldest first. Required: an answer without the list is a decoding error. */
   refundsIds: string[]
   /** Fields this SDK does not know yet, as the API sent them. */
   [key: string]: unknown
@@ -1505,6 +1638,7 @@ export interface MobilePayStore {
 
 /** The ids of stores. */
 export interface MobilePayStoreIds {
+  /** Required: an answer without it is a decoding error, never an empty list. */
   storeIds: string[]
   /** Fields this SDK does not know yet, as the API sent them. */
   [key: string]: unknown
@@ -1623,8 +1757,9 @@ export interface PaymentAmountDetails {
 export interface PaymentButton {
   accountNumber: string | null
   askForCustomerEmail: boolean | null
+  askForCustomerId: boolean | null
   askForCustomerName: boolean | null
-  askForCustomerPhone: boolean | null
+  askForCustomerPhoneNumber: boolean | null
   askForShippingAddress: boolean | null
   buttonSize: ButtonSize | null
   cancelUrl: string | null
@@ -1652,7 +1787,11 @@ export interface PaymentButton {
 /** A payment link and its settings. */
 export interface PaymentLink {
   accountNumber: string | null
+  askForCustomerEmail: boolean | null
+  askForCustomerId: boolean | null
   askForCustomerName: boolean | null
+  askForCustomerPhoneNumber: boolean | null
+  askForShippingAddress: boolean | null
   code: string
   currency: string | null
   customName: string | null
@@ -1927,13 +2066,17 @@ export interface Psd2Consent {
 }
 
 /**
- * A consent just created: approve it at its SCA link (`links["scaRedirect"]` or
- * `links["scaOAuth"]`; [`Psd2Client::authorization_url`] builds the address).
+ * A consent just created: the holder approves it at its `authorization_url` (the API
+ * text's answer is `{consentId, authorizationUrl}`) or its SCA link (`links["scaRedirect"]`
+ * or `links["scaOAuth"]`, the standard's); [`Psd2Client::authorization_url`] takes either.
  */
 export interface Psd2ConsentCreated {
   links: Record<string, Psd2Link>
+  /** Where the holder approves the consent, when the answer says so at the top level. */
+  authorizationUrl: string | null
   consentId: string
-  consentStatus: ConsentStatus
+  /** `received` on creation; the API text's answer leaves it out, the standard has it. */
+  consentStatus: ConsentStatus | null
   psuMessage: string | null
   /** Fields this SDK does not know yet, as the API sent them. */
   [key: string]: unknown
@@ -2009,14 +2152,18 @@ export interface Psd2PaymentCancellation {
 }
 
 /**
- * A payment just initiated: the holder approves it at its SCA link (`links["scaRedirect"]`
- * or `links["scaOAuth"]`).
+ * A payment just initiated: the holder approves it at its `authorization_url` (the API
+ * text's answer is `{paymentId, authorizationUrl}`) or its SCA link (`links["scaRedirect"]`
+ * or `links["scaOAuth"]`, the standard's).
  */
 export interface Psd2PaymentInitiated {
   links: Record<string, Psd2Link>
+  /** Where the holder approves the payment, when the answer says so at the top level. */
+  authorizationUrl: string | null
   paymentId: string
   psuMessage: string | null
-  transactionStatus: TransactionStatus
+  /** `RCVD` on creation; the API text's answer leaves it out, the standard has it. */
+  transactionStatus: TransactionStatus | null
   /** Fields this SDK does not know yet, as the API sent them. */
   [key: string]: unknown
 }
@@ -2130,14 +2277,6 @@ export interface Receipt {
   [key: string]: unknown
 }
 
-/** An amount to refund: whole minor units and the currency. */
-export interface RefundAmount {
-  /** ISO 4217 code, e.g. `EUR`. */
-  currencyCode: string
-  /** Minor units (cents): 2500 is 25.00. */
-  value: MinorUnits
-}
-
 /**
  * An account online payments can settle into: the `account_number` and `currency` links,
  * buttons and requests name.
@@ -2202,7 +2341,7 @@ export type TerminalStatus = 'Active' | 'Inactive' | 'Deactive' | 'Reset' | 'Ini
 export interface TerminalSummary {
   model: string | null
   serialNumber: string | null
-  /** The 8-digit terminal id (TID). */
+  /** The terminal id (TID). */
   terminalId: string
   /** Fields this SDK does not know yet, as the API sent them. */
   [key: string]: unknown

@@ -5,39 +5,43 @@
 //   const sandbox = await startSandbox()
 //   const page = await sandbox.client().banking.getAccounts()
 //   await sandbox.stop()
+//
+// The sandbox is the `mypos-sandbox` program (`npm install --save-dev mypos-sandbox`), started
+// on 127.0.0.1 for each sandbox and stopped with it, or when this process exits.
 
-const native = require('./binding')
+const { execFileSync, spawn } = require('node:child_process')
+const readline = require('node:readline')
 const { Gateway, MobilePayPos, Psd2Client } = require('./index.js')
 
-const seed = JSON.parse(native.sandboxCredentials())
-/** The credentials the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` is accepted too. */
-const SANDBOX_CREDENTIALS = {
-  integration: { clientId: seed.integration.client_id, clientSecret: seed.integration.client_secret },
-  partnerId: seed.partner_id,
-  applicationId: seed.application_id,
-  merchant: { clientId: seed.merchant.client_id, clientSecret: seed.merchant.client_secret },
+/** The `mypos-sandbox` program: MYPOS_SANDBOX_BIN, else the `mypos-sandbox` package's. */
+function sandboxBinary() {
+  if (process.env.MYPOS_SANDBOX_BIN) return process.env.MYPOS_SANDBOX_BIN
+  let sandboxPackage
+  try {
+    sandboxPackage = require('mypos-sandbox')
+  } catch {
+    throw new Error('mypos/testing needs the mypos-sandbox package: npm install --save-dev mypos-sandbox')
+  }
+  return sandboxPackage.binaryPath()
 }
 
-/**
- * MobilePay's seed: `bioCode`, `accessToken`, `pollDelayMs`, `storeIds` and `terminals` (each
- * with `terminalId`, `posId` (null for a terminal without a point of sale), `storeId`,
- * `beaconId`, `requirePaymentBeforeCheckin`).
- */
-const MOBILEPAY_SANDBOX = camelKeys(JSON.parse(native.mobilepaySandboxSeed()))
-
-/** PSD2's seed: the TPP's `clientId` and `clientSecret`, and the `psuId` the SCA page proposes. */
-const PSD2_SANDBOX = camelKeys(JSON.parse(native.psd2SandboxCredentials()))
+let seeds
+/** The seeds, asked of the program once, on first use. */
+function seed() {
+  if (!seeds) seeds = camelKeys(JSON.parse(execFileSync(sandboxBinary(), ['seed'], { encoding: 'utf8' })))
+  return seeds
+}
 
 /** A running sandbox: clients bound to it, and its control API. */
 class Sandbox {
-  constructor(handle) {
-    Object.defineProperty(this, '_handle', { value: handle })
-    this.url = handle.url
+  constructor(child, ready) {
+    Object.defineProperty(this, '_child', { value: child })
+    this.url = ready.url
     // `startSandbox({ tls: true })`: the API is also served over mTLS at `tlsUrl` with a
     // throwaway PKI (`pki`); the control API and the SCA page stay on the plain `url`.
-    if (handle.tlsUrl) {
-      this.tlsUrl = handle.tlsUrl
-      this.pki = camelKeys(JSON.parse(handle.pki))
+    if (ready.tls_url) {
+      this.tlsUrl = ready.tls_url
+      this.pki = camelKeys(ready.pki)
     }
   }
 
@@ -48,8 +52,8 @@ class Sandbox {
   psd2(overrides = {}) {
     const options = {
       baseUrl: this.url,
-      clientId: PSD2_SANDBOX.clientId,
-      clientSecret: PSD2_SANDBOX.clientSecret,
+      clientId: seed().psd2.clientId,
+      clientSecret: seed().psd2.clientSecret,
       redirectUri: 'https://tpp.example/psd2/callback',
     }
     if (this.tlsUrl) {
@@ -116,12 +120,12 @@ class Sandbox {
 
   /** A `Gateway` on this sandbox with its seeded partner credentials; options override. */
   gateway(overrides = {}) {
-    const { merchant, ...partner } = SANDBOX_CREDENTIALS
+    const { merchant, ...partner } = seed().gateway
     return new Gateway({ gatewayUrl: this.url, ...partner, ...overrides })
   }
 
   /** A merchant client: the seeded merchant, or `cli_<X>` (its secret is `sec_<X>`). */
-  client(clientId = SANDBOX_CREDENTIALS.merchant.clientId, { gateway } = {}) {
+  client(clientId = seed().gateway.merchant.clientId, { gateway } = {}) {
     const clientSecret = `sec_${clientId.replace(/^cli_/, '')}`
     return (gateway || this.gateway()).createClient({ clientId, clientSecret })
   }
@@ -230,7 +234,7 @@ class Sandbox {
 
   /** A `MobilePayPos` on this sandbox with the seeded `bioCode` and `accessToken`; options override. */
   mobilepay(overrides = {}) {
-    const { bioCode, accessToken } = MOBILEPAY_SANDBOX
+    const { bioCode, accessToken } = seed().mobilepay
     return new MobilePayPos({ baseUrl: this.url, bioCode, accessToken, ...overrides })
   }
 
@@ -276,8 +280,18 @@ class Sandbox {
     return this.control('POST', `mobilepay/${where}/${action}`, body)
   }
 
+  /** Stops the sandbox (it stops when its input closes) and resolves once it has exited. */
   stop() {
-    return this._handle.stop()
+    const child = this._child
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+    return new Promise((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      child.once('exit', () => {
+        clearTimeout(kill)
+        resolve()
+      })
+      child.stdin.end()
+    })
   }
 
   async [Symbol.asyncDispose || Symbol.for('Symbol.asyncDispose')]() {
@@ -294,9 +308,81 @@ function camelKeys(value) {
   )
 }
 
-/** Starts a sandbox in this process on 127.0.0.1 (`port` 0 picks a free one). */
-async function startSandbox({ port = 0, tls = false } = {}) {
-  return new Sandbox(tls ? await native.startNativeTlsSandbox() : await native.startNativeSandbox(port))
+/** Starts a sandbox on 127.0.0.1 (`port` 0 picks a free one); `tls` also serves it over mTLS. */
+function startSandbox({ port = 0, tls = false } = {}) {
+  const args = ['--json', '--stop-on-eof', '--port', String(port), ...(tls ? ['--tls'] : [])]
+  // Its standard input is our pipe: when this process exits, the sandbox stops too.
+  const child = spawn(sandboxBinary(), args, { stdio: ['pipe', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout })
+    const failed = (why) => reject(new Error(`the sandbox did not start: ${why}`))
+    child.once('error', (error) => failed(error.message))
+    child.once('exit', (code) => failed(`it exited with code ${code}; its error is above`))
+    lines.once('line', (line) => {
+      child.removeAllListeners('exit')
+      lines.close()
+      // A forgotten sandbox must not keep this process alive.
+      child.unref()
+      for (const stream of [child.stdin, child.stdout]) stream.unref()
+      resolve(new Sandbox(child, JSON.parse(line)))
+    })
+  })
 }
 
-module.exports = { startSandbox, Sandbox, SANDBOX_CREDENTIALS, MOBILEPAY_SANDBOX, PSD2_SANDBOX }
+/**
+ * One sandbox for a test file (jest, vitest, mocha): started in `beforeAll`, stopped in
+ * `afterAll`. Returns a stand-in for it, usable inside the tests once `beforeAll` has run:
+ *
+ *   const sandbox = useSandbox()
+ *   test('lists accounts', async () => {
+ *     await sandbox.client().banking.getAccounts()
+ *     expect(await sandbox.count('GET', '/accounting/v1/accounts')).toBe(1)
+ *   })
+ *
+ * Its state lasts for the whole file (`clearRequests()` forgets the log). `options` are
+ * `startSandbox`'s; `hooks` are the framework's `beforeAll` and `afterAll` where they are not
+ * globals (`{ before, after }` in mocha). Built on `startSandbox()` alone.
+ */
+function useSandbox(options, hooks = {}) {
+  const before = hooks.beforeAll || hooks.before || globalThis.beforeAll || globalThis.before
+  const after = hooks.afterAll || hooks.after || globalThis.afterAll || globalThis.after
+  if (typeof before !== 'function' || typeof after !== 'function') {
+    throw new TypeError('useSandbox() needs beforeAll/afterAll: call it in a test file, or pass { beforeAll, afterAll }')
+  }
+  let running = null
+  before(async () => {
+    running = await startSandbox(options)
+  })
+  after(async () => {
+    const stopping = running
+    running = null
+    if (stopping) await stopping.stop()
+  })
+  return new Proxy(
+    {},
+    {
+      get(_, key) {
+        if (running === null) {
+          throw new Error(`the sandbox of useSandbox() runs only inside the tests (between beforeAll and afterAll); read .${String(key)} there`)
+        }
+        const value = running[key]
+        return typeof value === 'function' ? value.bind(running) : value
+      },
+      has(_, key) {
+        return running !== null && key in running
+      },
+    },
+  )
+}
+
+const exported = { startSandbox, Sandbox, sandboxBinary, useSandbox }
+// The seeds, read from the program on first use (so requiring this module needs no sandbox):
+//   SANDBOX_CREDENTIALS: what the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` too.
+//   MOBILEPAY_SANDBOX: `bioCode`, `accessToken`, `newBioCode` (a merchant without a token yet), `pollDelayMs`, `storeIds` and `terminals` (each
+//     with `terminalId`, `posId` (null for a terminal without a point of sale), `storeId`,
+//     `beaconId`, `requirePaymentBeforeCheckin`).
+//   PSD2_SANDBOX: the TPP's `clientId` and `clientSecret`, and the `psuId` the SCA page proposes.
+for (const [name, part] of [['SANDBOX_CREDENTIALS', 'gateway'], ['MOBILEPAY_SANDBOX', 'mobilepay'], ['PSD2_SANDBOX', 'psd2']]) {
+  Object.defineProperty(exported, name, { enumerable: true, get: () => seed()[part] })
+}
+module.exports = exported

@@ -1,4 +1,4 @@
 import testing from './testing.js'
 
-export const { startSandbox, Sandbox, SANDBOX_CREDENTIALS, MOBILEPAY_SANDBOX, PSD2_SANDBOX } = testing
+export const { startSandbox, Sandbox, sandboxBinary, useSandbox, SANDBOX_CREDENTIALS, MOBILEPAY_SANDBOX, PSD2_SANDBOX } = testing
 export default testing

@@ -100,7 +100,7 @@ for (const [i, platform] of platforms.entries()) {
 }
 
 // mypos-sandbox: the launcher package, and one package per platform holding the executable.
-if (process.env.MYPOS_SANDBOX_BIN === 'True') {
+{
   const source = path.join(root, 'sandbox', 'npm')
   const stage = fresh(path.join(work, 'npm', 'mypos-sandbox'))
   const manifest = readJson(path.join(source, 'package.json'))

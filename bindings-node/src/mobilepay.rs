@@ -109,9 +109,3 @@ impl CancelToken {
 pub fn mobilepay_operations() -> String {
     serde_json::to_string(&host::mobilepay().operations(CASE)).expect("operations serialize")
 }
-
-/// The sandbox's MobilePay seed as JSON text (snake_case keys).
-#[napi]
-pub fn mobilepay_sandbox_seed() -> String {
-    mypos_sandbox::mobilepay::seed_json()
-}

@@ -1,20 +1,18 @@
 //! The Python skin: plain data in and out as JSON text, core errors raised as the exception
 //! classes of `mypos.errors`. No defaults, no validation, no per-endpoint code.
 
-use std::panic::AssertUnwindSafe;
-
-use futures::FutureExt;
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use mypos::host::{self, Case};
 
+pub(crate) use blocking::BlockingCall;
 pub(crate) use inbox::awaitable;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod blocking;
 mod inbox;
 mod mobilepay;
 mod psd2;
@@ -41,27 +39,9 @@ fn build_exception<'py>(py: Python<'py>, error: &mypos::Error) -> PyResult<Bound
     class.call((spec.get_item("message")?,), Some(&fields))
 }
 
-/// Runs `future` to completion without holding the GIL, for the sync API.
-pub(crate) fn blocking<F>(py: Python<'_>, future: F) -> PyResult<String>
-where
-    F: Future<Output = mypos::Result<String>> + Send,
-{
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(PyRuntimeError::new_err(
-            "the sync API cannot be called from inside the SDK's own callbacks; use the async API",
-        ));
-    }
-    // A panic inside raises `mypos.InternalError`; left to pyo3 it would be `PanicException`, a
-    // `BaseException` that even `except Exception` misses.
-    let contained = AssertUnwindSafe(future).catch_unwind();
-    py.detach(|| runtime::block_on(contained))
-        .unwrap_or_else(|panic| Err(mypos::Error::from_panic(panic)))
-        .map_err(raise)
-}
-
 /// Test only: fails the way a bug inside the core would, by panicking inside a call, through
-/// the same path every operation takes (`awaitable`, or `blocking` when `sync`), so tests can
-/// see what a caller gets. Not part of the API.
+/// the same path every operation takes (`awaitable`, or a `BlockingCall` waited for when
+/// `sync`), so tests can see what a caller gets. Not part of the API.
 #[pyfunction]
 #[pyo3(signature = (sync = false))]
 fn _panic_for_tests(py: Python<'_>, sync: bool) -> PyResult<Bound<'_, PyAny>> {
@@ -69,7 +49,7 @@ fn _panic_for_tests(py: Python<'_>, sync: bool) -> PyResult<Bound<'_, PyAny>> {
         panic!("a panic on purpose, for the tests")
     }
     if sync {
-        Ok(blocking(py, panicking())?.into_pyobject(py)?.into_any())
+        Ok(blocking::wait_all(py, blocking::start(panicking(), None)?)?.into_bound(py))
     } else {
         awaitable(py, panicking())
     }
@@ -129,9 +109,19 @@ impl MerchantClient {
         })
     }
 
-    /// `call`, blocking the calling thread (not the GIL) until the answer: the sync API.
-    fn call_blocking(&self, py: Python<'_>, name: &str, args: &str) -> PyResult<String> {
-        blocking(py, host::gateway().call(&self.0, name, args, CASE))
+    /// `call` for the sync API: a call the calling thread waits for (`mypos/_api.py`).
+    #[pyo3(signature = (name, args, timeout = None))]
+    fn call_blocking(
+        &self,
+        name: String,
+        args: String,
+        timeout: Option<f64>,
+    ) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(
+            async move { host::gateway().call(&client, &name, &args, CASE).await },
+            timeout,
+        )
     }
 
     /// The same merchant with other call limits (`options`: JSON text).
@@ -147,9 +137,13 @@ impl MerchantClient {
         awaitable(py, async move { host::gateway().raw(&client, &spec).await })
     }
 
-    /// `raw`, blocking the calling thread until the answer: the sync API.
-    fn raw_blocking(&self, py: Python<'_>, spec: &str) -> PyResult<String> {
-        blocking(py, host::gateway().raw(&self.0, spec))
+    /// `raw` for the sync API.
+    fn raw_blocking(&self, spec: String) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(
+            async move { host::gateway().raw(&client, &spec).await },
+            None,
+        )
     }
 
     #[getter]
@@ -162,40 +156,6 @@ impl MerchantClient {
 #[pyfunction]
 fn gateway_operations() -> String {
     serde_json::to_string(&host::gateway().operations(CASE)).expect("operations serialize")
-}
-
-/// A sandbox running on this process's runtime until `stop()`.
-#[pyclass(module = "mypos._native")]
-struct Sandbox(Option<mypos_sandbox::Sandbox>);
-
-#[pymethods]
-impl Sandbox {
-    #[new]
-    #[pyo3(signature = (port = 0))]
-    fn new(py: Python<'_>, port: u16) -> PyResult<Self> {
-        let config = mypos_sandbox::SandboxConfig {
-            port,
-            ..Default::default()
-        };
-        let sandbox = py
-            .detach(|| runtime::block_on(mypos_sandbox::Sandbox::start_with(config)))
-            .map_err(|e| PyRuntimeError::new_err(format!("could not start the sandbox: {e}")))?;
-        Ok(Sandbox(Some(sandbox)))
-    }
-
-    #[getter]
-    fn url(&self) -> PyResult<String> {
-        self.0
-            .as_ref()
-            .map(|s| s.url())
-            .ok_or_else(|| PyRuntimeError::new_err("the sandbox is stopped"))
-    }
-
-    fn stop(&mut self, py: Python<'_>) {
-        if let Some(sandbox) = self.0.take() {
-            py.detach(|| runtime::block_on(sandbox.stop()));
-        }
-    }
 }
 
 /// Forgets the logging levels the bridge cached (it asks Python once per logger, for speed).
@@ -218,17 +178,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     m.add_class::<Gateway>()?;
     m.add_class::<MerchantClient>()?;
-    m.add_class::<Sandbox>()?;
+    m.add_class::<BlockingCall>()?;
     mobilepay::register(m)?;
     psd2::register(m)?;
     m.add_function(wrap_pyfunction!(gateway_operations, m)?)?;
     m.add_function(wrap_pyfunction!(refresh_logging, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add("VERSION", mypos::VERSION)?;
-    m.add(
-        "SANDBOX_CREDENTIALS",
-        mypos_sandbox::seed::credentials_json(),
-    )?;
     m.add("DEMO_GATEWAY_URL", mypos::DEMO_GATEWAY_URL)?;
     m.add("PRODUCTION_GATEWAY_URL", mypos::PRODUCTION_GATEWAY_URL)?;
     Ok(())

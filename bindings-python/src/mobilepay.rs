@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use mypos::host;
 use mypos::mobilepay::MobilePayPos as Core;
 
-use crate::{CASE, awaitable, blocking, raise, runtime};
+use crate::{BlockingCall, CASE, awaitable, blocking, raise, runtime};
 
 /// A MobilePay point-of-sale client for one merchant (`bioCode` and access token).
 #[pyclass(module = "mypos._native", frozen)]
@@ -41,9 +41,20 @@ impl MobilePayPos {
         })
     }
 
-    /// `call`, blocking the calling thread (not the GIL) until the answer.
-    fn call_blocking(&self, py: Python<'_>, name: &str, args: &str) -> PyResult<String> {
-        blocking(py, host::mobilepay().call(&self.0, name, args, CASE))
+    /// `call` for the sync API: a call the calling thread waits for, dropped (a flow's payment
+    /// cancelled) when the wait is interrupted or `timeout` (seconds) passes.
+    #[pyo3(signature = (name, args, timeout = None))]
+    fn call_blocking(
+        &self,
+        name: String,
+        args: String,
+        timeout: Option<f64>,
+    ) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(
+            async move { host::mobilepay().call(&client, &name, &args, CASE).await },
+            timeout,
+        )
     }
 
     /// The same merchant with another access token.
@@ -76,10 +87,9 @@ fn mobilepay_operations() -> String {
     serde_json::to_string(&host::mobilepay().operations(CASE)).expect("operations serialize")
 }
 
-/// Adds the MobilePay classes, functions and the sandbox's MobilePay seed to `_native`.
+/// Adds the MobilePay classes and functions to `_native`.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MobilePayPos>()?;
     m.add_function(wrap_pyfunction!(mobilepay_operations, m)?)?;
-    m.add("MOBILEPAY_SANDBOX", mypos_sandbox::mobilepay::seed_json())?;
     Ok(())
 }

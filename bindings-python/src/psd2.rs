@@ -10,7 +10,7 @@ use pyo3::types::PyDict;
 use mypos::host;
 use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet, host as psd2_host};
 
-use crate::{CASE, awaitable, raise, runtime};
+use crate::{BlockingCall, CASE, awaitable, blocking, raise, runtime};
 
 /// Hands rotated tokens to a Python callable `(holder_id, tokens) -> None`. It runs on the
 /// SDK's thread with the GIL; whatever it raises is logged (logger `mypos`) and the call
@@ -91,10 +91,31 @@ impl Psd2Client {
         })
     }
 
+    /// `call` for the sync API: a call the calling thread waits for.
+    #[pyo3(signature = (name, args, timeout = None))]
+    fn call_blocking(
+        &self,
+        name: String,
+        args: String,
+        timeout: Option<f64>,
+    ) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(
+            async move { host::psd2().call(&client, &name, &args, CASE).await },
+            timeout,
+        )
+    }
+
     /// Sends a raw authenticated request described by `spec` (JSON text).
     fn raw<'py>(&self, py: Python<'py>, spec: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
         awaitable(py, async move { host::psd2().raw(&client, &spec).await })
+    }
+
+    /// `raw` for the sync API.
+    fn raw_blocking(&self, spec: String) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(async move { host::psd2().raw(&client, &spec).await }, None)
     }
 
     /// Exchanges an authorization code; resolves to the holder's client.
@@ -113,6 +134,26 @@ impl Psd2Client {
                 .await
                 .map(Psd2Client)
         })
+    }
+
+    /// `exchange_code` for the sync API.
+    #[pyo3(signature = (holder_id, code, redirect_uri = None))]
+    fn exchange_code_blocking(
+        &self,
+        holder_id: String,
+        code: String,
+        redirect_uri: Option<String>,
+    ) -> PyResult<BlockingCall> {
+        let client = self.0.clone();
+        blocking::start(
+            async move {
+                client
+                    .exchange_code(&holder_id, &code, redirect_uri.as_deref())
+                    .await
+                    .map(Psd2Client)
+            },
+            None,
+        )
     }
 
     /// A holder's client from kept tokens (`tokens`: JSON text).
@@ -167,74 +208,9 @@ fn psd2_operations() -> String {
     serde_json::to_string(&host::psd2().operations(CASE)).expect("operations serialize")
 }
 
-/// A sandbox (plain HTTP) with its API also served over mTLS, and the throwaway PKI.
-#[pyclass(module = "mypos._native")]
-struct TlsSandbox(
-    Option<(mypos_sandbox::Sandbox, mypos_sandbox::tls::TlsFront)>,
-    String,
-);
-
-#[pymethods]
-impl TlsSandbox {
-    #[new]
-    fn new(py: Python<'_>) -> PyResult<Self> {
-        let pki = mypos_sandbox::tls::TestPki::generate();
-        let started = py.detach(|| {
-            runtime::block_on(async {
-                let sandbox = mypos_sandbox::Sandbox::start().await?;
-                let front =
-                    mypos_sandbox::tls::TlsFront::start(sandbox.state().clone(), &pki).await?;
-                Ok::<_, std::io::Error>((sandbox, front))
-            })
-        });
-        let started = started.map_err(|e| {
-            pyo3::exceptions::PyRuntimeError::new_err(format!("could not start the sandbox: {e}"))
-        })?;
-        Ok(TlsSandbox(Some(started), pki.to_json()))
-    }
-
-    /// The plain URL: the control API and the SCA page.
-    #[getter]
-    fn url(&self) -> PyResult<String> {
-        self.0.as_ref().map(|(s, _)| s.url()).ok_or_else(stopped)
-    }
-
-    /// The mTLS URL.
-    #[getter]
-    fn tls_url(&self) -> PyResult<String> {
-        self.0.as_ref().map(|(_, f)| f.url()).ok_or_else(stopped)
-    }
-
-    /// The PKI as JSON text: `ca_pem`, `client_cert_pem`, `client_key_pem`, ….
-    #[getter]
-    fn pki(&self) -> &str {
-        &self.1
-    }
-
-    fn stop(&mut self, py: Python<'_>) {
-        if let Some((sandbox, front)) = self.0.take() {
-            py.detach(|| {
-                runtime::block_on(async {
-                    front.stop().await;
-                    sandbox.stop().await;
-                })
-            });
-        }
-    }
-}
-
-fn stopped() -> PyErr {
-    pyo3::exceptions::PyRuntimeError::new_err("the sandbox is stopped")
-}
-
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Psd2Client>()?;
-    m.add_class::<TlsSandbox>()?;
     m.add_function(wrap_pyfunction!(psd2_operations, m)?)?;
     m.add("DEFAULT_PSD2_URL", mypos::psd2::DEFAULT_PSD2_URL)?;
-    m.add(
-        "PSD2_SANDBOX_CREDENTIALS",
-        mypos_sandbox::psd2::credentials_json(),
-    )?;
     Ok(())
 }

@@ -12,6 +12,9 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::time::Instant;
 
+/// The longest a partner token or merchant session is used before it is fetched again.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
 use crate::config::Credentials;
 use crate::error::{Error, Result};
 use crate::fork::PerProcess;
@@ -50,6 +53,9 @@ impl Token {
                 message: format!("the {what} is not a valid header value"),
             })?;
         header.set_sensitive(true);
+        // A lifetime past a day is taken as a day: an answer's `expires_in` could otherwise
+        // overflow the clock, and a token refreshed early costs one request.
+        let lifetime = lifetime.min(MAX_LIFETIME);
         // Short lifetimes (tests, odd servers) are refreshed halfway rather than never used.
         let margin = margin.min(lifetime / 2);
         Ok(Token {
@@ -155,6 +161,7 @@ impl PartnerToken {
                 ),
             ]),
             headers: HeaderMap::new(),
+            repeat: crate::retry::Repeat::Once,
         };
         #[derive(Deserialize)]
         struct Answer {
@@ -230,6 +237,7 @@ impl MerchantSession {
                 "client_secret": self.credentials.client_secret.expose_secret(),
             })),
             headers: HeaderMap::new(),
+            repeat: crate::retry::Repeat::Once,
         };
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, token.header.clone());

@@ -167,6 +167,10 @@ impl MerchantClient {
 }
 
 impl Executor for MerchantClient {
+    fn operations() -> Vec<&'static dyn crate::endpoint::Operation<Self>> {
+        crate::gateway::operations()
+    }
+
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             let gateway = &*self.gateway;

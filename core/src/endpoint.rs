@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::host::Answer;
 use crate::page::Page;
+use crate::retry::Repeat;
 use crate::transport::{self, Body, Request, Response};
 
 /// A request type: serializable to the wire, readable from a host's plain data, self-checking.
@@ -39,6 +40,10 @@ pub trait ApiRequest: Serialize + DeserializeOwned + JsonSchema + Send + Sync + 
     fn headers(&self) -> Result<reqwest::header::HeaderMap> {
         Ok(reqwest::header::HeaderMap::new())
     }
+
+    /// The fields [`ApiRequest::headers`] sends, as (wire field name, header name): what the
+    /// conformance tests hold against the API's text.
+    const HEADER_FIELDS: &'static [(&'static str, &'static str)] = &[];
 }
 
 /// A response type: decoded from the API's answer, handed to hosts as plain data.
@@ -62,11 +67,17 @@ pub struct Endpoint<Req, Resp, C> {
     pub method: Method,
     /// With `{param}` placeholders, each filled from the request field of that name.
     pub path: &'static str,
+    /// Request fields taken positionally after the path parameters, in this order
+    /// (`get_multiple_transactions(['REF1', 'REF2'])`), as the API texts call them.
+    pub arguments: &'static [&'static str],
     /// The doc comment, carried into the Python and TypeScript typings.
     pub doc: &'static str,
     /// For a request that moves money: how to settle an ambiguous failure instead of
     /// sending the request again.
     pub reconcile: Option<Reconcile<Req, Resp, C>>,
+    /// Whether it may be sent again after it may have reached the server, where the
+    /// definition says; otherwise [`Repeat::by_method`].
+    pub declared_repeat: Option<Repeat>,
     _types: PhantomData<fn(Req, &C) -> Resp>,
 }
 
@@ -75,17 +86,27 @@ impl<Req, Resp, C> Endpoint<Req, Resp, C> {
         name: &'static str,
         method: Method,
         path: &'static str,
+        arguments: &'static [&'static str],
         doc: &'static str,
         reconcile: Option<Reconcile<Req, Resp, C>>,
+        declared_repeat: Option<Repeat>,
     ) -> Self {
         Self {
             name,
             method,
             path,
+            arguments,
             doc,
             reconcile,
+            declared_repeat,
             _types: PhantomData,
         }
+    }
+
+    /// Whether it may be sent again after it may have reached the server.
+    pub fn repeat(&self) -> Repeat {
+        self.declared_repeat
+            .unwrap_or_else(|| Repeat::by_method(&self.method))
     }
 
     /// The names of the `{param}` placeholders, in order.
@@ -124,6 +145,11 @@ impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
                 .and_then(|v| scalar_text(&v))
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| Error::invalid(name, "is required"))?;
+            if is_dot_segment(&value) {
+                // Percent-encoding leaves dots alone and URLs resolve them: `.` would drop
+                // the segment, `..` climb a level, sending the request somewhere else.
+                return Err(Error::invalid(name, "must not be `.` or `..`"));
+            }
             path.push_str(&rest[..start]);
             path.extend(
                 url::form_urlencoded::byte_serialize(value.as_bytes())
@@ -148,8 +174,15 @@ impl<Req: ApiRequest, Resp, C> Endpoint<Req, Resp, C> {
             query,
             body,
             headers,
+            repeat: self.repeat(),
         })
     }
+}
+
+/// `.` and `..`, also percent-encoded (`%2e`), which URLs resolve as moves in the path.
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase().replace("%2e", ".");
+    lower == "." || lower == ".."
 }
 
 /// Pages are 1-based and hold 1 to 100 items on every myPOS list.
@@ -275,6 +308,45 @@ where
 /// A client that can run endpoints of its API (a merchant client, a MobilePay client…).
 pub trait Executor: Sync {
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>>;
+
+    /// Every operation of its API: what a raw request to one of their paths may repeat.
+    fn operations() -> Vec<&'static dyn Operation<Self>>
+    where
+        Self: Sized;
+}
+
+/// Whether a request by `method` and `path` (filled in) may be repeated: as the operation
+/// with that method and path template declares, or by its method when none has them.
+pub(crate) fn repeat_of<C>(
+    operations: &[&'static dyn Operation<C>],
+    method: &Method,
+    path: &str,
+) -> Repeat {
+    operations
+        .iter()
+        .find(|op| {
+            let info = op.info();
+            info.method == method.as_str() && template_matches(info.path, path)
+        })
+        .map_or_else(|| Repeat::by_method(method), |op| op.repeat())
+}
+
+/// `/a/{id}/b` matches `/a/42/b`: segment by segment, a placeholder standing for any one.
+fn template_matches(template: &str, path: &str) -> bool {
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches('/');
+    let mut wanted = template.trim_end_matches('/').split('/');
+    let mut given = path.split('/');
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return true,
+            (Some(w), Some(g)) if w == g || (w.starts_with('{') && !g.is_empty()) => {}
+            _ => return false,
+        }
+    }
 }
 
 impl<Req: ApiRequest, Resp: ApiResponse, C: Executor> Endpoint<Req, Resp, C> {
@@ -304,16 +376,35 @@ pub struct OperationInfo {
     pub name: &'static str,
     pub method: String,
     pub path: &'static str,
-    /// Path parameters: positional arguments in Python and Node, in this order.
+    /// Positional arguments in Python and Node, in this order: the path parameters, then
+    /// any other field the definition names.
     pub positional: Vec<&'static str>,
     pub doc: &'static str,
     /// Answers with a [`Page`](crate::Page) and takes a `page` number: iterable.
     pub paged: bool,
 }
 
+/// What an operation puts on the wire, for checking it against the API's published text.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct WireShape {
+    pub info: OperationInfo,
+    /// The request as hosts pass it (its JSON Schema, deserialize contract).
+    pub request: Value,
+    /// The request as it is serialized for sending: path fields, then the query (GET,
+    /// DELETE) or the body; header fields are not in it.
+    pub sent: Value,
+    /// Request fields that travel as headers: (wire field name, header name).
+    pub headers: &'static [(&'static str, &'static str)],
+}
+
 /// An endpoint with its types erased, so hosts can call it by name with plain data.
 pub trait Operation<C>: Send + Sync {
     fn info(&self) -> OperationInfo;
+    /// Whether it may be sent again after it may have reached the server.
+    fn repeat(&self) -> Repeat {
+        Repeat::Once
+    }
     fn request_schema(&self) -> Value;
     fn response_schema(&self) -> Value;
     /// Wire-named JSON in, the typed answer out (hosts write it in their casing).
@@ -330,6 +421,12 @@ pub trait Operation<C>: Send + Sync {
     fn decode_answer(&self, _status: u16, _body: &[u8]) -> Option<Result<Box<dyn Answer>>> {
         None
     }
+
+    /// Test hook: what the operation sends, or `None` for a flow (several requests).
+    #[doc(hidden)]
+    fn wire_shape(&self) -> Option<WireShape> {
+        None
+    }
 }
 
 impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
@@ -340,10 +437,14 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
             name: self.name,
             method: self.method.to_string(),
             path: self.path,
-            positional: self.path_params(),
+            positional: [self.path_params(), self.arguments.to_vec()].concat(),
             doc: self.doc,
             paged: Resp::PAGED && schema_has_property(&self.request_schema(), "page"),
         }
+    }
+
+    fn repeat(&self) -> Repeat {
+        Endpoint::repeat(self)
     }
 
     fn request_schema(&self) -> Value {
@@ -375,6 +476,19 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
         };
         Some(Resp::decode(&response).map(|decoded| Box::new(decoded) as Box<dyn Answer>))
     }
+
+    fn wire_shape(&self) -> Option<WireShape> {
+        let sent = schemars::generate::SchemaSettings::default()
+            .for_serialize()
+            .into_generator()
+            .into_root_schema_for::<Req>();
+        Some(WireShape {
+            info: self.info(),
+            request: self.request_schema(),
+            sent: sent.to_value(),
+            headers: Req::HEADER_FIELDS,
+        })
+    }
 }
 
 /// Declares one namespace of endpoints: a typed method each on a small handle struct, and
@@ -386,9 +500,18 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
 ///     pub struct Banking<MerchantClient> as "banking" {
 ///         /// List the merchant's accounts.
 ///         get_accounts(GetAccountsRequest) -> Page<Account> = GET "/accounting/v1/accounts";
+///         /// Fields named after the request type are taken positionally, after the path's.
+///         get_multiple_transactions(GetMultipleTransactionsRequest, payment_references)
+///             -> Vec<TransactionDetails> = GET "/accounting/v1/transactions/details";
+///         /// Takes the money (a GET that changes state: never repeated).
+///         capture(CaptureRequest) -> Message = GET once "/api/pos/payment/capture";
 ///     }
 /// }
 /// ```
+///
+/// Repeat safety: after the method, `once` (sent again only when it certainly never reached
+/// the server) or `repeatable` (safe to send twice) overrides the method's default,
+/// [`Repeat::by_method`]: GET, HEAD, PUT, DELETE and OPTIONS repeatable, the rest once.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! operations {
@@ -397,7 +520,7 @@ macro_rules! operations {
         pub struct $ns:ident<$client:ty> as $prefix:literal {
             $(
                 $(#[doc = $doc:literal])*
-                $op:ident($req:ty) -> $resp:ty = $method:ident $path:literal
+                $op:ident($req:ty $(, $arg:ident)*) -> $resp:ty = $method:ident $($repeat:ident)? $path:literal
                     $(, reconciled by $reconcile:path)?;
             )*
         }
@@ -427,8 +550,10 @@ macro_rules! operations {
                         concat!($prefix, ".", stringify!($op)),
                         ::reqwest::Method::$method,
                         $path,
+                        &[$(stringify!($arg)),*],
                         concat!($($doc, "\n",)*),
                         $crate::__optional!($($reconcile)?),
+                        $crate::__repeat!($($repeat)?),
                     );
             )*
 
@@ -454,6 +579,21 @@ macro_rules! paged_request {
             }
         }
     )*};
+}
+
+/// An operation line's repeat-safety token, if it has one.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __repeat {
+    () => {
+        None
+    };
+    (once) => {
+        Some($crate::retry::Repeat::Once)
+    };
+    (repeatable) => {
+        Some($crate::retry::Repeat::Safe)
+    };
 }
 
 #[macro_export]

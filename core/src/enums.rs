@@ -16,6 +16,9 @@
 //! wire text, and a JSON Schema `{"anyOf": [{"type": "string", "enum": [known…]},
 //! {"type": "string"}]}`, which the typings render as `"Active" | "Disabled" | string`.
 //!
+//! A value may name aliases (`Credit = "C" | "credit"`): other spellings, in any case, read
+//! as that value and written as its wire text.
+//!
 //! [`code_enum!`](crate::code_enum) is the same for values the API sends as numbers
 //! (`document_type: 1`): users may name them (`"MT940SWIFT"`), the wire gets the number.
 
@@ -26,7 +29,7 @@ macro_rules! string_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $(#[doc = $doc:literal])* $variant:ident = $wire:literal, )*
+            $( $(#[doc = $doc:literal])* $variant:ident = $wire:literal $(| $alias:literal)*, )*
         }
     ) => {
         $(#[$meta])*
@@ -52,6 +55,9 @@ macro_rules! string_enum {
 
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
+                $( $( if value.eq_ignore_ascii_case($alias) {
+                    return Self::$variant;
+                } )* )*
                 match value {
                     $( $wire => Self::$variant, )*
                     other => Self::Other(other.to_owned()),
@@ -249,7 +255,7 @@ mod tests {
         pub enum Colour {
             /// The first.
             Red = "Red",
-            Blue = "blue",
+            Blue = "blue" | "azure",
         }
     }
 
@@ -262,6 +268,11 @@ mod tests {
         }
         assert_eq!(Colour::from("blue"), Colour::Blue);
         assert_eq!(Colour::from("Blue"), Colour::Other("Blue".into()));
+        assert_eq!(Colour::from("Azure"), Colour::Blue);
+        assert_eq!(
+            serde_json::to_value(Colour::from("azure")).unwrap(),
+            json!("blue")
+        );
         assert_eq!(Colour::KNOWN, ["Red", "blue"]);
         assert!(serde_json::from_value::<Colour>(json!(1)).is_err());
     }

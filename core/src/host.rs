@@ -194,6 +194,19 @@ impl<C: Executor + 'static> Api<C> {
         Ok(request.send(client).await?.to_string())
     }
 
+    /// Test hook: what each operation sends, sorted by name (flows, which send several
+    /// requests, are left out).
+    #[doc(hidden)]
+    pub fn wire_shapes(&self) -> Vec<crate::endpoint::WireShape> {
+        let mut shapes: Vec<_> = self
+            .entries
+            .values()
+            .filter_map(|e| e.operation.wire_shape())
+            .collect();
+        shapes.sort_by_key(|shape| shape.info.name);
+        shapes
+    }
+
     /// The JSON Schemas of operation `name`: request and response.
     pub fn schemas(&self, name: &str) -> Option<(Value, Value)> {
         let entry = self.entries.get(name)?;
@@ -373,8 +386,9 @@ pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
     Ok(config)
 }
 
-/// A host's duration: seconds in Python ([`Case::Snake`]), milliseconds in Node.
-fn duration(value: f64, case: Case, field: &str) -> Result<Duration> {
+/// A host's duration: seconds in Python ([`Case::Snake`]), milliseconds in Node; a value that
+/// is not one is a `ConfigError` naming `field`.
+pub fn duration(value: f64, case: Case, field: &str) -> Result<Duration> {
     let (unit, per_second) = match case {
         Case::Snake => ("seconds", 1.0),
         Case::Camel => ("milliseconds", 1000.0),

@@ -18,6 +18,7 @@
 //! ```
 
 mod auth;
+pub mod cleanup;
 mod client;
 pub mod config;
 pub mod endpoint;

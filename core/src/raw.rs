@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::endpoint::Executor;
+use crate::endpoint::{Executor, repeat_of};
 use crate::error::{Error, Result};
 use crate::transport::{Body, Request};
 
@@ -26,6 +26,17 @@ impl RawRequest {
     fn build(self) -> Result<Request> {
         let method = Method::from_bytes(self.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| Error::invalid("method", "must be an HTTP method such as GET or POST"))?;
+        let climbs = self
+            .path
+            .split(['?', '#'])
+            .next()
+            .is_some_and(|path| path.split('/').any(crate::endpoint::is_dot_segment));
+        if climbs {
+            return Err(Error::invalid(
+                "path",
+                "must not contain `.` or `..` segments (URLs resolve them)",
+            ));
+        }
         if !self.path.starts_with('/') || self.path.starts_with("//") || self.path.contains("://") {
             return Err(Error::invalid(
                 "path",
@@ -49,6 +60,7 @@ impl RawRequest {
             Some(json) => Body::Json(json),
         };
         Ok(Request {
+            repeat: crate::retry::Repeat::by_method(&method),
             method,
             path: self.path,
             template: "(raw request)",
@@ -59,8 +71,10 @@ impl RawRequest {
     }
 
     /// Sends it for `client`; the answer is its JSON, its text if it is not JSON, or null.
-    pub async fn send<C: Executor>(self, client: &C) -> Result<Value> {
-        let request = self.build()?;
+    /// It is repeated as the operation with its method and path would be.
+    pub async fn send<C: Executor + 'static>(self, client: &C) -> Result<Value> {
+        let mut request = self.build()?;
+        request.repeat = repeat_of(&C::operations(), &request.method, &request.path);
         let response = client.execute_request(&request).await?;
         if response.body.is_empty() {
             return Ok(Value::Null);

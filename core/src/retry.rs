@@ -2,8 +2,10 @@
 //!
 //! A request is repeated only when repeating it cannot do something twice: either it never
 //! reached the server (the connection could not be made, or a token could not be fetched), or
-//! it is safe to repeat by its method (GET, HEAD, PUT, DELETE). A POST or PATCH that may have
-//! reached the server (payments, reversals, refunds among them) is never sent again.
+//! its operation is declared [`Repeat::Safe`]. Each operation declares that at its one
+//! definition; the method gives the default ([`Repeat::by_method`]). A POST or PATCH that may
+//! have reached the server (payments, reversals, refunds among them) is never sent again, nor
+//! is a GET that changes state (MobilePay's `capture`, `cancel`…), however it is sent.
 
 use std::time::Duration;
 
@@ -63,19 +65,33 @@ impl Failure {
     }
 }
 
-/// Methods whose repetition has the same effect as one request.
-pub(crate) fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
-    )
+/// Whether an operation may be sent again after it may have reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Sending it twice has the effect of sending it once.
+    Safe,
+    /// Sent again only when it certainly never reached the server.
+    Once,
+}
+
+impl Repeat {
+    /// The default, where an operation does not say: safe for the methods whose repetition
+    /// has the effect of one request, once for the rest.
+    pub fn by_method(method: &Method) -> Self {
+        match *method {
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS => {
+                Repeat::Safe
+            }
+            _ => Repeat::Once,
+        }
+    }
 }
 
 /// Runs `attempt` until it succeeds, fails for good, runs out of retries, or would run past
 /// `deadline`. Delays grow exponentially with jitter; a `Retry-After` replaces the delay.
 pub(crate) async fn run<T, F, Fut>(
     max_retries: u32,
-    idempotent: bool,
+    repeat: Repeat,
     deadline: Instant,
     label: &'static str,
     attempt: F,
@@ -94,7 +110,9 @@ where
     attempt
         .retry(backoff)
         .sleep(tokio::time::sleep)
-        .when(|failure: &Failure| failure.is_transient() && (idempotent || !failure.reached_server))
+        .when(|failure: &Failure| {
+            failure.is_transient() && (repeat == Repeat::Safe || !failure.reached_server)
+        })
         .adjust(|failure: &Failure, delay: Option<Duration>| {
             // `None`: the retries are used up, whatever the server asks for.
             let delay = match (delay?, failure.retry_after()) {
@@ -135,10 +153,11 @@ mod tests {
         .into()
     }
 
-    async fn attempts(idempotent: bool, failure: fn() -> Failure) -> u32 {
+    async fn attempts(safe: bool, failure: fn() -> Failure) -> u32 {
+        let repeat = if safe { Repeat::Safe } else { Repeat::Once };
         let count = AtomicU32::new(0);
         let deadline = Instant::now() + Duration::from_secs(30);
-        let result: Result<()> = run(2, idempotent, deadline, "/test", || {
+        let result: Result<()> = run(2, repeat, deadline, "/test", || {
             count.fetch_add(1, Ordering::SeqCst);
             async move { Err(failure()) }
         })

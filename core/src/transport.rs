@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::error::{ApiError, Error, Result};
 use crate::fork::PerProcess;
-use crate::retry::{self, Failure};
+use crate::retry::{self, Failure, Repeat};
 
 /// The Content-Type the gateway documentation uses for JSON bodies.
 const JSON_CONTENT_TYPE: &str = "application/json; x-api-version=1";
@@ -33,6 +33,8 @@ pub struct Request {
     pub(crate) body: Body,
     /// Headers the request itself contributes (PSD2's `Consent-ID`, …); credentials win.
     pub(crate) headers: HeaderMap,
+    /// Whether it may be sent again after it may have reached the server: its operation's.
+    pub(crate) repeat: Repeat,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +57,9 @@ pub struct Response {
 /// Supplies per-request credentials and forgets them when the API refuses them.
 pub(crate) trait Authenticator: Sync {
     type Used: Send;
+    /// Whether a refused credential can be replaced by another; if not, a 401 is final and
+    /// the request is not replayed with the same credentials.
+    const REFRESHES: bool = true;
     /// Headers for one attempt, and a handle on the credentials they came from.
     fn headers(&self) -> impl Future<Output = Result<(HeaderMap, Self::Used)>> + Send;
     /// The API answered 401 to credentials `used`: drop them so the next call fetches new ones.
@@ -92,6 +97,11 @@ impl ClientSettings {
             .default_headers(default_headers)
             .connect_timeout(self.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
+            // A redirect would carry the session, partner and PSD2 headers (and the query's
+            // access token, as a Referer) to whatever host it names, and a 307/308 would
+            // replay a payment or a client secret there: none is followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .https_only(self.https_only);
         let builder = self.tls.apply(builder, "tls")?;
         builder
@@ -210,10 +220,9 @@ impl Transport {
         options: CallOptions,
     ) -> Result<Response> {
         let deadline = Instant::now() + options.timeout;
-        let idempotent = retry::is_idempotent(&request.method);
         let attempts = retry::run(
             options.max_retries,
-            idempotent,
+            request.repeat,
             deadline,
             request.template,
             || self.attempt(auth, request, options.connect_timeout),
@@ -235,6 +244,13 @@ impl Transport {
     ) -> Result<Response, Failure> {
         let (headers, used) = auth.headers().await.map_err(Failure::before_sending)?;
         let mut response = self.send_with(request, headers, connect_timeout).await?;
+        if response.status == StatusCode::UNAUTHORIZED && !A::REFRESHES {
+            let api = api_error(&response);
+            return Err(Failure::after_sending(Error::Auth {
+                status: Some(401),
+                message: format!("the API refused the credentials: {api}"),
+            }));
+        }
         if response.status == StatusCode::UNAUTHORIZED {
             tracing::debug!(
                 path = request.template,
@@ -286,10 +302,7 @@ impl Transport {
             Body::Form(fields) => builder.form(fields),
         };
         let result: Result<Response, Failure> = async {
-            let response = builder
-                .send()
-                .await
-                .map_err(|e| self.send_error(e, connect_timeout))?;
+            let response = builder.send().await.map_err(|e| self.send_error(e))?;
             let mut response = response;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
@@ -330,31 +343,40 @@ impl Transport {
     }
 
     /// A failed exchange; only a connection that was never made certainly did not send.
-    fn send_error(&self, e: reqwest::Error, connect_timeout: Option<Duration>) -> Failure {
-        let host = host_of(&self.base);
-        if let Some(hint) = crate::tls::hint(&e) {
-            // A refused handshake sent nothing: say what to configure, not just the alert.
-            return Failure::before_sending(Error::connection(format!(
-                "the TLS handshake with {host} failed ({}): {hint}",
-                describe(&e)
-            )));
-        }
-        if e.is_connect() {
-            Failure::before_sending(Error::connection(format!(
-                "could not connect to {host}: {}",
-                describe(&e)
-            )))
-        } else if e.is_timeout() {
-            // Calls are bounded by their own deadline; reqwest times out only on connecting.
-            Failure::before_sending(Error::Timeout {
-                after: connect_timeout.unwrap_or(self.settings.connect_timeout),
-            })
-        } else {
-            Failure::after_sending(Error::connection(format!(
-                "the request to {host} failed: {}",
-                describe(&e)
-            )))
-        }
+    fn send_error(&self, e: reqwest::Error) -> Failure {
+        classify(e, &host_of(&self.base))
+    }
+}
+
+/// Whether a failed exchange may have reached the server. Only a connection that was never
+/// made (a refused connection, a connect timeout, a refused TLS handshake) certainly sent
+/// nothing; every other failure, a timeout included (an OS `TimedOut` from TCP keepalive
+/// giving up during a partition comes after the request was written), may follow a request
+/// the server received and acted on.
+fn classify(e: reqwest::Error, host: &str) -> Failure {
+    if let Some(hint) = crate::tls::hint(&e) {
+        // A refused handshake sent nothing: say what to configure, not just the alert.
+        return Failure::before_sending(Error::connection(format!(
+            "the TLS handshake with {host} failed ({}): {hint}",
+            describe(&e)
+        )));
+    }
+    if e.is_connect() {
+        Failure::before_sending(Error::connection(format!(
+            "could not connect to {host}: {}",
+            describe(&e)
+        )))
+    } else if e.is_timeout() {
+        Failure::after_sending(Error::connection(format!(
+            "the connection to {host} timed out after the request was sent, so it may have \
+             taken effect: {}",
+            describe(&e)
+        )))
+    } else {
+        Failure::after_sending(Error::connection(format!(
+            "the request to {host} failed: {}",
+            describe(&e)
+        )))
     }
 }
 
@@ -429,6 +451,10 @@ pub(crate) fn api_error(response: &Response) -> ApiError {
         retry_after: retry_after(&response.headers),
         ..ApiError::default()
     };
+    if status.is_redirection() {
+        error.detail = Some(redirect_detail(&response.headers));
+        return error;
+    }
     match parsed {
         Some(p) => {
             error.status_message = p.title.or(p.error).unwrap_or(reason);
@@ -445,6 +471,20 @@ pub(crate) fn api_error(response: &Response) -> ApiError {
         }
     }
     error
+}
+
+/// What a redirect the SDK did not follow pointed at: the host only (its path and query may
+/// carry values not meant for logs).
+fn redirect_detail(headers: &HeaderMap) -> String {
+    let location = headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|location| match Url::parse(location) {
+            Ok(url) => format!("to host {}", host_of(&url)),
+            Err(_) => "to another path on the same host".to_string(),
+        })
+        .unwrap_or_else(|| "without a Location".to_string());
+    format!("the API answered with a redirect {location}, which the SDK does not follow")
 }
 
 /// `{"field": ["msg"]}` or `{"field": "msg"}`.
@@ -511,4 +551,40 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         when.duration_since(std::time::SystemTime::now())
             .unwrap_or_default(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mypos_sandbox::{Fault, Sandbox};
+
+    /// A timeout raised after the request was written (here reqwest's own read deadline; in
+    /// production an OS `TimedOut` from TCP keepalive) may follow a request that took effect:
+    /// it must never count as "not sent", which would let a POST be sent again.
+    #[tokio::test]
+    async fn a_timeout_after_sending_counts_as_sent() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let path = "/epos/v1/payments";
+        sandbox.inject(Fault::delay(path, Duration::from_secs(2)));
+        let url = format!("{}{path}", sandbox.url().trim_end_matches('/'));
+        crate::tls::install_default_provider();
+        let error = reqwest::Client::new()
+            .post(url)
+            .timeout(Duration::from_millis(200))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(error.is_timeout() && !error.is_connect(), "{error:?}");
+
+        let failure = classify(error, "sandbox");
+        assert!(failure.reached_server, "{:?}", failure.error);
+        assert_eq!(failure.error.class_name(), "APIConnectionError");
+        let message = failure.error.to_string();
+        assert!(message.contains("after the request was sent"), "{message}");
+        assert_eq!(
+            sandbox.requests().len(),
+            1,
+            "the request reached the server"
+        );
+    }
 }

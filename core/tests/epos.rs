@@ -5,7 +5,7 @@ mod common;
 use futures::TryStreamExt;
 use mypos::gateway::epos::payments::{
     CancelPaymentRequest, CreatePaymentRequest, GetPaymentRequest, ListPaymentsRequest,
-    PaymentAmount, RefundAmount, RefundPaymentRequest, ReversePaymentRequest,
+    PaymentAmount, RefundPaymentRequest, ReversePaymentRequest,
 };
 use mypos::gateway::epos::terminals::{
     ActivateTerminalRequest, DeactivateTerminalRequest, GetModelsRequest, GetOutletsRequest,
@@ -332,39 +332,51 @@ async fn malformed_requests_are_refused_before_anything_is_sent() {
         );
         assert!(error.to_string().contains(says), "{error}");
     }
-    // Typed: a malformed terminal id, a lower-case currency, a long reference.
-    let bad_terminal = CreatePaymentRequest::new("1234", PaymentAmount::new(100, "EUR"));
-    let mut long_reference = CreatePaymentRequest::new(&terminal, PaymentAmount::new(100, "EUR"));
-    long_reference.reference_number = Some("x".repeat(51));
-    let lower = CreatePaymentRequest::new(&terminal, PaymentAmount::new(100, "eur"));
-    for (request, field) in [
-        (bad_terminal, "terminal_id"),
-        (long_reference, "reference_number"),
-        (lower, "amount.currency_code"),
-    ] {
-        let error = client.epos().payments().create(request).await.unwrap_err();
-        assert!(
-            matches!(&error, Error::InvalidRequest { field: f, .. } if f == field),
-            "{error}"
-        );
-    }
-    let dates = GetTransactionsRequest {
-        date_from: Some("27.10.2025".into()),
-        ..Default::default()
-    };
-    assert!(
-        client
-            .epos()
-            .terminals()
-            .get_transactions(dates)
-            .await
-            .is_err()
-    );
     assert!(
         sandbox.requests().is_empty(),
         "nothing was sent: {:?}",
         sandbox.requests()
     );
+}
+
+/// Forms the API texts do not state (an 8-digit terminal id, an upper-case currency, a short
+/// reference, a day as YYYY-MM-DD) are the server's to judge: the request is sent and the
+/// sandbox answers.
+#[tokio::test]
+async fn forms_the_texts_do_not_state_are_judged_by_the_server() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    let terminal = terminal_ids(&client).await.remove(0);
+    sandbox.clear_requests();
+    let text_terminal = CreatePaymentRequest::new("T001234", PaymentAmount::new(100, "EUR"));
+    let mut long_reference = CreatePaymentRequest::new(&terminal, PaymentAmount::new(100, "EUR"));
+    long_reference.reference_number = Some("x".repeat(51));
+    let lower = CreatePaymentRequest::new(&terminal, PaymentAmount::new(100, "eur"));
+    for (request, status, field) in [
+        (text_terminal, 404, None),
+        (long_reference, 400, Some("reference_number")),
+        (lower, 400, Some("amount.currency_code")),
+    ] {
+        let error = api_error(client.epos().payments().create(request).await.unwrap_err());
+        assert_eq!(error.status, status, "{error}");
+        if let Some(field) = field {
+            assert!(error.errors.contains_key(field), "{error}");
+        }
+    }
+    let dates = GetTransactionsRequest {
+        from_date: Some("27.10.2025".into()),
+        ..Default::default()
+    };
+    let error = client
+        .epos()
+        .terminals()
+        .get_transactions(dates)
+        .await
+        .unwrap_err();
+    assert!(api_error(error).errors.contains_key("from_date"));
+    let sent = sandbox.requests();
+    let business = sent.iter().filter(|r| !r.path.starts_with("/api/")).count();
+    assert_eq!(business, 4, "every request was sent: {sent:?}");
 }
 
 #[tokio::test]
@@ -561,7 +573,7 @@ async fn refunds_standalone_and_referenced() {
         .payments()
         .refund(RefundPaymentRequest::new(
             &terminal,
-            RefundAmount::new(700, "EUR"),
+            PaymentAmount::new(700, "EUR"),
         ))
         .await
         .unwrap();
@@ -580,7 +592,7 @@ async fn refunds_standalone_and_referenced() {
     let part = RefundTerminalRequest {
         terminal_id: terminal.clone(),
         reference_number: "sale-42".into(),
-        amount: RefundAmount::new(1000, "EUR"),
+        amount: MinorUnits(1000),
     };
     client
         .epos()
@@ -590,7 +602,7 @@ async fn refunds_standalone_and_referenced() {
         .unwrap();
     assert_eq!(sandbox.requests().last().unwrap().status, 204);
     let too_much = RefundTerminalRequest {
-        amount: RefundAmount::new(2001, "EUR"),
+        amount: MinorUnits(2001),
         ..part.clone()
     };
     let error = api_error(
@@ -601,7 +613,7 @@ async fn refunds_standalone_and_referenced() {
             .await
             .unwrap_err(),
     );
-    assert!(error.errors.contains_key("amount.value"), "{error}");
+    assert!(error.errors.contains_key("amount"), "{error}");
     let unknown = RefundTerminalRequest {
         reference_number: "nope".into(),
         ..part
@@ -647,7 +659,7 @@ async fn activation_adds_a_terminal_and_deactivation_retires_it() {
     let sandbox = common::sandbox().await;
     let client = common::client(&sandbox);
     let activation = ActivateTerminalRequest {
-        product_code: "SIGMA".into(),
+        product_code: Some("SIGMA".into()),
         currency: Some("EUR".into()),
         ..Default::default()
     };
@@ -662,7 +674,7 @@ async fn activation_adds_a_terminal_and_deactivation_retires_it() {
     assert_eq!(terminal_ids(&client).await.len(), 4);
 
     let unknown = ActivateTerminalRequest {
-        product_code: "TOASTER".into(),
+        product_code: Some("TOASTER".into()),
         ..Default::default()
     };
     let error = api_error(
@@ -676,7 +688,7 @@ async fn activation_adds_a_terminal_and_deactivation_retires_it() {
     assert!(error.errors.contains_key("product_code"));
 
     let deactivation = DeactivateTerminalRequest {
-        terminal_id: new_id.clone(),
+        code: Some(code.code.clone()),
     };
     client
         .epos()

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use mypos::host::{self, Case};
 use mypos::mobilepay::flows::{PayPreparedRequest, PayRequest, PrepareAndPayRequest};
-use mypos::mobilepay::manage::{NoArguments, PosRequest, StoreIdsRequest, StoreRequest};
+use mypos::mobilepay::manage::{NoArguments, PosRequest, ResetTokenRequest, StoreRequest};
 use mypos::mobilepay::payments::{
     CapturePaymentRequest, ListPaymentsRequest, PaymentRequest, PreparePaymentRequest,
     ReadyPaymentRequest, RecoverIdByPosIdRequest, RecoverIdByStateRequest,
@@ -17,7 +17,7 @@ use mypos::mobilepay::{
 };
 use mypos::{Amount, Error};
 use mypos_sandbox::Sandbox;
-use mypos_sandbox::mobilepay::{ACCESS_TOKEN, BIO_CODE, CustomerAction};
+use mypos_sandbox::mobilepay::{ACCESS_TOKEN, BIO_CODE, CustomerAction, NEW_BIO_CODE};
 use serde_json::{Value, json};
 
 const TERMINAL: &str = "1001";
@@ -356,8 +356,9 @@ async fn management_operations() {
     let pos = pos(&sandbox);
     let manage = pos.manage();
 
-    // A merchant without a token can only create one.
-    let fresh = MobilePayPos::new(MobilePayConfig::without_token(sandbox.url(), BIO_CODE)).unwrap();
+    // A merchant without a token can only create one, and only while it has none.
+    let fresh =
+        MobilePayPos::new(MobilePayConfig::without_token(sandbox.url(), NEW_BIO_CODE)).unwrap();
     let error = fresh
         .payments()
         .status(PaymentRequest::new("x"))
@@ -372,32 +373,59 @@ async fn management_operations() {
         .create_token(NoArguments::default())
         .await
         .unwrap();
-    let fresh = fresh.with_access_token(created.message.expose()).unwrap();
-    fresh
+    let again = fresh
         .manage()
-        .store_ids(StoreIdsRequest::default())
+        .create_token(NoArguments::default())
+        .await
+        .unwrap_err();
+    assert!(
+        again.to_string().contains("already has an accessToken"),
+        "{again}"
+    );
+    let fresh = fresh.with_access_token(created.message.expose()).unwrap();
+    let none = fresh
+        .manage()
+        .store_ids(NoArguments::default())
         .await
         .unwrap();
+    assert!(none.store_ids.is_empty());
 
-    // Resetting replaces the token the call was made with.
+    // Resetting replaces the client's token (sent as `previousAccessToken`, in a GET).
+    sandbox.clear_requests();
     let reset = fresh
         .manage()
-        .reset_token(NoArguments::default())
+        .reset_token(ResetTokenRequest::default())
         .await
         .unwrap();
     assert_ne!(reset.message.expose(), created.message.expose());
+    let logged = sandbox.requests();
+    assert_eq!(logged[0].method, "GET");
+    assert_eq!(logged[0].path, "/api/pos/manage/token/reset");
+    let query = logged[0].query.clone().unwrap_or_default();
+    assert!(query.contains("previousAccessToken=<redacted>"), "{query}");
+    assert!(!query.contains("accessToken="), "{query}");
     let error = fresh
         .manage()
-        .store_ids(StoreIdsRequest::default())
+        .store_ids(NoArguments::default())
         .await
         .unwrap_err();
     assert!(error.to_string().contains("accessToken"), "{error}");
     let renewed = fresh.with_access_token(reset.message.expose()).unwrap();
     renewed
         .manage()
-        .store_ids(StoreIdsRequest::default())
+        .store_ids(NoArguments::default())
         .await
         .unwrap();
+    // A token given explicitly is the one replaced, whatever the client holds.
+    let explicit = MobilePayPos::new(MobilePayConfig::without_token(sandbox.url(), NEW_BIO_CODE))
+        .unwrap()
+        .manage()
+        .reset_token(ResetTokenRequest {
+            previous_access_token: Some(reset.message.expose().to_string()),
+        })
+        .await
+        .unwrap();
+    assert_ne!(explicit.message.expose(), reset.message.expose());
 
     // A point of sale for the terminal that has none, its information, and its deletion.
     let created = manage
@@ -420,10 +448,12 @@ async fn management_operations() {
         again.to_string().contains("already has a point of sale"),
         "{again}"
     );
+    sandbox.clear_requests();
     manage
         .delete_pos(TerminalRequest::new("2002"))
         .await
         .unwrap();
+    assert_eq!(sandbox.count("DELETE", "/api/pos/manage/delete"), 1);
     let error = pos
         .payments()
         .start(StartPaymentRequest::new("2002", "o", amount("1")))
@@ -431,16 +461,8 @@ async fn management_operations() {
         .unwrap_err();
     assert!(error.to_string().contains("(1000)"), "{error}");
 
-    let stores = manage.store_ids(StoreIdsRequest::default()).await.unwrap();
+    let stores = manage.store_ids(NoArguments::default()).await.unwrap();
     assert_eq!(stores.store_ids.len(), 2);
-    let only = manage
-        .store_ids(StoreIdsRequest {
-            merchant_location_id: Some("0002".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(only.store_ids, [stores.store_ids[1].clone()]);
     let store = manage
         .store(StoreRequest {
             store_id: stores.store_ids[0].clone(),
@@ -529,9 +551,10 @@ async fn each_rule_breach_names_its_rule() {
             },
         )
         .unwrap();
-    // A reserved payment is no longer active: another may start (and be cancelled).
-    let second = start(TERMINAL, "o-4", "1").await.unwrap().payment_id;
-    payments.cancel(PaymentRequest::new(&second)).await.unwrap();
+    // A reserved payment is still active (the text: "neither captured, rejected, cancelled,
+    // or reversed"): no other may start until it is captured or cancelled.
+    let error = start(TERMINAL, "o-4", "1").await.unwrap_err();
+    assert_eq!(rule_of(&error), Some(Rule::OneActivePayment), "{error}");
 
     let capture = |value: &str| payments.capture(CapturePaymentRequest::new(&first, amount(value)));
     let error = capture("50.01").await.unwrap_err();
@@ -556,7 +579,9 @@ async fn each_rule_breach_names_its_rule() {
         .unwrap_err();
     assert_eq!(rule_of(&error), Some(Rule::CancelNotAllowed), "{error}");
 
-    // Refunds only of captured payments.
+    // Refunds only of captured payments (the terminal is free again once `first` is captured).
+    let second = start(TERMINAL, "o-4", "1").await.unwrap().payment_id;
+    payments.cancel(PaymentRequest::new(&second)).await.unwrap();
     let error = pos
         .refunds()
         .create(CreateRefundRequest::new(&second, "r-1", amount("1")))
@@ -605,7 +630,7 @@ async fn success_false_is_the_api_error_with_the_servers_errors() {
         MobilePayPos::new(MobilePayConfig::new(sandbox.url(), BIO_CODE, "wrong-token")).unwrap();
     let error = wrong
         .manage()
-        .store_ids(StoreIdsRequest::default())
+        .store_ids(NoArguments::default())
         .await
         .unwrap_err();
     assert!(
@@ -874,7 +899,7 @@ async fn the_token_stays_out_of_urls_and_logs() {
         .await
         .unwrap();
     pos.manage()
-        .store_ids(StoreIdsRequest::default())
+        .store_ids(NoArguments::default())
         .await
         .unwrap();
     let requests = sandbox.requests();
@@ -980,13 +1005,13 @@ async fn no_access_token_reaches_the_logs_at_trace_level() {
     let pos = pos(&sandbox);
     let created = pos
         .manage()
-        .create_token(NoArguments::default())
+        .reset_token(ResetTokenRequest::default())
         .await
         .unwrap();
     let fresh = pos.with_access_token(created.message.expose()).unwrap();
     fresh
         .manage()
-        .store_ids(StoreIdsRequest::default())
+        .store_ids(NoArguments::default())
         .await
         .unwrap();
     fresh
@@ -1001,13 +1026,13 @@ async fn no_access_token_reaches_the_logs_at_trace_level() {
     sandbox.inject(mypos_sandbox::Fault::status("/api/pos/manage/stores", 503));
     fresh
         .manage()
-        .store_ids(StoreIdsRequest::default())
+        .store_ids(NoArguments::default())
         .await
         .unwrap(); // retried
     let wrong = pos.with_access_token("mpat_WRONG").unwrap();
     wrong
         .manage()
-        .store_ids(StoreIdsRequest::default())
+        .store_ids(NoArguments::default())
         .await
         .unwrap_err();
 
@@ -1026,4 +1051,68 @@ async fn no_access_token_reaches_the_logs_at_trace_level() {
     ] {
         assert!(logs.contains(useful), "the logs lack {useful}");
     }
+}
+
+#[tokio::test]
+async fn the_cancel_a_dropped_flow_leaves_behind_can_be_waited_for() {
+    let sandbox = sandbox().await;
+    let pos = pos(&sandbox);
+    // The first cancel meets a broken connection and is tried again 200 ms later: only a
+    // caller that waits for the clean-up knows when the point of sale is free.
+    sandbox.inject(mypos_sandbox::Fault::drop_before_headers(
+        "/api/pos/payment/cancel",
+    ));
+    let cleanups = mypos::cleanup::Cleanups::new();
+    let flows = pos.flows();
+    let pay = flows.pay(PayRequest::on_terminal(TERMINAL, "drop-1", amount("9")));
+    let outcome = tokio::time::timeout(Duration::from_millis(300), cleanups.scope(pay)).await;
+    assert!(outcome.is_err(), "the flow should still be waiting");
+    assert_eq!(statuses(&sandbox, TERMINAL), ["Initiated"]);
+    cleanups.finished().await;
+    assert_eq!(statuses(&sandbox, TERMINAL), ["CancelledByClient"]);
+    assert_eq!(sandbox.count("GET", "/api/pos/payment/cancel"), 2);
+    // Nothing left to wait for.
+    tokio::time::timeout(Duration::from_millis(50), cleanups.finished())
+        .await
+        .unwrap();
+}
+
+/// Repeat safety is the operation's, however it is sent: a state-changing GET (`capture`)
+/// is not repeated after a server error, neither typed nor as a raw request by its path, and a
+/// 401 is not replayed with the same access token.
+#[tokio::test]
+async fn state_changing_gets_are_never_repeated_whichever_way_they_are_sent() {
+    use mypos_sandbox::Fault;
+    const CAPTURE: &str = "/api/pos/payment/capture";
+    let sandbox = sandbox().await;
+    let pos = pos(&sandbox);
+    let sent = || sandbox.count("GET", CAPTURE);
+
+    sandbox.inject(Fault::status(CAPTURE, 503).times(3));
+    let error = pos
+        .payments()
+        .capture(CapturePaymentRequest::new("p-1", amount("1")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.class_name(), "ServerError");
+    assert_eq!(sent(), 1, "the typed call is sent once");
+
+    let raw =
+        json!({"method": "GET", "path": CAPTURE, "query": {"paymentId": "p-1", "amount": "1"}});
+    let error = host::mobilepay()
+        .raw(&pos, &raw.to_string())
+        .await
+        .unwrap_err();
+    assert_eq!(error.class_name(), "ServerError");
+    assert_eq!(sent(), 2, "the raw request by the same path is sent once");
+    sandbox.clear_faults();
+
+    sandbox.inject(Fault::status(CAPTURE, 401));
+    let error = pos
+        .payments()
+        .capture(CapturePaymentRequest::new("p-1", amount("1")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.class_name(), "AuthError", "{error:?}");
+    assert_eq!(sent(), 3, "no replay with the same access token");
 }

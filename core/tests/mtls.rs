@@ -71,7 +71,7 @@ async fn a_client_certificate_is_required_and_accepted() {
         .create(consent())
         .await
         .unwrap();
-    assert_eq!(created.consent_status, ConsentStatus::Received);
+    assert_eq!(created.consent_status, Some(ConsentStatus::Received));
     assert_eq!(sandbox.count("POST", "/v1/consents"), 1);
 }
 

@@ -126,7 +126,7 @@ fn available(balances: &mypos::psd2::accounts::Balances) -> Decimal {
 async fn the_whole_journey_of_a_tpp() {
     let (sandbox, tpp, rotations) = setup().await;
     let consent = tpp.consents().create(all_accounts(10)).await.unwrap();
-    assert_eq!(consent.consent_status, ConsentStatus::Received);
+    assert_eq!(consent.consent_status, Some(ConsentStatus::Received));
     let url = tpp
         .authorization_url(&consent.links, Some("s1"), None)
         .unwrap();
@@ -237,7 +237,10 @@ async fn the_whole_journey_of_a_tpp() {
     payment.consent_id = Some(consent.consent_id.clone());
     payment.debtor_account = Some(AccountReference::iban(eur.iban.clone().unwrap()));
     let initiated = holder.payments().initiate(payment).await.unwrap();
-    assert_eq!(initiated.transaction_status, TransactionStatus::Received);
+    assert_eq!(
+        initiated.transaction_status,
+        Some(TransactionStatus::Received)
+    );
     let url = tpp
         .authorization_url(&initiated.links, Some("p1"), None)
         .unwrap();
@@ -247,7 +250,10 @@ async fn the_whole_journey_of_a_tpp() {
     assert!(query(&back, "code").is_some());
     let status = holder
         .payments()
-        .get_status(PaymentRequest::new(&initiated.payment_id))
+        .get_status(PaymentRequest::new(
+            PaymentProduct::SepaCreditTransfers,
+            &initiated.payment_id,
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -265,7 +271,10 @@ async fn the_whole_journey_of_a_tpp() {
     assert_eq!(before - after, "12.50".parse::<Decimal>().unwrap());
     let read = holder
         .payments()
-        .get(PaymentRequest::new(&initiated.payment_id))
+        .get(PaymentRequest::new(
+            PaymentProduct::SepaCreditTransfers,
+            &initiated.payment_id,
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -668,12 +677,18 @@ async fn payments_are_cancelled_rejected_and_refused_as_the_standard_says() {
     let first = holder.payments().initiate(pay("5.00")).await.unwrap();
     holder
         .payments()
-        .cancel(PaymentRequest::new(&first.payment_id))
+        .cancel(PaymentRequest::new(
+            PaymentProduct::CrossBorderCreditTransfers,
+            &first.payment_id,
+        ))
         .await
         .unwrap();
     let status = holder
         .payments()
-        .get_status(PaymentRequest::new(&first.payment_id))
+        .get_status(PaymentRequest::new(
+            PaymentProduct::CrossBorderCreditTransfers,
+            &first.payment_id,
+        ))
         .await
         .unwrap();
     assert_eq!(status.transaction_status, TransactionStatus::Cancelled);
@@ -687,7 +702,10 @@ async fn payments_are_cancelled_rejected_and_refused_as_the_standard_says() {
     .await;
     let status = holder
         .payments()
-        .get_status(PaymentRequest::new(&big.payment_id))
+        .get_status(PaymentRequest::new(
+            PaymentProduct::CrossBorderCreditTransfers,
+            &big.payment_id,
+        ))
         .await
         .unwrap();
     assert_eq!(status.transaction_status, TransactionStatus::Rejected);
@@ -708,7 +726,10 @@ async fn payments_are_cancelled_rejected_and_refused_as_the_standard_says() {
     .await;
     let status = holder
         .payments()
-        .get_status(PaymentRequest::new(&later.payment_id))
+        .get_status(PaymentRequest::new(
+            PaymentProduct::CrossBorderCreditTransfers,
+            &later.payment_id,
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -717,18 +738,27 @@ async fn payments_are_cancelled_rejected_and_refused_as_the_standard_says() {
     );
     holder
         .payments()
-        .cancel(PaymentRequest::new(&later.payment_id))
+        .cancel(PaymentRequest::new(
+            PaymentProduct::CrossBorderCreditTransfers,
+            &later.payment_id,
+        ))
         .await
         .unwrap();
     let status = holder
         .payments()
-        .get_status(PaymentRequest::new(&later.payment_id))
+        .get_status(PaymentRequest::new(
+            PaymentProduct::CrossBorderCreditTransfers,
+            &later.payment_id,
+        ))
         .await
         .unwrap();
     assert_eq!(status.transaction_status, TransactionStatus::Cancelled);
     let e = api(holder
         .payments()
-        .cancel(PaymentRequest::new(&later.payment_id))
+        .cancel(PaymentRequest::new(
+            PaymentProduct::CrossBorderCreditTransfers,
+            &later.payment_id,
+        ))
         .await
         .unwrap_err());
     assert_eq!(
@@ -736,14 +766,15 @@ async fn payments_are_cancelled_rejected_and_refused_as_the_standard_says() {
         (405, "CANCELLATION_INVALID")
     );
 
-    // SEPA is EUR: refused before anything is sent.
+    // SEPA is EUR: the bank refuses (the API text makes no check the SDK could make first).
     let mut gbp = pay("1.00");
     gbp.payment_product = PaymentProduct::SepaCreditTransfers;
     gbp.instructed_amount.currency = "GBP".into();
-    match holder.payments().initiate(gbp).await.unwrap_err() {
-        Error::InvalidRequest { field, .. } => assert_eq!(field, "instructed_amount.currency"),
-        other => panic!("{other:?}"),
-    }
+    let e = api(holder.payments().initiate(gbp).await.unwrap_err());
+    assert_eq!(
+        (e.status, e.codes[0].as_str()),
+        (400, "PARAMETER_NOT_CONSISTENT")
+    );
 }
 
 #[tokio::test]
@@ -854,10 +885,12 @@ async fn both_error_bodies_become_the_api_error() {
         (400, vec!["PARAMETER_NOT_SUPPORTED".to_string()])
     );
     assert!(e.error_type.unwrap().contains("parameter_not_supported"));
-    let missing = TransactionsRequest::new(&id, &consent, BookingStatus::Booked);
+    // Not a date: the SDK sends it as given, and the bank says what is wrong.
+    let mut malformed = TransactionsRequest::new(&id, &consent, BookingStatus::Booked);
+    malformed.date_from = Some("2025-13-01".into());
     let e = api(holder
         .accounts()
-        .get_transactions(missing)
+        .get_transactions(malformed)
         .await
         .unwrap_err());
     assert_eq!(e.codes, vec!["FORMAT_ERROR".to_string()]);
@@ -882,4 +915,168 @@ async fn a_retried_call_keeps_its_request_id() {
         .collect();
     assert_eq!(ids.len(), 2, "one retry after the 503");
     assert_eq!(ids[0], ids[1], "one logical call, one X-Request-ID");
+}
+
+/// The API text's own forms: its answers (`{consentId, authorizationUrl}`,
+/// `{paymentId, authorizationUrl}`) decode and their `authorizationUrl` is where the holder
+/// goes; its calls send only the bearer token (no `Consent-ID`, no `PSU-IP-Address`), the
+/// payment status path names the product, funds confirmation is `/v1/funds-confirmation`.
+#[tokio::test]
+async fn the_texts_answers_and_calls_work_as_written() {
+    use mypos::host::{self, Case};
+    use mypos::psd2::consents::ConsentCreated;
+    use mypos::psd2::payments::PaymentInitiated;
+    use serde_json::Value;
+
+    let consent = host::psd2()
+        .decode_answer(
+            "consents.create",
+            201,
+            br#"{"consentId": "1234-5678-90ab-cdef", "authorizationUrl": "https://mypos.com/oauth/authorize?client_id=tpp_sandbox"}"#,
+            Case::Camel,
+        )
+        .unwrap()
+        .unwrap();
+    let consent: Value = serde_json::from_str(&consent).unwrap();
+    assert_eq!(consent["consentId"], "1234-5678-90ab-cdef");
+    assert_eq!(
+        consent["authorizationUrl"],
+        "https://mypos.com/oauth/authorize?client_id=tpp_sandbox"
+    );
+    let payment = host::psd2()
+        .decode_answer(
+            "payments.initiate",
+            201,
+            br#"{"paymentId": "payment-xyz-789", "authorizationUrl": "https://mypos.com/oauth/authorize?a=1"}"#,
+            Case::Snake,
+        )
+        .unwrap()
+        .unwrap();
+    assert!(
+        payment.contains(r#""payment_id":"payment-xyz-789""#),
+        "{payment}"
+    );
+
+    let (sandbox, tpp, _) = setup().await;
+    // The top-level authorizationUrl wins, and parameters it already has are not repeated.
+    let text_consent: ConsentCreated = serde_json::from_str(
+        r#"{"consentId": "c", "authorizationUrl": "https://mypos.com/oauth/authorize?client_id=tpp_sandbox", "_links": {"scaOAuth": {"href": "https://elsewhere.example/"}}}"#,
+    )
+    .unwrap();
+    let url = tpp
+        .authorization_url(&text_consent, Some("s1"), None)
+        .unwrap();
+    assert!(
+        url.starts_with("https://mypos.com/oauth/authorize?client_id=tpp_sandbox&"),
+        "{url}"
+    );
+    assert_eq!(url.matches("client_id=").count(), 1, "{url}");
+    assert!(
+        url.contains("state=s1") && url.contains("response_type=code"),
+        "{url}"
+    );
+    let text_payment: PaymentInitiated =
+        serde_json::from_str(r#"{"paymentId": "p", "authorizationUrl": "https://mypos.com/a"}"#)
+            .unwrap();
+    assert_eq!(text_payment.transaction_status, None);
+
+    // A consent as the text creates it: its body only, no PSU-IP-Address, no validUntil.
+    let mut request = all_accounts(4);
+    request.psu_ip_address = None;
+    request.valid_until = None;
+    let created = tpp.consents().create(request).await.unwrap();
+    let approve_at = created.authorization_url.clone().expect("the text's field");
+    assert_eq!(
+        tpp.authorization_url(&created, None, None).unwrap(),
+        tpp.authorization_url_for(&approve_at, None, None).unwrap()
+    );
+    let back = decide(
+        &tpp.authorization_url(&created, None, None).unwrap(),
+        "approve",
+    )
+    .await;
+    let holder = tpp
+        .exchange_code("texts", &query(&back, "code").unwrap(), None)
+        .await
+        .unwrap();
+
+    // Reads with the holder's token alone: the token names its consent.
+    let mut list = ListAccountsRequest::new("unused");
+    list.consent_id = None;
+    list.with_balance = Some(true);
+    let accounts = holder.accounts().list(list).await.unwrap();
+    let eur = accounts
+        .accounts
+        .iter()
+        .find(|a| a.currency.as_deref() == Some("EUR"))
+        .unwrap();
+    let mut history = TransactionsRequest::new(
+        eur.resource_id.clone().unwrap(),
+        "unused",
+        BookingStatus::Both,
+    );
+    history.consent_id = None;
+    history.booking_status = None;
+    let page = holder.accounts().get_transactions(history).await.unwrap();
+    assert!(!page.items.is_empty());
+    let logged = sandbox.requests();
+    let read = logged
+        .iter()
+        .rfind(|r| r.path.ends_with("/transactions"))
+        .unwrap();
+    assert!(!read.headers.contains_key("consent-id"), "{read:?}");
+    assert!(
+        !read
+            .query
+            .clone()
+            .unwrap_or_default()
+            .contains("bookingStatus"),
+        "{read:?}"
+    );
+
+    // A payment as the text initiates it, and its status at the text's path.
+    let mut payment = InitiatePaymentRequest::new(
+        PaymentProduct::SepaCreditTransfers,
+        CurrencyAmount::new("EUR", "1.00".parse().unwrap()),
+        AccountReference::iban("DE89370400440532013000"),
+        "Recipient Name",
+        IP,
+    );
+    payment.psu_ip_address = None;
+    let initiated = holder.payments().initiate(payment).await.unwrap();
+    assert!(initiated.authorization_url.is_some());
+    let status = holder
+        .payments()
+        .get_status(PaymentRequest::new(
+            PaymentProduct::SepaCreditTransfers,
+            &initiated.payment_id,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(status.transaction_status, TransactionStatus::Received);
+    let path = format!(
+        "/v1/payments/sepa-credit-transfers/{}/status",
+        initiated.payment_id
+    );
+    assert_eq!(sandbox.count("GET", &path), 1);
+    // The product is part of the address: another product's path does not find it.
+    let e = api(holder
+        .payments()
+        .get(PaymentRequest::new(
+            PaymentProduct::CrossBorderCreditTransfers,
+            &initiated.payment_id,
+        ))
+        .await
+        .unwrap_err());
+    assert_eq!(e.status, 404);
+
+    // Funds confirmation at the text's path, under the token's consent.
+    let mut funds = ConfirmFundsRequest::new(
+        AccountReference::iban(eur.iban.clone().unwrap()),
+        CurrencyAmount::new("EUR", "1.00".parse().unwrap()),
+        "unused",
+    );
+    funds.consent_id = None;
+    assert!(holder.funds().confirm(funds).await.unwrap().funds_available);
+    assert_eq!(sandbox.count("POST", "/v1/funds-confirmation"), 1);
 }

@@ -236,3 +236,31 @@ async fn the_connect_timeout_is_set_per_call_too() {
         matches!(client.with_connect_timeout(Duration::ZERO), Err(Error::Config { field, .. }) if field == "connect_timeout")
     );
 }
+
+/// A redirect is never followed: following one would carry the session, partner and PSD2
+/// headers to whatever host `Location` names, and replay a payment body on 307/308.
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let sandbox = common::sandbox().await;
+    let elsewhere = format!("http://localhost:{}{ACCOUNTS}", sandbox.addr().port());
+    sandbox.inject(Fault::status(ACCOUNTS, 307).header("Location", elsewhere));
+    let error = api_error(accounts(&common::client(&sandbox)).await.unwrap_err());
+    assert_eq!(error.status, 307);
+    let message = error.to_string();
+    assert!(
+        message.contains("redirect") && message.contains("localhost"),
+        "{message}"
+    );
+    assert_eq!(statuses(&sandbox), [307], "the Location was not requested");
+}
+
+/// A token answer claiming a lifetime past what a clock can hold is clamped, not a panic.
+#[tokio::test]
+async fn a_huge_expires_in_is_no_panic() {
+    let sandbox = common::sandbox().await;
+    sandbox.inject(Fault::status("/api/v1/oauth/token", 200).body(
+        json!({"access_token": "short-lived", "token_type": "Bearer", "expires_in": u64::MAX}),
+    ));
+    let client = common::client(&sandbox);
+    assert_eq!(accounts(&client).await.unwrap(), 3, "the call goes on");
+}

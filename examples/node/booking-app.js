@@ -1,12 +1,15 @@
 'use strict'
-// The myPOS side of a salon booking app, as an Express backend: salons register their own
-// merchant credentials (`cli_…` / `sec_…`); the app lists their terminals, starts a payment on
-// one at checkout and polls it, and issues payment links for deposits.
+// The myPOS side of a salon booking app, as an Express backend, following a booking app's
+// myPOS settings page: salons enter their Client ID and Client Secret (the merchant
+// credentials `cli_…` / `sec_…`; verified on the spot) and enable or disable the API; they add
+// devices, enable or disable them for checkout and remove them; the app starts a payment on a
+// device at checkout and follows its status, lists transactions, and issues payment links for
+// deposits.
 //
 //   npm install express   # plus the `mypos` package (README)
 //   node examples/node/booking-app.js
 //
-// It uses a sandbox started in this process unless MYPOS_CLIENT_ID is set; then
+// It starts a local sandbox (the mypos-sandbox program) unless MYPOS_CLIENT_ID is set; then
 // MYPOS_CLIENT_ID, MYPOS_CLIENT_SECRET, MYPOS_PARTNER_ID, MYPOS_APPLICATION_ID (and
 // MYPOS_GATEWAY_URL, the demo gateway by default) name your partner integration.
 
@@ -64,17 +67,23 @@ function createApp(gateway) {
     req.body ??= {} // Express 5 leaves it undefined when no JSON was sent
     next()
   })
-  const merchants = new Map() // merchant id → { id, name, client }; use your database instead
+  // merchant id → { id, name, client, apiEnabled, devices }; use your database instead.
+  // `devices`: terminal id → { enabled, activationCode? } (the app's own settings per device).
+  const merchants = new Map()
   // The client holds the secret; it never prints it, and neither do we.
-  const publicView = ({ id, name, client }) => ({ id, name, clientId: client.clientId })
+  const publicView = ({ id, name, client, apiEnabled }) => ({ id, name, clientId: client.clientId, apiEnabled })
 
+  // Settings → API Keys → MyPOS: "Client ID" and "Client Secret" are the merchant credentials
+  // (`cli_…` / `sec_…`, from Partner Portal → Merchants); the partner's own credentials stay in
+  // this server's environment. An id of another form (a merchant account's `XX-0000-0000` API
+  // id) is refused by the SDK with ConfigError naming `clientId` → 400.
   app.post('/merchants', async (req, res) => {
-    const { name, clientId, clientSecret } = req.body
+    const { name, clientId, clientSecret, enableApi = true } = req.body
     const client = gateway.createClient({ clientId, clientSecret })
-    // Verify now, with the cheapest authenticated call, so a typo shows at sign-up and not at
-    // the first checkout. Wrong credentials reject with AuthError → 400 (see above).
+    // "Verify your Client ID and Client Secret": the cheapest authenticated call, so a typo
+    // shows now and not at the first checkout. Wrong credentials reject with AuthError → 400.
     await client.epos.terminals.list({ size: 1 })
-    const merchant = { id: `m_${randomBytes(8).toString('hex')}`, name, client }
+    const merchant = { id: `m_${randomBytes(8).toString('hex')}`, name, client, apiEnabled: Boolean(enableApi), devices: new Map() }
     merchants.set(merchant.id, merchant)
     res.status(201).json({ ...publicView(merchant), verified: true })
   })
@@ -88,15 +97,62 @@ function createApp(gateway) {
 
   app.get('/merchants/:merchantId', (req, res) => res.json(publicView(req.merchant)))
 
+  // "Enable API": payments need it on; the credentials were verified when they were saved.
+  app.patch('/merchants/:merchantId', (req, res) => {
+    if (typeof req.body.enableApi === 'boolean') req.merchant.apiEnabled = req.body.enableApi
+    res.json(publicView(req.merchant))
+  })
+
+  const deviceSettings = (merchant, terminalId) => merchant.devices.get(terminalId) || { enabled: true }
+
   app.get('/merchants/:merchantId/devices', async (req, res) => {
     const devices = []
     // listAll fetches page after page as the loop consumes them.
-    for await (const terminal of req.merchant.client.epos.terminals.listAll({ size: 100 })) devices.push(terminal)
+    for await (const terminal of req.merchant.client.epos.terminals.listAll({ size: 100 })) {
+      devices.push({ ...terminal, enabled: deviceSettings(req.merchant, terminal.terminalId).enabled })
+    }
     res.json({ devices })
+  })
+
+  // "Add Device": myPOS provisions a terminal and answers the code to enter on the device.
+  app.post('/merchants/:merchantId/devices', async (req, res) => {
+    const { code, terminalId } = await req.merchant.client.epos.terminals.activate()
+    req.merchant.devices.set(terminalId, { enabled: true, activationCode: code })
+    res.status(201).json({ terminalId, activationCode: code, enabled: true })
+  })
+
+  // "Enable/Disable": whether checkout may use the device (the app's setting; myPOS keeps it).
+  app.patch('/merchants/:merchantId/devices/:terminalId', (req, res) => {
+    const settings = deviceSettings(req.merchant, req.params.terminalId)
+    if (typeof req.body.enabled === 'boolean') settings.enabled = req.body.enabled
+    req.merchant.devices.set(req.params.terminalId, settings)
+    res.json({ terminalId: req.params.terminalId, ...settings, activationCode: undefined })
+  })
+
+  // "Remove Device": takes it out of service at myPOS (named by the code its activation
+  // answered) and forgets it. A device added elsewhere is removed in the myPOS account.
+  app.delete('/merchants/:merchantId/devices/:terminalId', async (req, res) => {
+    const settings = req.merchant.devices.get(req.params.terminalId)
+    if (!settings || !settings.activationCode) {
+      return res.status(409).json({ detail: 'this device was not added here; remove it in the myPOS account' })
+    }
+    await req.merchant.client.epos.terminals.deactivate({ code: settings.activationCode })
+    req.merchant.devices.delete(req.params.terminalId)
+    res.status(204).end()
+  })
+
+  // "Transaction status can be monitored": the card transactions of the salon's terminals.
+  app.get('/merchants/:merchantId/transactions', async (req, res) => {
+    const { fromDate, toDate } = req.query
+    res.json(await req.merchant.client.epos.terminals.getTransactions({ fromDate, toDate, size: 100 }))
   })
 
   app.post('/merchants/:merchantId/payments', async (req, res) => {
     const { terminalId, amount, currency = 'EUR', description, bookingId } = req.body
+    if (!req.merchant.apiEnabled) return res.status(409).json({ detail: 'the MyPOS API is disabled in the settings' })
+    if (!deviceSettings(req.merchant, terminalId).enabled) {
+      return res.status(409).json({ detail: `device ${terminalId} is disabled in the settings` })
+    }
     if (!Number.isInteger(amount) || amount <= 0) {
       return res.status(400).json({ detail: 'amount must be a whole number of minor units (2500 is 25.00)', field: 'amount' })
     }
@@ -123,7 +179,7 @@ function createApp(gateway) {
     // it; `currency` must be one of the salon's settlement currencies.
     const { itemName, price, currency = 'EUR', quantity = 1 } = req.body
     const link = await req.merchant.client.ecommerce.paymentLinks.create({
-      itemName, customName: itemName, itemPrice: price, currency, quantity,
+      itemName, itemPrice: price, currency, quantity,
     })
     res.status(201).json(link) // { code, url }: send the url to the client
   })

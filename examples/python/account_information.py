@@ -84,7 +84,7 @@ class AccountInformationApp:
             psu_ip_address=user_ip,
         )
         self.approve_at_the_bank(self.psd2.authorization_url(payment, state=f"pay-{user_id}"))
-        status = await holder.payments.get_status(payment["payment_id"])
+        status = await holder.payments.get_status("sepa-credit-transfers", payment["payment_id"])
         return str(status["transaction_status"])
 
 

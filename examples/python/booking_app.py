@@ -1,11 +1,13 @@
-"""The myPOS side of a salon booking app, as a FastAPI backend: salons register their own
-merchant credentials (`cli_…` / `sec_…`); the app lists their terminals, starts a payment on
-one at checkout and polls it, and issues payment links for deposits.
+"""The myPOS side of a salon booking app, as a FastAPI backend, following a booking app's myPOS
+settings page: salons enter their Client ID and Client Secret (the merchant credentials
+`cli_…` / `sec_…`; verified on the spot) and enable or disable the API; they add devices,
+enable or disable them for checkout and remove them; the app starts a payment on a device at
+checkout and follows its status, lists transactions, and issues payment links for deposits.
 
     pip install -r examples/python/requirements.txt   # plus the `mypos` package (README)
     uvicorn booking_app:app --app-dir examples/python
 
-It uses a sandbox started in this process unless MYPOS_CLIENT_ID is set; then MYPOS_CLIENT_ID,
+It starts a local sandbox (the mypos-sandbox program) unless MYPOS_CLIENT_ID is set; then MYPOS_CLIENT_ID,
 MYPOS_CLIENT_SECRET, MYPOS_PARTNER_ID, MYPOS_APPLICATION_ID (and MYPOS_GATEWAY_URL, the demo
 gateway by default) name your partner integration.
 """
@@ -16,7 +18,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -59,13 +61,27 @@ app = FastAPI(title="Salon bookings on myPOS", lifespan=lifespan)
 
 
 @dataclass
+class Device:
+    """The app's own settings of one device."""
+
+    enabled: bool = True
+    #: The code its activation answered, for a device added here (it names it for removal).
+    activation_code: Optional[str] = None
+
+
+@dataclass
 class Merchant:
     id: str
     name: str
     client: mypos.MerchantClient  # holds the secret; it never prints it, and neither do we
+    api_enabled: bool = True
+    devices: dict[str, Device] = field(default_factory=dict)  # terminal id → settings
 
     def public(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "client_id": self.client.client_id}
+        return {"id": self.id, "name": self.name, "client_id": self.client.client_id, "api_enabled": self.api_enabled}
+
+    def device(self, terminal_id: str) -> Device:
+        return self.devices.get(terminal_id, Device())
 
 
 # One place turns SDK errors into HTTP answers; the first class that matches decides. Errors
@@ -96,15 +112,20 @@ class NewMerchant(BaseModel):
     name: str
     client_id: str
     client_secret: str
+    enable_api: bool = True
 
 
+# Settings → API Keys → MyPOS: "Client ID" and "Client Secret" are the merchant credentials
+# (`cli_…` / `sec_…`, from Partner Portal → Merchants); the partner's own credentials stay in
+# this server's environment. An id of another form (a merchant account's `XX-0000-0000` API
+# id) is refused by the SDK with ConfigError naming `client_id` → 400.
 @app.post("/merchants", status_code=201)
 async def register_merchant(new: NewMerchant, request: Request) -> dict[str, Any]:
     client = request.app.state.gateway.create_client(client_id=new.client_id, client_secret=new.client_secret)
-    # Verify now, with the cheapest authenticated call, so a typo shows at sign-up and not at
-    # the first checkout. Wrong credentials raise AuthError → 400 (see above).
+    # "Verify your Client ID and Client Secret": the cheapest authenticated call, so a typo
+    # shows now and not at the first checkout. Wrong credentials raise AuthError → 400.
     await client.epos.terminals.list(size=1)
-    merchant = Merchant(id="m_" + secrets.token_hex(8), name=new.name, client=client)
+    merchant = Merchant(id="m_" + secrets.token_hex(8), name=new.name, client=client, api_enabled=new.enable_api)
     request.app.state.merchants[merchant.id] = merchant
     return {**merchant.public(), "verified": True}
 
@@ -122,10 +143,66 @@ async def get_merchant(m: Merchant = Depends(merchant)) -> dict[str, Any]:
     return m.public()
 
 
+class Settings(BaseModel):
+    enable_api: Optional[bool] = None
+
+
+@app.patch("/merchants/{merchant_id}")
+async def change_settings(settings: Settings, m: Merchant = Depends(merchant)) -> dict[str, Any]:
+    # "Enable API": payments need it on; the credentials were verified when they were saved.
+    if settings.enable_api is not None:
+        m.api_enabled = settings.enable_api
+    return m.public()
+
+
 @app.get("/merchants/{merchant_id}/devices")
 async def list_devices(m: Merchant = Depends(merchant)) -> dict[str, Any]:
     # list_all fetches page after page as the loop consumes them.
-    return {"devices": [t async for t in m.client.epos.terminals.list_all(size=100)]}
+    return {
+        "devices": [
+            {**t, "enabled": m.device(t["terminal_id"]).enabled} async for t in m.client.epos.terminals.list_all(size=100)
+        ]
+    }
+
+
+@app.post("/merchants/{merchant_id}/devices", status_code=201)
+async def add_device(m: Merchant = Depends(merchant)) -> dict[str, Any]:
+    # "Add Device": myPOS provisions a terminal and answers the code to enter on the device.
+    activation = await m.client.epos.terminals.activate()
+    terminal_id = activation["terminal_id"]
+    m.devices[terminal_id] = Device(activation_code=activation["code"])
+    return {"terminal_id": terminal_id, "activation_code": activation["code"], "enabled": True}
+
+
+class DeviceChange(BaseModel):
+    enabled: bool
+
+
+@app.patch("/merchants/{merchant_id}/devices/{terminal_id}")
+async def change_device(terminal_id: str, change: DeviceChange, m: Merchant = Depends(merchant)) -> dict[str, Any]:
+    # "Enable/Disable": whether checkout may use the device (the app's setting; myPOS keeps it).
+    device = m.devices.setdefault(terminal_id, Device())
+    device.enabled = change.enabled
+    return {"terminal_id": terminal_id, "enabled": device.enabled}
+
+
+@app.delete("/merchants/{merchant_id}/devices/{terminal_id}", status_code=204)
+async def remove_device(terminal_id: str, m: Merchant = Depends(merchant)) -> None:
+    # "Remove Device": takes it out of service at myPOS (named by the code its activation
+    # answered) and forgets it. A device added elsewhere is removed in the myPOS account.
+    device = m.devices.get(terminal_id)
+    if device is None or device.activation_code is None:
+        raise HTTPException(409, "this device was not added here; remove it in the myPOS account")
+    await m.client.epos.terminals.deactivate(code=device.activation_code)
+    del m.devices[terminal_id]
+
+
+@app.get("/merchants/{merchant_id}/transactions")
+async def list_transactions(
+    from_date: Optional[str] = None, to_date: Optional[str] = None, m: Merchant = Depends(merchant)
+) -> dict[str, Any]:
+    # "Transaction status can be monitored": the card transactions of the salon's terminals.
+    return dict(await m.client.epos.terminals.get_transactions(from_date=from_date, to_date=to_date, size=100))
 
 
 class NewPayment(BaseModel):
@@ -139,6 +216,10 @@ class NewPayment(BaseModel):
 # response_model=None: answer the SDK's dict as it is (typed by mypos.types for your editor).
 @app.post("/merchants/{merchant_id}/payments", status_code=201, response_model=None)
 async def start_payment(new: NewPayment, m: Merchant = Depends(merchant)) -> Payment:
+    if not m.api_enabled:
+        raise HTTPException(409, "the MyPOS API is disabled in the settings")
+    if not m.device(new.terminal_id).enabled:
+        raise HTTPException(409, f"device {new.terminal_id} is disabled in the settings")
     # The booking id becomes the payment's reference: if the answer is lost, the SDK finds the
     # payment by it instead of charging twice (or raises PaymentUnconfirmedError → 502).
     return await m.client.epos.payments.create(
@@ -168,7 +249,7 @@ class NewPaymentLink(BaseModel):
 async def create_payment_link(new: NewPaymentLink, m: Merchant = Depends(merchant)) -> dict[str, Any]:
     # For deposits and no-show fees; answers {"code", "url"}: send the url to the client.
     link = await m.client.ecommerce.payment_links.create(
-        item_name=new.item_name, custom_name=new.item_name, item_price=new.price,
+        item_name=new.item_name, item_price=new.price,
         currency=new.currency, quantity=new.quantity,
     )
     return dict(link)

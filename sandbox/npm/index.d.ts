@@ -1,5 +1,4 @@
-/**
- * The absolute path of the `mypos-sandbox` executable for this machine (from the platform package
- * npm installed, or `MYPOS_SANDBOX_BINARY`). Throws, naming the platform, where there is none.
- */
+/** The path of the `mypos-sandbox` program; throws, saying what to install, when there is none. */
 export declare function binaryPath(): string
+/** This platform as the suffix of its package name: `linux-x64-gnu`, `linux-arm64-musl`, … */
+export declare function platform(): string

@@ -1,43 +1,34 @@
 'use strict'
-// Where the `mypos-sandbox` executable is: the platform package npm installed beside this one
-// (`mypos-sandbox-linux-x64-gnu`, …), or the file named by MYPOS_SANDBOX_BINARY.
+// Where the `mypos-sandbox` program is: a prebuilt one from this platform's package
+// (`mypos-sandbox-<platform>`, an optional dependency), or one named by MYPOS_SANDBOX_BIN.
 
-const path = require('node:path')
 const fs = require('node:fs')
+const path = require('node:path')
 
+/** `linux-x64-gnu`, `linux-arm64-musl`, `darwin-arm64`, …: the suffix of the platform package. */
 function platform() {
-  let name = `${process.platform}-${process.arch}`
-  if (process.platform === 'linux') {
-    const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null
-    name += report?.header?.glibcVersionRuntime ? '-gnu' : '-musl'
-  }
-  return name
+  if (process.platform !== 'linux') return `${process.platform}-${process.arch}`
+  const report = process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null
+  const glibc = report && report.header && report.header.glibcVersionRuntime
+  return `linux-${process.arch}-${glibc ? 'gnu' : 'musl'}`
 }
 
-/** The absolute path of the `mypos-sandbox` executable for this machine. */
+/** The path of the `mypos-sandbox` program; throws, saying what to install, when there is none. */
 function binaryPath() {
-  const override = process.env.MYPOS_SANDBOX_BINARY
-  if (override) return path.resolve(override)
-  const here = platform()
-  const pkg = `mypos-sandbox-${here}`
-  let file
+  if (process.env.MYPOS_SANDBOX_BIN) return process.env.MYPOS_SANDBOX_BIN
+  const name = `mypos-sandbox-${platform()}`
   try {
-    file = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'mypos-sandbox')
-  } catch (cause) {
-    const prebuilt = Object.keys(require('./package.json').optionalDependencies ?? {}).map((name) => name.slice('mypos-sandbox-'.length))
-    const why = prebuilt.includes(here)
-      ? `the package ${pkg} is not installed (installed with --omit=optional? reinstall without it)`
-      : `there is no prebuilt mypos-sandbox for ${here} (prebuilt: ${prebuilt.join(', ') || 'none'})`
+    return require.resolve(`${name}/mypos-sandbox`)
+  } catch {
+    // A program built from source and placed beside this file (`cargo build -p mypos-sandbox`).
+    const local = path.join(__dirname, 'mypos-sandbox')
+    if (fs.existsSync(local)) return local
     throw new Error(
-      `mypos-sandbox cannot find its executable: ${why}. To build it from source, install Rust ` +
-        '(https://rustup.rs), run `cargo build --release -p mypos-sandbox` in a clone of the ' +
-        'mypos repository and set MYPOS_SANDBOX_BINARY to the target/release/mypos-sandbox it made.',
-      { cause },
+      `no mypos-sandbox program for ${platform()}: install the package ${name} ` +
+        '(npm install --save-dev mypos-sandbox installs it where one is published), or build it ' +
+        'with `cargo build --release -p mypos-sandbox` and set MYPOS_SANDBOX_BIN to its path',
     )
   }
-  // npm keeps the mode bits the tarball had; restore them if an unpacker dropped them.
-  if (!(fs.statSync(file).mode & 0o111)) fs.chmodSync(file, 0o755)
-  return file
 }
 
-module.exports = { binaryPath }
+module.exports = { binaryPath, platform }

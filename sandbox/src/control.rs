@@ -14,6 +14,41 @@ use crate::extract::JsonBody;
 use crate::faults;
 use crate::state::{SandboxState, Stats};
 
+/// Middleware on the control routes: refuses a `Host` that is not a loopback name (unless the
+/// sandbox was configured to allow it), so a web page whose name was rebound to the sandbox's
+/// address cannot drive it from a browser.
+pub(crate) async fn loopback_host_only(
+    State(state): State<SandboxState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let guarded = state.with(|s| s.control_loopback_only);
+    let host = request
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if guarded && !is_loopback_host(host) {
+        return crate::problem::Problem::new(StatusCode::FORBIDDEN)
+            .with_detail("The control API answers only requests to localhost, 127.0.0.1 or [::1].")
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Routes relative to `/_sandbox`.
 pub(crate) fn router() -> Router<SandboxState> {
     Router::new()

@@ -31,7 +31,7 @@ mod state;
 mod terminal;
 pub mod tls;
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use axum::Router;
@@ -46,20 +46,32 @@ pub use terminal::{TerminalAction, TerminalError};
 /// How a [`Sandbox`] starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxConfig {
-    /// Loopback port to listen on; 0 lets the OS choose a free one.
+    /// Address to listen on: loopback unless a user asks for another one.
+    pub host: IpAddr,
+    /// Port to listen on; 0 lets the OS choose a free one.
     pub port: u16,
     /// Lifetime of partner OAuth tokens (the gateway's is one hour).
     pub token_lifetime: Duration,
     /// Lifetime of merchant sessions (the gateway's is five minutes).
     pub session_lifetime: Duration,
+    /// The control API (`/_sandbox/…`) answers only requests whose `Host` is a loopback name
+    /// (`localhost`, `127.0.0.1`, `[::1]`), so a web page that rebinds its own name to the
+    /// sandbox's address cannot drive it. On by default; turn it off only for a sandbox bound
+    /// to another address on purpose.
+    pub control_loopback_only: bool,
+    /// How many requests the log keeps; older ones are dropped first.
+    pub max_logged_requests: usize,
 }
 
 impl Default for SandboxConfig {
     fn default() -> Self {
         Self {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             token_lifetime: Duration::from_secs(3600),
             session_lifetime: Duration::from_secs(300),
+            control_loopback_only: true,
+            max_logged_requests: 10_000,
         }
     }
 }
@@ -69,7 +81,13 @@ impl Default for SandboxConfig {
 /// Control routes live under `/_sandbox/`; everything else is the gateway and is logged.
 pub fn router(state: SandboxState) -> Router {
     Router::new()
-        .nest("/_sandbox", control::router())
+        .nest(
+            "/_sandbox",
+            control::router().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                control::loopback_host_only,
+            )),
+        )
         .merge(identity::router())
         .merge(gateway::router())
         .merge(mobilepay::router())
@@ -88,7 +106,7 @@ pub fn router(state: SandboxState) -> Router {
         .with_state(state)
 }
 
-/// A running sandbox on `127.0.0.1`.
+/// A running sandbox (on `127.0.0.1` unless [`SandboxConfig::host`] says otherwise).
 ///
 /// It runs on the tokio runtime that started it. Dropping it stops it too; [`Sandbox::stop`]
 /// additionally waits until the last connection is closed.
@@ -107,7 +125,7 @@ impl Sandbox {
 
     /// Starts a sandbox with `config`.
     pub async fn start_with(config: SandboxConfig) -> std::io::Result<Sandbox> {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
         let addr = listener.local_addr()?;
         let state = SandboxState::new(&config);
         // PSD2's SCA links point at the plain listener, also when the API is served over mTLS.

@@ -30,15 +30,24 @@ pub struct LoggedRequest {
     pub headers: BTreeMap<String, String>,
 }
 
-#[derive(Default)]
 pub(crate) struct RequestLog {
-    entries: Vec<LoggedRequest>,
+    entries: std::collections::VecDeque<LoggedRequest>,
     next_seq: u64,
+    /// The most entries kept; the oldest go first.
+    max: usize,
 }
 
 impl RequestLog {
-    pub fn entries(&self) -> &[LoggedRequest] {
-        &self.entries
+    pub fn new(max: usize) -> Self {
+        Self {
+            entries: Default::default(),
+            next_seq: 0,
+            max,
+        }
+    }
+
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = &LoggedRequest> {
+        self.entries.iter()
     }
 
     pub fn count(&self, method: &str, path: &str) -> usize {
@@ -55,7 +64,12 @@ impl RequestLog {
     fn push(&mut self, mut request: LoggedRequest) {
         self.next_seq += 1;
         request.seq = self.next_seq;
-        self.entries.push(request);
+        if self.entries.len() >= self.max {
+            self.entries.pop_front();
+        }
+        if self.max > 0 {
+            self.entries.push_back(request);
+        }
     }
 }
 
@@ -118,7 +132,7 @@ pub(crate) fn record_unhandled(state: &SandboxState, request: &Request, status: 
 
 /// Query parameters whose values are credentials (MobilePay's GET calls carry the access
 /// token in the query); their values are never stored.
-const REDACTED_PARAMETERS: [&str; 2] = ["accesstoken", "oldaccesstoken"];
+const REDACTED_PARAMETERS: [&str; 3] = ["accesstoken", "oldaccesstoken", "previousaccesstoken"];
 
 /// The query with credential values replaced by `<redacted>`; everything else as sent.
 fn redact_query(query: &str) -> String {

@@ -29,6 +29,8 @@ pub(crate) struct Inner {
     /// MobilePay point of sale (`api/pos/...`): its own merchants, by `bioCode`.
     pub mobilepay: crate::mobilepay::MobilePayState,
     pub psd2: crate::psd2::Psd2,
+    /// See [`SandboxConfig::control_loopback_only`].
+    pub control_loopback_only: bool,
     merchants: HashMap<String, MerchantState>,
 }
 
@@ -81,7 +83,8 @@ impl SandboxState {
     pub fn new(config: &SandboxConfig) -> Self {
         let inner = Inner {
             identity: Grants::new(config.token_lifetime, config.session_lifetime),
-            log: RequestLog::default(),
+            log: RequestLog::new(config.max_logged_requests),
+            control_loopback_only: config.control_loopback_only,
             faults: Faults::default(),
             mobilepay: crate::mobilepay::MobilePayState::seeded(),
             psd2: crate::psd2::Psd2::default(),
@@ -106,7 +109,7 @@ impl SandboxState {
 
     /// Every logged request, oldest first.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.with(|s| s.log.entries().to_vec())
+        self.with(|s| s.log.entries().cloned().collect())
     }
 
     /// How many logged requests had this method (any case) and exactly this path.

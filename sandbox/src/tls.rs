@@ -15,7 +15,7 @@
 //! ```
 
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use rustls::RootCertStore;
@@ -189,8 +189,17 @@ impl TlsFront {
     /// Serves `state` (the whole router) over TLS with `pki`'s server certificate, requiring
     /// client certificates from `pki`'s CA.
     pub async fn start(state: SandboxState, pki: &TestPki) -> io::Result<TlsFront> {
+        Self::start_on(state, pki, IpAddr::V4(Ipv4Addr::LOCALHOST)).await
+    }
+
+    /// As [`TlsFront::start`], on a free port of `host`.
+    pub async fn start_on(
+        state: SandboxState,
+        pki: &TestPki,
+        host: IpAddr,
+    ) -> io::Result<TlsFront> {
         let acceptor = TlsAcceptor::from(Arc::new(server_config(pki)?));
-        let tcp = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let tcp = TcpListener::bind((host, 0)).await?;
         let addr = tcp.local_addr()?;
         let (sender, connections) = mpsc::channel(64);
         let acceptor_task = tokio::spawn(async move {

@@ -124,7 +124,6 @@ test.each([
   [-5, /negative/],
   [Number.NaN, /decimal amount/],
   ['12.345', /2 decimal places/],
-  [0, /more than 0/],
 ])('a price of %p fails before any request', async (itemPrice, says) => {
   const { client, sandbox } = current
   const error = await client.ecommerce.paymentLinks
@@ -136,11 +135,21 @@ test.each([
   expect(await sandbox.requests()).toEqual([])
 })
 
-test('required combinations fail before any request', async () => {
+test('rules the API texts do not state are the server’s to judge', async () => {
   const { client, sandbox } = current
-  await expect(client.ecommerce.paymentRequests.create({ amount: 5, currency: 'EUR' })).rejects.toMatchObject({
-    field: 'clientName',
-  })
-  await expect(client.ecommerce.paymentRequests.sendReminder('ABC')).rejects.toBeInstanceOf(mypos.InvalidRequestError)
-  expect(await sandbox.requests()).toEqual([])
+  await sandbox.clearRequests()
+  const zero = await client.ecommerce.paymentLinks.create({ itemName: 'Mug', itemPrice: 0, currency: 'EUR' }).catch((e) => e)
+  expect(Object.keys(zero.errors)).toEqual(['item_price'])
+  const nobody = await client.ecommerce.paymentRequests.create({ amount: 5, currency: 'EUR' }).catch((e) => e)
+  expect(nobody).toBeInstanceOf(mypos.BadRequestError)
+  expect(nobody.errors).toHaveProperty('client_name')
+  await expect(client.ecommerce.paymentRequests.sendReminder('ABC')).rejects.toBeInstanceOf(mypos.NotFoundError)
+  expect((await sandbox.requests()).filter((r) => r.path.startsWith('/ecommerce/'))).toHaveLength(3)
+})
+
+test('dot-segment ids are refused', async () => {
+  for (const code of ['.', '..']) {
+    await expect(current.client.ecommerce.paymentLinks.delete({ code })).rejects.toMatchObject({ name: 'InvalidRequestError', field: 'code' })
+  }
+  expect(await current.sandbox.requests({ method: 'DELETE' })).toHaveLength(0)
 })

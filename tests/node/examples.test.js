@@ -59,6 +59,58 @@ test('malformed credentials name the field', async () => {
   expect(body).toMatchObject({ code: 'MYPOS_CONFIG', field: 'clientId' })
 })
 
+test('the settings form: a Client ID in the XX-0000-0000 form is not the gateway’s merchant id', async () => {
+  const { status, body } = await register({ clientId: 'AB-1234-5678', clientSecret: 'secret' })
+  expect(status).toBe(400)
+  expect(body).toMatchObject({ code: 'MYPOS_CONFIG', field: 'clientId' })
+  expect(body.detail).toContain('cli_')
+})
+
+test('the settings form: Enable API off stops checkout, on again lets it through', async () => {
+  const merchant = (await register()).body
+  expect(merchant.apiEnabled).toBe(true)
+  const [device] = (await call('GET', `/merchants/${merchant.id}/devices`)).body.devices
+  expect((await call('PATCH', `/merchants/${merchant.id}`, { enableApi: false })).body.apiEnabled).toBe(false)
+  const payment = { terminalId: device.terminalId, amount: 1500, bookingId: 'booking-7' }
+  expect((await call('POST', `/merchants/${merchant.id}/payments`, payment)).status).toBe(409)
+  await call('PATCH', `/merchants/${merchant.id}`, { enableApi: true })
+  expect((await call('POST', `/merchants/${merchant.id}/payments`, payment)).status).toBe(201)
+})
+
+test('devices: add one, disable and enable it for checkout, remove it', async () => {
+  const merchant = (await register()).body
+  const devices = `/merchants/${merchant.id}/devices`
+  const added = await call('POST', devices)
+  expect(added.status).toBe(201)
+  expect(added.body).toMatchObject({ enabled: true, activationCode: expect.stringMatching(/^\d{6}$/) })
+  const { terminalId } = added.body
+  expect((await call('GET', devices)).body.devices.map((d) => d.terminalId)).toContain(terminalId)
+
+  expect((await call('PATCH', `${devices}/${terminalId}`, { enabled: false })).body).toEqual({ terminalId, enabled: false })
+  const listed = (await call('GET', devices)).body.devices.find((d) => d.terminalId === terminalId)
+  expect(listed.enabled).toBe(false)
+  const payment = { terminalId, amount: 1500, bookingId: 'booking-8' }
+  expect((await call('POST', `/merchants/${merchant.id}/payments`, payment)).status).toBe(409)
+  await call('PATCH', `${devices}/${terminalId}`, { enabled: true })
+  const started = await call('POST', `/merchants/${merchant.id}/payments`, payment)
+  expect(started.status).toBe(201)
+  await app.sandbox.approvePayment(started.body.paymentId) // the device is idle again
+
+  const seeded = (await call('GET', devices)).body.devices.find((d) => d.terminalId !== terminalId)
+  expect((await call('DELETE', `${devices}/${seeded.terminalId}`)).status).toBe(409)
+  expect((await call('DELETE', `${devices}/${terminalId}`)).status).toBe(204)
+  expect((await call('DELETE', `${devices}/${terminalId}`)).status).toBe(409)
+  const retired = await call('POST', `/merchants/${merchant.id}/payments`, { ...payment, bookingId: 'booking-9' })
+  expect(retired.status).toBe(409) // myPOS: the terminal is out of service
+})
+
+test('monitors transaction status: the salon’s card transactions', async () => {
+  const merchant = (await register()).body
+  const { status, body } = await call('GET', `/merchants/${merchant.id}/transactions`)
+  expect(status).toBe(200)
+  expect(body.items).toEqual(expect.any(Array))
+})
+
 test('an unknown merchant is a 404', async () => {
   expect((await call('GET', '/merchants/m_nobody/devices')).status).toBe(404)
 })

@@ -109,25 +109,35 @@ test('refunds: created, reserved, captured, cancelled', async () => {
 test('management: tokens, points of sale, stores, check-ins', async () => {
   const { sandbox } = current
   const pos = sandbox.mobilepay()
-  let fresh = sandbox.mobilepay({ accessToken: undefined })
+  // A merchant without a token: only createToken works, and only while it has none.
+  let fresh = sandbox.mobilepay({ bioCode: MOBILEPAY_SANDBOX.newBioCode, accessToken: undefined })
   await expect(fresh.payments.status({ paymentId: 'x' })).rejects.toMatchObject({ constructor: mypos.ConfigError, field: 'accessToken' })
   const created = await fresh.manage.createToken()
+  await expect(fresh.manage.createToken()).rejects.toThrow(/already has an accessToken/)
   fresh = fresh.withAccessToken(created.message)
-  expect((await fresh.manage.storeIds()).storeIds).toEqual(MOBILEPAY_SANDBOX.storeIds)
+  expect((await fresh.manage.storeIds()).storeIds).toEqual([])
+  // Reset: a GET with the token being replaced as previousAccessToken (the client's own).
+  await sandbox.clearRequests()
   const reset = await fresh.manage.resetToken()
   expect(reset.message).not.toBe(created.message)
+  const [logged] = await sandbox.requests({ method: 'GET', path: '/api/pos/manage/token/reset' })
+  expect(logged.query).toContain('previousAccessToken=<redacted>')
+  expect(logged.query).not.toContain('accessToken=')
   await expect(fresh.manage.storeIds()).rejects.toThrow(/accessToken/)
-  await fresh.withAccessToken(reset.message).manage.storeIds()
+  const renewed = fresh.withAccessToken(reset.message)
+  await renewed.manage.storeIds()
+  expect((await renewed.manage.resetToken({ previousAccessToken: reset.message })).message).not.toBe(reset.message)
 
   const { message: posId } = await pos.manage.createPos({ terminalId: '2002' })
   const info = await pos.manage.terminalInformation({ terminalId: '2002' })
   expect([info.posId, info.supportedBeaconTypes, info.requirePaymentBeforeCheckin]).toEqual([posId, ['QR', 'NFC'], false])
   await pos.manage.deletePos({ terminalId: '2002' })
+  expect(await sandbox.count('DELETE', '/api/pos/manage/delete')).toBe(1)
   await expect(pos.payments.start({ terminalId: '2002', orderId: 'D-1', amount: 1 })).rejects.toThrow(/\(1000\)/)
 
-  const { storeIds } = await pos.manage.storeIds({ merchantLocationId: '0002' })
-  expect(storeIds).toEqual(MOBILEPAY_SANDBOX.storeIds.slice(1))
-  expect((await pos.manage.store({ storeId: storeIds[0] })).storeCity).toBe('Aarhus C')
+  const { storeIds } = await pos.manage.storeIds()
+  expect(storeIds).toEqual(MOBILEPAY_SANDBOX.storeIds)
+  expect((await pos.manage.store({ storeId: storeIds[1] })).storeCity).toBe('Aarhus C')
 
   expect((await pos.manage.checkInByPosId({ posId: POS_IDS[TERMINAL] })).isUserCheckedIn).toBe(false)
   await sandbox.mobilepayCheckIn(TERMINAL)
@@ -174,10 +184,36 @@ test('success: false is the API error with the server\'s errors', async () => {
   expect(error.constructor).toBe(mypos.APIError)
   expect([error.code, error.errorType]).toEqual(['MYPOS_API_ERROR', null])
   expect(error.errors).toEqual({ request: ['Payment nope was not found.'] })
-  await expect(pos.payments.start({ terminalId: TERMINAL, orderId: 'F-1', amount: -1 })).rejects.toMatchObject({
-    constructor: mypos.InvalidRequestError,
-    field: 'amount',
+  // The API text makes no check of amounts: the request is sent and the API refuses it.
+  await expect(pos.payments.start({ terminalId: TERMINAL, orderId: 'F-1', amount: 0 })).rejects.toMatchObject({
+    constructor: mypos.APIError,
+    message: expect.stringMatching(/amount/),
   })
+})
+
+test("the text's forms go on the wire", async () => {
+  const { sandbox } = current
+  const pos = sandbox.mobilepay()
+  await sandbox.clearRequests()
+  const started = await pos.payments.start({ terminalId: TERMINAL, orderId: 'T-1', amount: '10' })
+  // A reserved payment is still active (the text: neither captured, rejected, cancelled or
+  // reversed): it is listed, and no other payment starts until it is captured or cancelled.
+  await sandbox.mobilepayCheckIn(TERMINAL)
+  await sandbox.mobilepayAccept(started.paymentId)
+  expect((await pos.payments.list({ terminalId: TERMINAL })).paymentsIds).toEqual([started.paymentId])
+  expect((await refusal(pos.payments.start({ terminalId: TERMINAL, orderId: 'T-2', amount: '10' }))).errorType).toBe('mobilepay:one_active_payment')
+  await pos.payments.cancel({ paymentId: started.paymentId })
+  // startByPosId and ready: their POST forms, so the token stays out of the URL.
+  const byPos = await pos.payments.startByPosId({ posId: POS_IDS['2001'], orderId: 'T-3', amount: '1' })
+  await pos.payments.cancel({ paymentId: byPos.paymentId })
+  const prepared = await pos.payments.prepare({ terminalId: TERMINAL, orderId: 'T-4' })
+  await pos.payments.ready({ paymentId: prepared.paymentId, orderId: 'T-4', terminalId: TERMINAL, amount: '3' })
+  for (const path of ['/api/pos/payment/start/byPosId', '/api/pos/payment/ready']) {
+    const [call] = await sandbox.requests({ path })
+    expect([call.method, call.query]).toEqual(['POST', null])
+  }
+  await pos.manage.checkInByTerminal({ terminalId: TERMINAL })
+  expect(await sandbox.count('GET', '/api/pos/manage/checkInStatus/byterminalId')).toBe(1)
 })
 
 test('the direct flow end to end', async () => {
@@ -287,4 +323,16 @@ test('the token stays out of inspection, JSON, errors and logged URLs', async ()
   const [stores] = await sandbox.requests({ method: 'GET', path: '/api/pos/manage/stores' })
   expect(stores.query).toContain('accessToken=<redacted>')
   expect(JSON.stringify(await sandbox.requests())).not.toContain(accessToken)
+})
+
+test('a state-changing GET is sent once', async () => {
+  const capture = '/api/pos/payment/capture'
+  const pos = current.sandbox.mobilepay()
+  await current.sandbox.injectFault({ path: capture, status: 503, count: 3 })
+  await expect(pos.payments.capture({ paymentId: 'p-1', amount: '1' })).rejects.toBeInstanceOf(mypos.ServerError)
+  expect(await current.sandbox.requests({ method: 'GET', path: capture })).toHaveLength(1)
+  await current.sandbox.clearFaults()
+  await current.sandbox.injectFault({ path: capture, status: 401 })
+  await expect(pos.payments.capture({ paymentId: 'p-1', amount: '1' })).rejects.toBeInstanceOf(mypos.AuthError)
+  expect(await current.sandbox.requests({ method: 'GET', path: capture })).toHaveLength(2)
 })

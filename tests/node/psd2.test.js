@@ -63,7 +63,7 @@ test('the whole journey of a TPP', async () => {
   })
   expect(payment.transactionStatus).toBe('RCVD')
   await sandbox.psd2Approve(tpp.authorizationUrl(payment))
-  expect((await holder.payments.getStatus(payment.paymentId)).transactionStatus).toBe('ACSC')
+  expect((await holder.payments.getStatus('sepa-credit-transfers', payment.paymentId)).transactionStatus).toBe('ACSC')
   const after = Number(available(await holder.accounts.getBalances(eur.resourceId, { consentId: consent.consentId })))
   expect(Math.round((before - after) * 100)).toBe(1250)
 })
@@ -152,15 +152,46 @@ test('payments are cancelled and rejected; funds are confirmed', async () => {
     creditorName: 'London Supplies Ltd', consentId, psuIpAddress: IP,
   })
   const first = await holder.payments.initiate('cross-border-credit-transfers', transfer('5.00'))
-  await holder.payments.cancel(first.paymentId)
-  expect((await holder.payments.getStatus(first.paymentId)).transactionStatus).toBe('CANC')
+  await holder.payments.cancel('cross-border-credit-transfers', first.paymentId)
+  expect((await holder.payments.getStatus('cross-border-credit-transfers', first.paymentId)).transactionStatus).toBe('CANC')
   const big = await holder.payments.initiate('cross-border-credit-transfers', transfer('1000000.00'))
   await sandbox.psd2Approve(tpp.authorizationUrl(big))
-  expect((await holder.payments.getStatus(big.paymentId)).transactionStatus).toBe('RJCT')
+  expect((await holder.payments.getStatus('cross-border-credit-transfers', big.paymentId)).transactionStatus).toBe('RJCT')
 
   const { accounts } = await holder.accounts.list({ consentId })
   const confirmed = await holder.funds.confirm({ account: { iban: accounts[0].iban }, instructedAmount: { currency: 'EUR', amount: '10.00' }, consentId })
   expect(confirmed).toEqual({ fundsAvailable: true })
+})
+
+test("the text's answers and calls work as written", async () => {
+  const tpp = sandbox.psd2()
+  // The API text's consent body alone: no PSU-IP-Address header, no validUntil.
+  const created = await tpp.consents.create({
+    access: { accounts: [], balances: [], transactions: [] }, recurringIndicator: false, frequencyPerDay: 4,
+  })
+  // The text's answer field: where the holder approves, used by authorizationUrl.
+  expect(created.authorizationUrl.startsWith(sandbox.url)).toBe(true)
+  const [consentCall] = await sandbox.requests({ method: 'POST', path: '/v1/consents' })
+  expect(consentCall.headers['psu-ip-address']).toBeUndefined()
+  const url = tpp.authorizationUrl({ consentId: 'c', authorizationUrl: created.authorizationUrl, links: {} }, { state: 't1' })
+  expect(url.startsWith(created.authorizationUrl)).toBe(true)
+  const holder = await tpp.exchangeCode(await sandbox.psd2Approve(url), { holderId: 'texts' })
+
+  // Reads with the holder's token alone: it names its consent.
+  const { accounts } = await holder.accounts.list({ withBalance: true })
+  const eur = accounts.find((a) => a.currency === 'EUR')
+  expect((await holder.accounts.getTransactions(eur.resourceId)).items.length).toBeGreaterThan(0)
+
+  const payment = await holder.payments.initiate('sepa-credit-transfers', {
+    instructedAmount: { currency: 'EUR', amount: '100.00' }, creditorAccount: { iban: 'DE89370400440532013000' }, creditorName: 'Recipient Name',
+  })
+  expect(payment.authorizationUrl).toBeTruthy()
+  expect((await holder.payments.getStatus('sepa-credit-transfers', payment.paymentId)).transactionStatus).toBe('RCVD')
+  expect(await sandbox.count('GET', `/v1/payments/sepa-credit-transfers/${payment.paymentId}/status`)).toBe(1)
+
+  const confirmed = await holder.funds.confirm({ account: { iban: eur.iban }, instructedAmount: { currency: 'EUR', amount: '1.00' } })
+  expect(confirmed).toEqual({ fundsAvailable: true })
+  expect(await sandbox.count('POST', '/v1/funds-confirmation')).toBe(1)
 })
 
 test('mTLS: refused without the client certificate, accepted with it', async () => {

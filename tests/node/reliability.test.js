@@ -83,3 +83,13 @@ test('the connect timeout is set per call too', async () => {
   expect((await current.client.withOptions({ connectTimeout: 250 }).banking.getAccounts()).items).toHaveLength(3)
   expect(() => current.client.withOptions({ connectTimeout: 0 })).toThrow(expect.objectContaining({ field: 'connectTimeout' }))
 })
+
+test('redirects are not followed', async () => {
+  const port = new URL(current.sandbox.url).port
+  await current.sandbox.injectFault({ path: ACCOUNTS, status: 308, headers: { Location: `http://localhost:${port}${ACCOUNTS}` } })
+  const error = await current.client.banking.getAccounts().catch((e) => e)
+  expect(error).toBeInstanceOf(mypos.APIError)
+  expect(error.status).toBe(308)
+  expect(error.message).toContain('localhost')
+  expect(await statuses()).toEqual([308])
+})

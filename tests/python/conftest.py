@@ -1,8 +1,7 @@
-"""Every test gets a fresh sandbox (they start in milliseconds) and a client on it."""
+"""Every test gets a fresh sandbox (they start in milliseconds) and a client on it: the
+package's pytest fixtures (`mypos_sandbox`, `mypos_gateway`, `mypos_client`) by short names."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
@@ -11,16 +10,15 @@ from mypos.testing import Sandbox
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as running:
-        yield running
+def sandbox(mypos_sandbox: Sandbox) -> Sandbox:
+    return mypos_sandbox
 
 
 @pytest.fixture
-def gateway(sandbox: Sandbox) -> mypos.Gateway:
-    return sandbox.gateway()
+def gateway(mypos_gateway: mypos.Gateway) -> mypos.Gateway:
+    return mypos_gateway
 
 
 @pytest.fixture
-def client(sandbox: Sandbox, gateway: mypos.Gateway) -> mypos.MerchantClient:
-    return sandbox.client(gateway=gateway)
+def client(mypos_client: mypos.MerchantClient) -> mypos.MerchantClient:
+    return mypos_client

@@ -55,7 +55,7 @@ async def test_one_and_several_transactions(sandbox: Sandbox, client: mypos.Merc
     assert one["general"]["transaction_type"]  # the API's camelCase keys come back snake_case
     assert any(d["title"] == "Amount" for d in one["details"])
 
-    several = await client.banking.get_multiple_transactions(payment_references=references)
+    several = await client.banking.get_multiple_transactions(references)
     assert [d["reference"] for d in several] == references
     [logged] = sandbox.requests("GET", "/accounting/v1/transactions/details")
     assert logged["query"] == "payment_references=" + "%2C".join(references)
@@ -117,13 +117,15 @@ async def test_what_only_the_api_can_refuse(client: mypos.MerchantClient) -> Non
     assert sorted(raised.value.errors) == ["account_number", "date"]
 
 
-async def test_malformed_arguments_fail_before_any_request(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
-    with pytest.raises(mypos.InvalidRequestError) as raised:
-        await client.banking.get_transactions(from_date="01.05.2025")
-    assert raised.value.field == "from_date"
+async def test_an_unknown_document_type_fails_before_any_request_and_dates_are_the_servers(
+    sandbox: Sandbox, client: mypos.MerchantClient
+) -> None:
     with pytest.raises(mypos.InvalidRequestError) as raised:
         await client.banking.generate_statement(account_number="4012345678", document_type="PDF", date="2025-05-01")
     assert raised.value.field == "document_type"
-    with pytest.raises(mypos.InvalidRequestError):
-        await client.banking.get_multiple_transactions(payment_references=[])
     assert sandbox.requests() == []
+    with pytest.raises(mypos.BadRequestError) as judged:
+        await client.banking.get_transactions(from_date="01.05.2025")
+    assert "from_date" in judged.value.errors
+    with pytest.raises(mypos.BadRequestError):
+        await client.banking.get_multiple_transactions([])

@@ -64,8 +64,8 @@ async def test_payment_buttons(client: mypos.MerchantClient) -> None:
     page = await buttons.list(size=2)
     assert page["items"][0]["code"] == code and page["has_next_page"]
 
-    updated = await buttons.update(code, button_size="small", ask_for_customer_phone=True)
-    assert (updated["button_size"], updated["ask_for_customer_phone"]) == (0, True)
+    updated = await buttons.update(code, button_size="small", ask_for_customer_phone_number=True)
+    assert (updated["button_size"], updated["ask_for_customer_phone_number"]) == (0, True)
     await buttons.delete(code)
     with pytest.raises(mypos.NotFoundError):
         await buttons.delete(code)
@@ -123,7 +123,6 @@ async def test_what_only_the_api_can_refuse(client: mypos.MerchantClient) -> Non
         (float("nan"), "decimal amount"),
         ("NaN", "decimal amount"),
         (Decimal("12.345"), "2 decimal places"),
-        (0, "more than 0"),
     ],
 )
 async def test_bad_prices_fail_before_any_request(
@@ -137,10 +136,22 @@ async def test_bad_prices_fail_before_any_request(
     assert sandbox.requests() == []
 
 
-async def test_required_combinations_fail_before_any_request(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
-    with pytest.raises(mypos.InvalidRequestError) as raised:
+async def test_rules_the_texts_do_not_state_are_the_servers(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+    sandbox.clear_requests()
+    with pytest.raises(mypos.BadRequestError) as zero:
+        await client.ecommerce.payment_links.create(item_name="Mug", item_price=0, currency="EUR")
+    assert list(zero.value.errors) == ["item_price"]
+    with pytest.raises(mypos.BadRequestError) as nobody:
         await client.ecommerce.payment_requests.create(amount=5, currency="EUR")
-    assert raised.value.field == "client_name"
-    with pytest.raises(mypos.InvalidRequestError):
+    assert "client_name" in nobody.value.errors
+    with pytest.raises(mypos.NotFoundError):
         await client.ecommerce.payment_requests.send_reminder("ABC")
-    assert sandbox.requests() == []
+    assert len([r for r in sandbox.requests() if r["path"].startswith("/ecommerce/")]) == 3
+
+
+async def test_dot_segment_ids_are_refused(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+    for code in (".", ".."):
+        with pytest.raises(mypos.InvalidRequestError) as caught:
+            await client.ecommerce.payment_links.delete(code=code)
+        assert caught.value.field == "code"
+    assert not sandbox.requests("DELETE")

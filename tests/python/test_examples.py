@@ -73,6 +73,59 @@ def test_malformed_credentials_name_the_field(http: TestClient) -> None:
     assert answer.json()["field"] == "client_id"
 
 
+def test_a_client_id_in_the_settings_form_shape_is_not_the_gateways_merchant_id(http: TestClient) -> None:
+    answer = register(http, client_id="AB-1234-5678", secret="secret")
+    assert answer.status_code == 400, answer.text
+    body = answer.json()
+    assert (body["code"], body["field"]) == ("MYPOS_CONFIG", "client_id")
+    assert "cli_" in body["detail"]
+
+
+def test_enable_api_off_stops_checkout_and_on_lets_it_through(http: TestClient) -> None:
+    merchant = register(http).json()
+    assert merchant["api_enabled"] is True
+    device = http.get(f"/merchants/{merchant['id']}/devices").json()["devices"][0]
+    assert http.patch(f"/merchants/{merchant['id']}", json={"enable_api": False}).json()["api_enabled"] is False
+    payment = {"terminal_id": device["terminal_id"], "amount": 1500, "booking_id": "booking-7"}
+    assert http.post(f"/merchants/{merchant['id']}/payments", json=payment).status_code == 409
+    http.patch(f"/merchants/{merchant['id']}", json={"enable_api": True})
+    assert http.post(f"/merchants/{merchant['id']}/payments", json=payment).status_code == 201
+
+
+def test_devices_are_added_disabled_enabled_and_removed(http: TestClient, app: Any) -> None:
+    merchant = register(http).json()
+    devices = f"/merchants/{merchant['id']}/devices"
+    added = http.post(devices)
+    assert added.status_code == 201, added.text
+    terminal_id = added.json()["terminal_id"]
+    assert added.json()["enabled"] is True and len(added.json()["activation_code"]) == 6
+    assert terminal_id in [d["terminal_id"] for d in http.get(devices).json()["devices"]]
+
+    assert http.patch(f"{devices}/{terminal_id}", json={"enabled": False}).json() == {"terminal_id": terminal_id, "enabled": False}
+    listed = next(d for d in http.get(devices).json()["devices"] if d["terminal_id"] == terminal_id)
+    assert listed["enabled"] is False
+    payment = {"terminal_id": terminal_id, "amount": 1500, "booking_id": "booking-8"}
+    assert http.post(f"/merchants/{merchant['id']}/payments", json=payment).status_code == 409
+    http.patch(f"{devices}/{terminal_id}", json={"enabled": True})
+    started = http.post(f"/merchants/{merchant['id']}/payments", json=payment)
+    assert started.status_code == 201, started.text
+    app.state.sandbox.approve_payment(started.json()["payment_id"])  # the device is idle again
+
+    seeded = next(d for d in http.get(devices).json()["devices"] if d["terminal_id"] != terminal_id)
+    assert http.delete(f"{devices}/{seeded['terminal_id']}").status_code == 409
+    assert http.delete(f"{devices}/{terminal_id}").status_code == 204
+    assert http.delete(f"{devices}/{terminal_id}").status_code == 409
+    retired = http.post(f"/merchants/{merchant['id']}/payments", json={**payment, "booking_id": "booking-9"})
+    assert retired.status_code == 409  # myPOS: the terminal is out of service
+
+
+def test_monitors_transaction_status(http: TestClient) -> None:
+    merchant = register(http).json()
+    answer = http.get(f"/merchants/{merchant['id']}/transactions")
+    assert answer.status_code == 200, answer.text
+    assert isinstance(answer.json()["items"], list)
+
+
 def test_unknown_merchant_is_a_404(http: TestClient) -> None:
     assert http.get("/merchants/m_nobody/devices").status_code == 404
 
@@ -138,15 +191,15 @@ def test_stops_its_sandbox_at_shutdown(app: Any) -> None:
         sandbox.url  # noqa: B018
 
 
-def test_uses_the_gateway_the_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    with Sandbox() as external:  # stands in for the real gateway
-        monkeypatch.setenv("MYPOS_GATEWAY_URL", external.url)
-        monkeypatch.setenv("MYPOS_CLIENT_ID", SANDBOX_CREDENTIALS["integration"]["client_id"])
-        monkeypatch.setenv("MYPOS_CLIENT_SECRET", SANDBOX_CREDENTIALS["integration"]["client_secret"])
-        monkeypatch.setenv("MYPOS_PARTNER_ID", SANDBOX_CREDENTIALS["partner_id"])
-        monkeypatch.setenv("MYPOS_APPLICATION_ID", SANDBOX_CREDENTIALS["application_id"])
-        app = load_example().app
-        with TestClient(app) as http:
-            assert register(http).status_code == 201
-            assert app.state.sandbox is None
-        assert external.count("GET", "/pos/v1/terminals") == 1
+def test_uses_the_gateway_the_environment_names(monkeypatch: pytest.MonkeyPatch, mypos_sandbox: Sandbox) -> None:
+    external = mypos_sandbox  # stands in for the real gateway
+    monkeypatch.setenv("MYPOS_GATEWAY_URL", external.url)
+    monkeypatch.setenv("MYPOS_CLIENT_ID", SANDBOX_CREDENTIALS["integration"]["client_id"])
+    monkeypatch.setenv("MYPOS_CLIENT_SECRET", SANDBOX_CREDENTIALS["integration"]["client_secret"])
+    monkeypatch.setenv("MYPOS_PARTNER_ID", SANDBOX_CREDENTIALS["partner_id"])
+    monkeypatch.setenv("MYPOS_APPLICATION_ID", SANDBOX_CREDENTIALS["application_id"])
+    app = load_example().app
+    with TestClient(app) as http:
+        assert register(http).status_code == 201
+        assert app.state.sandbox is None
+    assert external.count("GET", "/pos/v1/terminals") == 1

@@ -117,30 +117,41 @@ async def test_refunds(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
 
 
 async def test_management(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
-    fresh = sandbox.mobilepay(access_token=None)
+    # A merchant without a token: only create_token works, and only while it has none.
+    fresh = sandbox.mobilepay(bio_code=MOBILEPAY_SANDBOX["new_bio_code"], access_token=None)
     with pytest.raises(mypos.ConfigError) as caught:
         await fresh.payments.status(payment_id="x")
     assert caught.value.field == "access_token"
     created = await fresh.manage.create_token()
+    with pytest.raises(mypos.APIError, match="already has an accessToken"):
+        await fresh.manage.create_token()
     fresh = fresh.with_access_token(created["message"])
-    assert (await fresh.manage.store_ids())["store_ids"] == MOBILEPAY_SANDBOX["store_ids"]
+    assert (await fresh.manage.store_ids())["store_ids"] == []
 
+    # Reset: a GET with the token being replaced as previousAccessToken (the client's own).
+    sandbox.clear_requests()
     reset = await fresh.manage.reset_token()
     assert reset["message"] != created["message"]
+    (logged,) = sandbox.requests("GET", "/api/pos/manage/token/reset")
+    assert "previousAccessToken=<redacted>" in logged["query"] and "accessToken=" not in logged["query"]
     with pytest.raises(mypos.APIError, match="accessToken"):
         await fresh.manage.store_ids()
-    await fresh.with_access_token(reset["message"]).manage.store_ids()
+    renewed = fresh.with_access_token(reset["message"])
+    await renewed.manage.store_ids()
+    again = await renewed.manage.reset_token(previous_access_token=reset["message"])
+    assert again["message"] != reset["message"]
 
     pos_id = (await pos.manage.create_pos(terminal_id="2002"))["message"]
     info = await pos.manage.terminal_information(terminal_id="2002")
     assert (info["pos_id"], info["supported_beacon_types"], info["require_payment_before_checkin"]) == (pos_id, ["QR", "NFC"], False)
     await pos.manage.delete_pos(terminal_id="2002")
+    assert sandbox.count("DELETE", "/api/pos/manage/delete") == 1
     with pytest.raises(mypos.APIError, match=r"\(1000\)"):
         await pos.payments.start(terminal_id="2002", order_id="D-1", amount=1)
 
-    store_ids = (await pos.manage.store_ids(merchant_location_id="0002"))["store_ids"]
-    assert store_ids == MOBILEPAY_SANDBOX["store_ids"][1:]
-    store = await pos.manage.store(store_id=store_ids[0])
+    store_ids = (await pos.manage.store_ids())["store_ids"]
+    assert store_ids == MOBILEPAY_SANDBOX["store_ids"]
+    store = await pos.manage.store(store_id=store_ids[1])
     assert store["store_city"] == "Aarhus C"
 
     assert (await pos.manage.check_in_by_pos_id(pos_id=POS_IDS[TERMINAL]))["is_user_checked_in"] is False
@@ -202,14 +213,41 @@ async def test_success_false_is_the_api_error_with_the_servers_errors(pos: mypos
     assert pickle.loads(pickle.dumps(error)).errors == error.errors
 
 
-async def test_bad_requests_fail_before_sending(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
-    with pytest.raises(mypos.InvalidRequestError) as caught:
-        await pos.payments.start(terminal_id=TERMINAL, order_id="F-1", amount="-1")
-    assert caught.value.field == "amount"
+async def test_the_server_judges_values_the_text_does_not_restrict(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
+    # The API text makes no check of amounts or order ids: the request is sent, the API refuses.
+    with pytest.raises(mypos.APIError, match="amount"):
+        await pos.payments.start(terminal_id=TERMINAL, order_id="F-1", amount="0")
+    assert sandbox.count("POST", "/api/pos/payment/start") == 1
+    # A flow needs one place to pay at: the SDK's own rule, checked before sending.
     with pytest.raises(mypos.InvalidRequestError) as caught:
         await pos.flows.pay(terminal_id=TERMINAL, pos_id="x", order_id="F-2", amount="1")
     assert caught.value.field == "terminal_id"
-    assert sandbox.count("POST", "/api/pos/payment/start") == 0
+    assert sandbox.count("POST", "/api/pos/payment/start") == 1
+
+
+async def test_the_texts_forms_go_on_the_wire(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
+    sandbox.clear_requests()
+    started = await pos.payments.start(terminal_id=TERMINAL, order_id="T-1", amount="10")
+    # A reserved payment is still active (the text: neither captured, rejected, cancelled or
+    # reversed): it is listed, and no other payment starts until it is captured or cancelled.
+    sandbox.mobilepay_checkin(TERMINAL)
+    sandbox.mobilepay_accept(started["payment_id"])
+    assert (await pos.payments.list(terminal_id=TERMINAL))["payments_ids"] == [started["payment_id"]]
+    with pytest.raises(mypos.APIError) as caught:
+        await pos.payments.start(terminal_id=TERMINAL, order_id="T-2", amount="10")
+    assert caught.value.error_type == "mobilepay:one_active_payment"
+    await pos.payments.cancel(payment_id=started["payment_id"])
+    # start_by_pos_id and ready: their POST forms, so the token stays out of the URL.
+    by_pos = await pos.payments.start_by_pos_id(pos_id=POS_IDS["2001"], order_id="T-3", amount="1")
+    await pos.payments.cancel(payment_id=by_pos["payment_id"])
+    prepared = await pos.payments.prepare(terminal_id=TERMINAL, order_id="T-4")
+    await pos.payments.ready(payment_id=prepared["payment_id"], order_id="T-4", terminal_id=TERMINAL, amount="3")
+    for path in ["/api/pos/payment/start/byPosId", "/api/pos/payment/ready"]:
+        (call,) = sandbox.requests(path=path)
+        assert call["method"] == "POST" and call["query"] is None
+    # Check-ins at the text's paths.
+    assert (await pos.manage.check_in_by_terminal(terminal_id=TERMINAL))["is_user_checked_in"] in (True, False)
+    assert sandbox.count("GET", "/api/pos/manage/checkInStatus/byterminalId") == 1
 
 
 async def test_the_direct_flow_end_to_end(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
@@ -302,3 +340,16 @@ async def test_the_token_travels_in_bodies_and_is_redacted_in_logged_queries(
     [stores] = sandbox.requests("GET", "/api/pos/manage/stores")
     assert "accessToken=<redacted>" in stores["query"]
     assert MOBILEPAY_SANDBOX["access_token"] not in str(sandbox.requests())
+
+
+async def test_a_state_changing_get_is_sent_once(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
+    capture = "/api/pos/payment/capture"
+    sandbox.inject_fault(capture, status=503, count=3)
+    with pytest.raises(mypos.ServerError):
+        await pos.payments.capture(payment_id="p-1", amount="1")
+    assert len(sandbox.requests("GET", capture)) == 1
+    sandbox.clear_faults()
+    sandbox.inject_fault(capture, status=401)
+    with pytest.raises(mypos.AuthError):
+        await pos.payments.capture(payment_id="p-1", amount="1")
+    assert len(sandbox.requests("GET", capture)) == 2, "no replay with the same access token"

@@ -81,7 +81,7 @@ async def test_the_whole_journey_of_a_tpp(sandbox: Sandbox) -> None:
     )
     assert payment["transaction_status"] == "RCVD"
     sandbox.psd2_approve(tpp.authorization_url(payment))
-    status = await holder.payments.get_status(payment["payment_id"])
+    status = await holder.payments.get_status("sepa-credit-transfers", payment["payment_id"])
     assert status["transaction_status"] == "ACSC"
     after = available(await holder.accounts.get_balances(eur["resource_id"], consent_id=consent["consent_id"]))
     assert before - after == Decimal("12.50")
@@ -200,14 +200,14 @@ async def test_payments_cancelled_and_rejected(sandbox: Sandbox) -> None:
         }
 
     first = await holder.payments.initiate("cross-border-credit-transfers", **transfer("5.00"))
-    await holder.payments.cancel(first["payment_id"])
-    assert (await holder.payments.get_status(first["payment_id"]))["transaction_status"] == "CANC"
+    await holder.payments.cancel("cross-border-credit-transfers", first["payment_id"])
+    assert (await holder.payments.get_status("cross-border-credit-transfers", first["payment_id"]))["transaction_status"] == "CANC"
 
     big = await holder.payments.initiate("cross-border-credit-transfers", **transfer("1000000.00"))
     sandbox.psd2_approve(tpp.authorization_url(big))
-    assert (await holder.payments.get_status(big["payment_id"]))["transaction_status"] == "RJCT"
+    assert (await holder.payments.get_status("cross-border-credit-transfers", big["payment_id"]))["transaction_status"] == "RJCT"
     with pytest.raises(mypos.APIError) as raised:
-        await holder.payments.cancel(big["payment_id"])
+        await holder.payments.cancel("cross-border-credit-transfers", big["payment_id"])
     assert raised.value.status == 405 and raised.value.codes == ["CANCELLATION_INVALID"]
 
     accounts = (await holder.accounts.list(consent_id=consent))["accounts"]
@@ -216,9 +216,49 @@ async def test_payments_cancelled_and_rejected(sandbox: Sandbox) -> None:
         account={"iban": iban}, instructed_amount={"currency": "EUR", "amount": "10.00"}, consent_id=consent)
     assert confirm == {"funds_available": True}
 
-    with pytest.raises(mypos.InvalidRequestError) as invalid:
+    # SEPA is EUR: the bank refuses; the SDK sends what it is given (the API text makes no check).
+    with pytest.raises(mypos.BadRequestError) as refused:
         await holder.payments.initiate("sepa-credit-transfers", **{**transfer("1.00"), "instructed_amount": {"currency": "GBP", "amount": "1.00"}})
-    assert invalid.value.field == "instructed_amount.currency"
+    assert refused.value.codes == ["PARAMETER_NOT_CONSISTENT"]
+
+
+async def test_the_texts_answers_and_calls_work_as_written(sandbox: Sandbox) -> None:
+    tpp = sandbox.psd2()
+    # The API text's consent body alone: no PSU-IP-Address header, no validUntil.
+    created = await tpp.consents.create(
+        access={"accounts": [], "balances": [], "transactions": []},
+        recurring_indicator=False,
+        frequency_per_day=4,
+    )
+    # The text's answer field: where the holder approves, used by authorization_url.
+    assert created["authorization_url"].startswith(sandbox.url)
+    assert "psu-ip-address" not in sandbox.requests("POST", "/v1/consents")[-1]["headers"]
+    text_answer = {"consent_id": "c", "authorization_url": created["authorization_url"], "links": {}}
+    url = tpp.authorization_url(text_answer, state="t1")
+    assert url.startswith(created["authorization_url"]) and "state=t1" in url
+    code = sandbox.psd2_approve(url)
+    holder = await tpp.exchange_code(code, holder_id="texts")
+
+    # Reads with the holder's token alone: it names its consent.
+    eur = next(a for a in (await holder.accounts.list(with_balance=True))["accounts"] if a["currency"] == "EUR")
+    page = await holder.accounts.get_transactions(eur["resource_id"])
+    assert page["items"]
+    assert "consent-id" not in sandbox.requests("GET", "/v1/accounts")[-1]["headers"]
+
+    payment = await holder.payments.initiate(
+        "sepa-credit-transfers",
+        instructed_amount={"currency": "EUR", "amount": "100.00"},
+        creditor_account={"iban": "DE89370400440532013000"},
+        creditor_name="Recipient Name",
+    )
+    assert payment["authorization_url"]
+    status = await holder.payments.get_status("sepa-credit-transfers", payment["payment_id"])
+    assert status["transaction_status"] == "RCVD"
+    assert sandbox.count("GET", f"/v1/payments/sepa-credit-transfers/{payment['payment_id']}/status") == 1
+
+    confirm = await holder.funds.confirm(account={"iban": eur["iban"]}, instructed_amount={"currency": "EUR", "amount": "1.00"})
+    assert confirm == {"funds_available": True}
+    assert sandbox.count("POST", "/v1/funds-confirmation") == 1
 
 
 def test_bad_tls_options_name_the_field() -> None:
@@ -227,21 +267,21 @@ def test_bad_tls_options_name_the_field() -> None:
     assert raised.value.field == "tls.client_cert_pem" or raised.value.field == "tls.client_key_pem"
 
 
-async def test_mtls_refuses_a_call_without_the_certificate() -> None:
-    with Sandbox(tls=True) as sandbox:
-        pki = sandbox.pki
-        without = sandbox.psd2(tls={"extra_ca_pem": pki["ca_pem"]}, max_retries=0)
-        with pytest.raises(mypos.APIConnectionError, match="requires a client certificate"):
-            await without.consents.create(**all_accounts())
-        tpp = sandbox.psd2()
-        assert tpp.url.startswith("https://")
-        created = await tpp.consents.create(**all_accounts())
-        assert created["consent_status"] == "received"
-        # The Gateway takes the same options.
-        gateway = sandbox.gateway(gateway_url=sandbox.tls_url, tls={
-            "extra_ca_pem": pki["ca_pem"], "client_cert_pem": pki["client_cert_pem"], "client_key_pem": pki["client_key_pem"]})
-        client = sandbox.client(gateway=gateway)
-        assert (await client.banking.get_accounts())["items"]
+@pytest.mark.mypos_sandbox(tls=True)
+async def test_mtls_refuses_a_call_without_the_certificate(sandbox: Sandbox) -> None:
+    pki = sandbox.pki
+    without = sandbox.psd2(tls={"extra_ca_pem": pki["ca_pem"]}, max_retries=0)
+    with pytest.raises(mypos.APIConnectionError, match="requires a client certificate"):
+        await without.consents.create(**all_accounts())
+    tpp = sandbox.psd2()
+    assert tpp.url.startswith("https://")
+    created = await tpp.consents.create(**all_accounts())
+    assert created["consent_status"] == "received"
+    # The Gateway takes the same options.
+    gateway = sandbox.gateway(gateway_url=sandbox.tls_url, tls={
+        "extra_ca_pem": pki["ca_pem"], "client_cert_pem": pki["client_cert_pem"], "client_key_pem": pki["client_key_pem"]})
+    client = sandbox.client(gateway=gateway)
+    assert (await client.banking.get_accounts())["items"]
 
 
 async def test_the_account_information_example_runs(capsys: pytest.CaptureFixture[str]) -> None:

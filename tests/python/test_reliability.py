@@ -116,3 +116,13 @@ async def test_the_connect_timeout_is_set_per_call_too(client: mypos.MerchantCli
     with pytest.raises(mypos.ConfigError) as caught:
         client.with_options(connect_timeout=0)
     assert caught.value.field == "connect_timeout"
+
+
+async def test_redirects_are_not_followed(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+    port = sandbox.url.rsplit(":", 1)[1]
+    sandbox.inject_fault(ACCOUNTS, status=308, headers={"Location": f"http://localhost:{port}{ACCOUNTS}"})
+    with pytest.raises(mypos.APIError) as caught:
+        await client.banking.get_accounts()
+    assert caught.value.status == 308
+    assert "localhost" in str(caught.value)
+    assert statuses(sandbox) == [308]

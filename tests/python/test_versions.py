@@ -31,6 +31,7 @@ def test_the_wheel_takes_its_version_from_the_workspace() -> None:
 def test_the_npm_package_has_the_workspace_version() -> None:
     package = json.loads((ROOT / "package.json").read_text())
     assert package["version"] == workspace_version()
+    assert package["peerDependencies"]["mypos-sandbox"] == workspace_version()
 
 
 def test_the_testing_extra_pins_the_sandbox_of_the_same_version() -> None:

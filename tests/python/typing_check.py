@@ -15,6 +15,7 @@ from typing_extensions import assert_type
 import mypos
 import mypos.sync
 from mypos.types import Account, Page, Payment, PaymentStatus, TerminalTransaction
+from mypos.types import MobilePayPaymentDetails, Psd2ConsentStatusResponse
 
 
 def gateway() -> mypos.Gateway:
@@ -83,3 +84,14 @@ def sync_api(gateway: mypos.sync.Gateway) -> None:
     for account in client.banking.iter_accounts(size=50):
         assert_type(account, Account)
     client.banking.get_accounts(pgae=1)  # type: ignore[call-arg]
+
+
+def sync_mobilepay_and_psd2(pos: mypos.sync.MobilePayPos, tpp: mypos.sync.Psd2Client) -> None:
+    """MobilePay and PSD2 without `await`; a MobilePay call takes a `timeout` in seconds."""
+    payment = pos.flows.pay(terminal_id="1001", order_id="A-1", amount="27.06", timeout=120)
+    assert_type(payment, MobilePayPaymentDetails)
+    assert_type(pos.with_access_token("t"), mypos.sync.MobilePayPos)
+    holder = tpp.exchange_code("code", holder_id="user-1")
+    assert_type(holder, mypos.sync.Psd2Client)
+    assert_type(holder.consents.get_status("c"), Psd2ConsentStatusResponse)
+    tpp.consents.create(access={}, timeout=1)  # type: ignore[call-arg]

@@ -85,6 +85,36 @@ fn clients() -> Vec<Client> {
             blocking: true,
             ..Style::default()
         }),
+        Client::new(
+            "MobilePayPos",
+            "A MobilePay point-of-sale client with blocking methods (`mypos.sync`). Each method \
+         takes a `timeout` in seconds for the whole call; past it, or when the wait is \
+         interrupted (Ctrl-C, a worker's time limit), the call is dropped and a flow cancels \
+         its payment on the server before the exception goes on.",
+            (python::MOBILEPAY_POS, ""),
+            host::mobilepay(),
+        )
+        .styled(Style {
+            prefix: "SyncMobilePay",
+            module: Some("sync"),
+            abortable: true,
+            blocking: true,
+            ..Style::default()
+        }),
+        Client::new(
+            "Psd2Client",
+            "A PSD2 client with blocking methods (`mypos.sync`): the TPP's, or one account \
+         holder's from `exchange_code` or `account_holder`.",
+            (python::SYNC_PSD2_CLIENT, ""),
+            host::psd2(),
+        )
+        .styled(Style {
+            prefix: "SyncPsd2",
+            module: Some("sync"),
+            python_preamble: python::SYNC_PSD2_PREAMBLE,
+            blocking: true,
+            ..Style::default()
+        }),
     ]
 }
 
@@ -100,7 +130,8 @@ struct Style {
     constructor: Option<&'static str>,
     /// TypeScript: the declarations it needs, printed before the class.
     declarations: &'static str,
-    /// TypeScript: every method also takes `signal?: AbortSignal` in its options.
+    /// TypeScript: every method also takes `signal?: AbortSignal` in its options; Python's
+    /// sync API: `timeout: float | None` (seconds for the whole call).
     abortable: bool,
     /// Python: module-level declarations of its module stub (constants, aliases).
     python_preamble: &'static str,

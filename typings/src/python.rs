@@ -217,8 +217,12 @@ DEFAULT_PSD2_URL: str
 TokenListener = Callable[[str, dict[str, Any]], None]
 "#;
 
-/// Mirrors `psd2.py`: the hand-written members of `Psd2Client`.
-pub(super) const PSD2_CLIENT: &str = r#"
+/// The text of both `Psd2Client` stubs' hand-written members, written once: `$def` is how its
+/// calls are declared (`async def` or `def`).
+macro_rules! psd2_client {
+    ($def:literal) => {
+        concat!(
+            r#"
     def __init__(
         self,
         *,
@@ -247,16 +251,36 @@ pub(super) const PSD2_CLIENT: &str = r#"
         self, target: Mapping[str, Any] | str, *, state: str | None = None, redirect_uri: str | None = None
     ) -> str:
         """Where to send the holder to approve a created consent or payment (or a link)."""
-    async def exchange_code(self, code: str, *, holder_id: str, redirect_uri: str | None = None) -> Psd2Client:
+    "#,
+            $def,
+            r#" exchange_code(self, code: str, *, holder_id: str, redirect_uri: str | None = None) -> Psd2Client:
         """The holder came back with `code`: their client."""
     def account_holder(self, holder_id: str, tokens: dict[str, Any]) -> Psd2Client:
         """A holder's client from tokens you kept (what `on_tokens` gave you)."""
     def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Psd2Client:
         """The same client (same holder and tokens) with other limits for its calls."""
-    async def request(
+    "#,
+            $def,
+            r#" request(
         self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None
     ) -> Any:
         """An authenticated request the SDK does not type yet (same tokens and errors)."""
+"#
+        )
+    };
+}
+
+/// Mirrors `psd2.py`: the hand-written members of `Psd2Client`.
+pub(super) const PSD2_CLIENT: &str = psd2_client!("async def");
+
+/// Mirrors `sync.py`: the hand-written members of its `Psd2Client`.
+pub(super) const SYNC_PSD2_CLIENT: &str = psd2_client!("def");
+
+/// Mirrors `sync.py`: what its `Psd2Client` stub needs from elsewhere.
+pub(super) const SYNC_PSD2_PREAMBLE: &str = r#"
+from collections.abc import Mapping
+
+from .psd2 import TokenListener
 "#;
 
 /// Mirrors `mobilepay.py`: the hand-written members of `MobilePayPos`.
@@ -291,6 +315,8 @@ struct Python<'a> {
     stub: bool,
     /// Printing a client of the sync API: plain methods and iterators.
     blocking: bool,
+    /// Printing a sync client whose methods take a `timeout` for the whole call.
+    deadline: bool,
     /// The names the members of the class being printed hide.
     shadowed: BTreeSet<String>,
     imports: BTreeMap<&'static str, BTreeSet<String>>,
@@ -303,6 +329,7 @@ impl<'a> Python<'a> {
             prefix: "",
             runtime: false,
             blocking: false,
+            deadline: false,
             stub: false,
             shadowed: BTreeSet::new(),
             imports: BTreeMap::new(),
@@ -501,6 +528,7 @@ impl<'a> Python<'a> {
         out += client.members.0;
         self.prefix = client.style.prefix;
         self.blocking = client.style.blocking;
+        self.deadline = client.style.blocking && client.style.abortable;
         let mut classes = Vec::new();
         out += &self.members(&client.root, "", &mut classes);
         out + &classes.concat()
@@ -567,12 +595,21 @@ impl<'a> Python<'a> {
             keywords.push(format!("{key}: {ty}{default}"));
             args.extend(field.doc.as_ref().map(|doc| (key, doc.clone())));
         }
+        let mut iterator_params = params.clone();
+        if !keywords.is_empty() {
+            iterator_params.push("*".into());
+            iterator_params.extend(keywords.iter().cloned());
+        }
+        if self.deadline {
+            keywords.push("timeout: float | None = None".into());
+        }
         if !keywords.is_empty() {
             params.push("*".into());
             params.extend(keywords);
         }
         if skipped {
             params.push("**extra: Any".into());
+            iterator_params.push("**extra: Any".into());
         }
         let name = last(&method.snake.path);
         let response = self.ty(&method.response, Dir::Response);
@@ -582,7 +619,11 @@ impl<'a> Python<'a> {
         }
         let def = if self.blocking { "def" } else { "async def" };
         let mut out = signature(def, name, &params, &response);
-        out += &docstring(&with_args(&doc, &args), "        ");
+        let mut method_args = args.clone();
+        if self.deadline {
+            method_args.push(("timeout".into(), DEADLINE_DOC.into()));
+        }
+        out += &docstring(&with_args(&doc, &method_args), "        ");
         if let (Some(iterator), Some(item)) = (&method.snake.iterator, &method.item) {
             let iterator_type = if self.blocking {
                 "Iterator"
@@ -597,7 +638,7 @@ impl<'a> Python<'a> {
             out += &signature(
                 "def",
                 last(iterator),
-                &params,
+                &iterator_params,
                 &format!("{iterator_type}[{item}]"),
             );
             out += &docstring(&with_args(&doc, &args), "        ");
@@ -605,6 +646,10 @@ impl<'a> Python<'a> {
         out
     }
 }
+
+/// The `timeout` of a sync method that takes one.
+const DEADLINE_DOC: &str = "Seconds for the whole call (None: no limit); past them it is dropped \
+(a flow cancels its payment) and APITimeoutError raised.";
 
 fn last(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)

@@ -53,15 +53,17 @@ class Operation:
         self.positional: list[str] = spec["positional"]
         self.doc: str = spec["doc"]
 
-    def bind(self, call: Callable[[str, str], Any], blocking: bool = False) -> Callable[..., Any]:
+    def bind(self, call: Callable[..., Any], blocking: bool = False, deadline: bool = False) -> Callable[..., Any]:
         """A method calling this operation through `call`: a coroutine function, or, for the
-        sync API (`blocking`), a plain function."""
+        sync API (`blocking`), a plain function; with `deadline`, one that also takes a
+        `timeout` in seconds for the whole call."""
         operation = self
 
         if blocking:
 
             def method(*args: Any, **kwargs: Any) -> Any:
-                return json.loads(call(operation.name, encode(operation.arguments(args, kwargs))))
+                timeout = kwargs.pop("timeout", None) if deadline else None
+                return json.loads(wait(call(operation.name, encode(operation.arguments(args, kwargs)), timeout)))
 
         else:
 
@@ -73,7 +75,7 @@ class Operation:
         method.__doc__ = self.doc
         return method
 
-    def bind_iterator(self, call: Callable[[str, str], Any], blocking: bool = False) -> Callable[..., Any]:
+    def bind_iterator(self, call: Callable[..., Any], blocking: bool = False) -> Callable[..., Any]:
         """Every item of a paged list, one page fetched at a time, when the items before it
         have been consumed: `async for item in client.….list_all(size=50)` (a plain `for`
         in the sync API)."""
@@ -90,7 +92,7 @@ class Operation:
 
             def iterate(*args: Any, **kwargs: Any) -> Iterator[Any]:
                 for params in pages(args, kwargs):
-                    answer = json.loads(call(operation.name, encode(params)))
+                    answer = json.loads(wait(call(operation.name, encode(params))))
                     yield from answer["items"]
                     if not answer["has_next_page"]:
                         return
@@ -130,7 +132,7 @@ class Pager:
     def __init__(self, operation: Operation) -> None:
         self.operation = operation
 
-    def bind(self, call: Callable[[str, str], Any], blocking: bool = False) -> Callable[..., Any]:
+    def bind(self, call: Callable[..., Any], blocking: bool = False, deadline: bool = False) -> Callable[..., Any]:
         return self.operation.bind_iterator(call, blocking)
 
 
@@ -155,22 +157,25 @@ def tree(specs: list[dict[str, Any]]) -> dict[str, Any]:
 
 class Namespace:
     """A group of methods (`client.banking`, `client.ecommerce.payment_links`); `blocking`
-    for the sync API."""
+    for the sync API, `deadline` for sync methods that take a `timeout`."""
 
-    def __init__(self, call: Callable[[str, str], Any], node: dict[str, Any], path: str, blocking: bool = False) -> None:
+    def __init__(
+        self, call: Callable[..., Any], node: dict[str, Any], path: str, blocking: bool = False, deadline: bool = False
+    ) -> None:
         self._call = call
         self._node = node
         self._path = path
         self._blocking = blocking
+        self._deadline = deadline
 
     def __getattr__(self, name: str) -> Any:
         entry = self._node.get(name)
         if entry is None:
             raise AttributeError(f"{self._path} has no attribute {name!r}")
         if isinstance(entry, (Operation, Pager)):
-            member = entry.bind(self._call, self._blocking)
+            member = entry.bind(self._call, self._blocking, self._deadline)
         else:
-            member = Namespace(self._call, entry, f"{self._path}.{name}", self._blocking)
+            member = Namespace(self._call, entry, f"{self._path}.{name}", self._blocking, self._deadline)
         setattr(self, name, member)  # looked up once per client
         return member
 
@@ -196,6 +201,35 @@ class Operations:
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *dir(self._root)})
+
+
+#: How long a sync call waits at a time before Python runs again: how soon Ctrl-C or an
+#: exception raised into the waiting thread takes effect.
+_WAIT_SLICE = 0.05
+
+
+def wait(call: Any) -> Any:
+    """The answer of a sync call (a native `BlockingCall`), waited for in short slices without
+    the GIL. Between slices Python runs, so Ctrl-C (KeyboardInterrupt), a signal handler's
+    exception (a worker's soft time limit) or an exception raised into this thread (a threaded
+    worker's time limit) interrupts the wait. The call is then dropped, and what that starts is
+    waited for before the exception goes on: a payment flow cancels its payment on the server.
+    (A second Ctrl-C stops that wait too.)"""
+    try:
+        while not call.wait(_WAIT_SLICE):
+            pass
+    except BaseException:
+        call.cancel()
+        while not call.wait(_WAIT_SLICE):
+            pass
+        raise
+    return call.result()
+
+
+def raw_request_blocking(native: Any, method: str, path: str, query: dict[str, Any] | None, body: Any) -> Any:
+    """The raw authenticated request every sync client offers as `request`."""
+    spec = {"method": method, "path": path, "query": query or {}, "json": body}
+    return json.loads(wait(native.raw_blocking(encode(spec))))
 
 
 async def raw_request(native: Any, method: str, path: str, query: dict[str, Any] | None, body: Any) -> Any:

@@ -15,6 +15,7 @@ from .types import (
     CreatedPaymentRequest,
     DocumentType,
     Language,
+    MinorUnits,
     OnlineTransaction,
     Outlet,
     Page,
@@ -25,7 +26,6 @@ from .types import (
     PaymentRequest,
     PaymentRequestStatus,
     Receipt,
-    RefundAmount,
     SettlementAccount,
     SortOrder,
     Statement,
@@ -143,10 +143,10 @@ class _Banking:
         """
     async def get_multiple_transactions(
         self,
-        *,
         payment_references: list[str],
     ) -> list[TransactionDetails]:
         """Several transactions' details at once, by payment reference. Path unverified.
+        Takes the references positionally, as `getMultipleTransactions(['REF1', 'REF2'])`.
 
         Args:
             payment_references: Sent as one comma-separated value.
@@ -202,10 +202,30 @@ class _Ecommerce:
     payment_buttons: _EcommercePaymentButtons
     payment_links: _EcommercePaymentLinks
     payment_requests: _EcommercePaymentRequests
-    async def get_languages(self) -> list[Language]:
-        """The languages payment pages can be shown in. Path unverified."""
-    async def get_settlement_data(self) -> list[SettlementAccount]:
-        """The accounts and currencies online payments can settle into. Path unverified."""
+    async def get_languages(
+        self,
+        *,
+        page: int | None = ...,
+        size: int | None = ...,
+    ) -> list[Language]:
+        """The languages payment pages can be shown in. Path unverified.
+
+        Args:
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
+    async def get_settlement_data(
+        self,
+        *,
+        page: int | None = ...,
+        size: int | None = ...,
+    ) -> list[SettlementAccount]:
+        """The accounts and currencies online payments can settle into. Path unverified.
+
+        Args:
+            page: 1-based page number (default 1).
+            size: Items per page, 1 to 100 (default 20).
+        """
 
 class _EcommercePaymentButtons:
     async def create(
@@ -213,13 +233,15 @@ class _EcommercePaymentButtons:
         *,
         account_number: str | None = ...,
         ask_for_customer_email: bool | None = ...,
+        ask_for_customer_id: bool | None = ...,
         ask_for_customer_name: bool | None = ...,
-        ask_for_customer_phone: bool | None = ...,
+        ask_for_customer_phone_number: bool | None = ...,
         ask_for_shipping_address: bool | None = ...,
         button_size: ButtonSize = ...,
         cancel_url: str | None = ...,
         currency: str,
-        custom_name: str,
+        custom_name: str | None = ...,
+        hide_quantity: bool | None = ...,
         item_name: str,
         item_price: AmountInput,
         pref_language: str | None = ...,
@@ -233,10 +255,12 @@ class _EcommercePaymentButtons:
 
         Args:
             account_number: The settlement account paid into (default: the one in `currency`).
+            ask_for_customer_id: Ask the customer for an identity document number.
             button_size: `small` or `big` (sent as 0 / 1); default small.
             cancel_url: Where the customer goes after cancelling.
             currency: ISO 4217 code of one of the merchant's settlement accounts.
-            custom_name: The button's name in the merchant's account.
+            custom_name: The button's name in the merchant's account (the API names it after the item when left
+                out; `mypos-api-gateway`'s samples never send it).
             item_price: Price of one item, in major units (`"19.90"`).
             pref_language: Language of the payment page (`EN`), from `get_languages`.
             quantity: Items bought per payment, at least 1 (default 1).
@@ -250,6 +274,8 @@ class _EcommercePaymentButtons:
         self,
         *,
         code: str | None = ...,
+        date_from: str | None = ...,
+        date_to: str | None = ...,
         page: int | None = ...,
         size: int | None = ...,
     ) -> Page[OnlineTransaction]:
@@ -257,6 +283,8 @@ class _EcommercePaymentButtons:
 
         Args:
             code: Only this button's payments.
+            date_from: First day, `YYYY-MM-DD` (named as on payment links' transactions).
+            date_to: Last day, `YYYY-MM-DD`.
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
         """
@@ -264,6 +292,8 @@ class _EcommercePaymentButtons:
         self,
         *,
         code: str | None = ...,
+        date_from: str | None = ...,
+        date_to: str | None = ...,
         page: int | None = ...,
         size: int | None = ...,
     ) -> AsyncIterator[OnlineTransaction]:
@@ -271,6 +301,8 @@ class _EcommercePaymentButtons:
 
         Args:
             code: Only this button's payments.
+            date_from: First day, `YYYY-MM-DD` (named as on payment links' transactions).
+            date_to: Last day, `YYYY-MM-DD`.
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
         """
@@ -298,8 +330,9 @@ class _EcommercePaymentButtons:
         code: str,
         *,
         ask_for_customer_email: bool | None = ...,
+        ask_for_customer_id: bool | None = ...,
         ask_for_customer_name: bool | None = ...,
-        ask_for_customer_phone: bool | None = ...,
+        ask_for_customer_phone_number: bool | None = ...,
         ask_for_shipping_address: bool | None = ...,
         button_size: ButtonSize | None = ...,
         cancel_url: str | None = ...,
@@ -315,6 +348,7 @@ class _EcommercePaymentButtons:
         """Change a payment button (`enable: false` disables it); answers the button. Path unverified.
 
         Args:
+            ask_for_customer_id: Ask the customer for an identity document number.
             enable: `false` disables the button: it can no longer be paid.
             pref_lang: Language of the payment page (`EN`). Named `pref_lang` here, unlike on create.
         """
@@ -324,9 +358,13 @@ class _EcommercePaymentLinks:
         self,
         *,
         account_number: str | None = ...,
+        ask_for_customer_email: bool | None = ...,
+        ask_for_customer_id: bool | None = ...,
         ask_for_customer_name: bool | None = ...,
+        ask_for_customer_phone_number: bool | None = ...,
+        ask_for_shipping_address: bool | None = ...,
         currency: str,
-        custom_name: str,
+        custom_name: str | None = ...,
         expired_date: str | None = ...,
         hide_quantity: bool | None = ...,
         item_name: str,
@@ -341,8 +379,11 @@ class _EcommercePaymentLinks:
 
         Args:
             account_number: The settlement account paid into (default: the one in `currency`).
+            ask_for_customer_id: Ask the customer for an identity document number.
+            ask_for_shipping_address: Ask the customer for a shipping address.
             currency: ISO 4217 code of one of the merchant's settlement accounts.
-            custom_name: The link's name in the merchant's account.
+            custom_name: The link's name in the merchant's account (the API names it after the item when left
+                out; `mypos-api-gateway`'s samples never send it).
             expired_date: Last day the link can be paid (`YYYY-MM-DD`).
             item_price: Price of one item, in major units (`"19.90"`).
             pref_language: Language of the payment page (`EN`), from `get_languages`.
@@ -358,6 +399,8 @@ class _EcommercePaymentLinks:
         self,
         *,
         code: str | None = ...,
+        date_from: str | None = ...,
+        date_to: str | None = ...,
         page: int | None = ...,
         size: int | None = ...,
     ) -> Page[OnlineTransaction]:
@@ -365,6 +408,9 @@ class _EcommercePaymentLinks:
 
         Args:
             code: Only this link's payments.
+            date_from: First day, `YYYY-MM-DD`. `date_from`/`date_to` as `mypos-api-gateway` writes them here
+                (`dateFrom`), unlike the terminal lists' `from_date`.
+            date_to: Last day, `YYYY-MM-DD`.
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
         """
@@ -372,6 +418,8 @@ class _EcommercePaymentLinks:
         self,
         *,
         code: str | None = ...,
+        date_from: str | None = ...,
+        date_to: str | None = ...,
         page: int | None = ...,
         size: int | None = ...,
     ) -> AsyncIterator[OnlineTransaction]:
@@ -379,6 +427,9 @@ class _EcommercePaymentLinks:
 
         Args:
             code: Only this link's payments.
+            date_from: First day, `YYYY-MM-DD`. `date_from`/`date_to` as `mypos-api-gateway` writes them here
+                (`dateFrom`), unlike the terminal lists' `from_date`.
+            date_to: Last day, `YYYY-MM-DD`.
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
         """
@@ -405,7 +456,11 @@ class _EcommercePaymentLinks:
         self,
         code: str,
         *,
+        ask_for_customer_email: bool | None = ...,
+        ask_for_customer_id: bool | None = ...,
         ask_for_customer_name: bool | None = ...,
+        ask_for_customer_phone_number: bool | None = ...,
+        ask_for_shipping_address: bool | None = ...,
         custom_name: str | None = ...,
         enable: bool | None = ...,
         expired_date: str | None = ...,
@@ -418,6 +473,8 @@ class _EcommercePaymentLinks:
         """Change a payment link (`enable: false` disables it); answers the link. Path unverified.
 
         Args:
+            ask_for_customer_id: Ask the customer for an identity document number.
+            ask_for_shipping_address: Ask the customer for a shipping address.
             enable: `false` disables the link: it can no longer be paid.
             expired_date: Last day the link can be paid (`YYYY-MM-DD`).
             pref_lang: Language of the payment page (`EN`). Named `pref_lang` here, unlike on create.
@@ -527,7 +584,8 @@ class _EposPayments:
             operator_code: The operator (cashier) taking the payment.
             reference_number: Your own reference, at most 50 characters. Set it: it is how a payment whose creation
                 answer was lost can be found again (`list` filters on it).
-            terminal_id: The 8-digit id (TID) of the terminal that takes the card.
+            terminal_id: The id (TID) of the terminal that takes the card: 8 digits on the terminals seen, but
+                `mypos-api-gateway` writes `T001234`, so the form is the API's to judge.
         """
     async def get(self, payment_id: str) -> Payment:
         """One payment, with its card details once the terminal has finished it."""
@@ -568,7 +626,7 @@ class _EposPayments:
     async def refund(
         self,
         *,
-        amount: RefundAmount,
+        amount: PaymentAmount,
         app_name: str | None = ...,
         app_version: str | None = ...,
         description: str | None = ...,
@@ -577,7 +635,8 @@ class _EposPayments:
         """Refund to a card presented on the terminal; answers a refund payment `InProgress`.
 
         Args:
-            terminal_id: The 8-digit id (TID) of the terminal that takes the card.
+            amount: The amount, with an optional `tip` as `mypos-api-gateway` sends it (`tip: 0`).
+            terminal_id: The id (TID) of the terminal that takes the card.
         """
     async def reverse(
         self,
@@ -601,7 +660,7 @@ class _EposTerminals:
         account_number: str | None = ...,
         billing_descriptor: str | None = ...,
         currency: str | None = ...,
-        product_code: str,
+        product_code: str | None = ...,
     ) -> ActivationCode:
         """Provision a terminal; answers the code to enter on the device.
 
@@ -610,7 +669,7 @@ class _EposTerminals:
             currency: ISO 4217 code of the amounts the terminal will take.
             product_code: The product (a model code, as `get_models` lists them).
         """
-    async def deactivate(self, *, terminal_id: str) -> ActivationCode:
+    async def deactivate(self, *, code: str | None = ...) -> ActivationCode:
         """Take a terminal out of service."""
     async def get(self, terminal_id: str) -> Terminal:
         """One terminal with its settings."""
@@ -630,22 +689,23 @@ class _EposTerminals:
         *,
         amount_from: AmountInput | None = ...,
         amount_to: AmountInput | None = ...,
-        date_from: str | None = ...,
-        date_to: str | None = ...,
+        from_date: str | None = ...,
         page: int | None = ...,
         reference_number: str | None = ...,
         size: int | None = ...,
         stan: str | None = ...,
+        to_date: str | None = ...,
     ) -> Page[TerminalTransaction]:
         """Card transactions of one terminal, a page at a time.
 
         Args:
             amount_from: Smallest amount, in major units (`"10.00"`).
             amount_to: Largest amount, in major units.
-            date_from: First day, `YYYY-MM-DD` (the API's default is today).
-            date_to: Last day, `YYYY-MM-DD` (the API's default is today).
+            from_date: First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+                writes it (`fromDate`); the POS API's own page spells it `date_from`.
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
+            to_date: Last day, `YYYY-MM-DD` (the API's default is today).
         """
     def iter_terminal_transactions(
         self,
@@ -653,66 +713,69 @@ class _EposTerminals:
         *,
         amount_from: AmountInput | None = ...,
         amount_to: AmountInput | None = ...,
-        date_from: str | None = ...,
-        date_to: str | None = ...,
+        from_date: str | None = ...,
         page: int | None = ...,
         reference_number: str | None = ...,
         size: int | None = ...,
         stan: str | None = ...,
+        to_date: str | None = ...,
     ) -> AsyncIterator[TerminalTransaction]:
         """Every item of `get_terminal_transactions` from `page` on, fetching pages as they are consumed.
 
         Args:
             amount_from: Smallest amount, in major units (`"10.00"`).
             amount_to: Largest amount, in major units.
-            date_from: First day, `YYYY-MM-DD` (the API's default is today).
-            date_to: Last day, `YYYY-MM-DD` (the API's default is today).
+            from_date: First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+                writes it (`fromDate`); the POS API's own page spells it `date_from`.
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
+            to_date: Last day, `YYYY-MM-DD` (the API's default is today).
         """
     async def get_transactions(
         self,
         *,
         amount_from: AmountInput | None = ...,
         amount_to: AmountInput | None = ...,
-        date_from: str | None = ...,
-        date_to: str | None = ...,
+        from_date: str | None = ...,
         page: int | None = ...,
         size: int | None = ...,
         terminal_id: str | None = ...,
         terminal_name: str | None = ...,
+        to_date: str | None = ...,
     ) -> Page[TerminalTransaction]:
         """Card transactions of all terminals, a page at a time.
 
         Args:
             amount_from: Smallest amount, in major units (`"10.00"`).
             amount_to: Largest amount, in major units.
-            date_from: First day, `YYYY-MM-DD` (the API's default is today).
-            date_to: Last day, `YYYY-MM-DD` (the API's default is today).
+            from_date: First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+                writes it (`fromDate`); the POS API's own page spells it `date_from`.
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
+            to_date: Last day, `YYYY-MM-DD` (the API's default is today).
         """
     def iter_transactions(
         self,
         *,
         amount_from: AmountInput | None = ...,
         amount_to: AmountInput | None = ...,
-        date_from: str | None = ...,
-        date_to: str | None = ...,
+        from_date: str | None = ...,
         page: int | None = ...,
         size: int | None = ...,
         terminal_id: str | None = ...,
         terminal_name: str | None = ...,
+        to_date: str | None = ...,
     ) -> AsyncIterator[TerminalTransaction]:
         """Every item of `get_transactions` from `page` on, fetching pages as they are consumed.
 
         Args:
             amount_from: Smallest amount, in major units (`"10.00"`).
             amount_to: Largest amount, in major units.
-            date_from: First day, `YYYY-MM-DD` (the API's default is today).
-            date_to: Last day, `YYYY-MM-DD` (the API's default is today).
+            from_date: First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+                writes it (`fromDate`); the POS API's own page spells it `date_from`.
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
+            to_date: Last day, `YYYY-MM-DD` (the API's default is today).
         """
     async def list(
         self,
@@ -746,15 +809,13 @@ class _EposTerminals:
             page: 1-based page number (default 1).
             size: Items per page, 1 to 100 (default 20).
         """
-    async def refund(
-        self,
-        terminal_id: str,
-        *,
-        amount: RefundAmount,
-        reference_number: str,
-    ) -> None:
-        """Refund part or all of an earlier payment on its terminal (HTTP 204).
+    async def refund(self, terminal_id: str, *, amount: MinorUnits, reference_number: str) -> None:
+        """Refund part or all of an earlier payment on its terminal (HTTP 204):
+        `refund('T001234', { referenceNumber, amount: 1500 })`.
 
         Args:
+            amount: Minor units (1500 is 15.00) in the payment's currency: a bare number, as
+                `mypos-api-gateway` sends it (`amount: 1500`). The POS API's own page shows
+                `{value, currency_code}`; the SDK follows the text it implements.
             reference_number: The `reference_number` of the payment to refund.
         """

@@ -60,7 +60,8 @@ class MobilePayPos(Operations):
     def _bind(self, native: Any) -> None:
         self._native = native
         call = native.call_blocking if self._blocking else native.call
-        self._root = Namespace(call, _OPERATIONS, "pos", self._blocking)
+        # Sync methods take a `timeout` for the whole call: a flow waits for a customer.
+        self._root = Namespace(call, _OPERATIONS, "pos", self._blocking, deadline=self._blocking)
 
     @classmethod
     def _from_native(cls, native: Any) -> MobilePayPos:

@@ -70,7 +70,7 @@ class _MobilePayFlows:
         Args:
             amount: In major units (`"27.06"`); captured in full once the customer accepts.
             currency_code: `DKK` when left out.
-            order_id: Your order's id, at most 36 characters.
+            order_id: Your order's id.
             pos_id: MobilePay's id of the point of sale; or give the terminal's id instead.
             terminal_id: The terminal's id at Integra; or give MobilePay's posId instead.
         """
@@ -104,13 +104,13 @@ class _MobilePayFlows:
 
 class _MobilePayManage:
     async def check_in_by_pos_id(self, *, pos_id: str) -> MobilePayCheckIn:
-        """Whether a customer is checked in on a point of sale, by MobilePay's posId.
+        """Who is checked in on a point of sale, by MobilePay's posId.
 
         Args:
             pos_id: MobilePay's id of the point of sale (not the terminal id).
         """
     async def check_in_by_terminal(self, *, terminal_id: str) -> MobilePayCheckIn:
-        """Whether a customer is checked in at a terminal.
+        """Who is checked in at a terminal.
 
         Args:
             terminal_id: The terminal's id at Integra (not MobilePay's posId).
@@ -123,7 +123,9 @@ class _MobilePayManage:
             terminal_id: The terminal's id at Integra (not MobilePay's posId).
         """
     async def create_token(self) -> MobilePayAccessToken:
-        """Creates a long-lived access token for the merchant (the one call that needs none)."""
+        """Creates a long-lived access token for the merchant (the one call that needs none);
+        the API creates one only while the merchant has none.
+        """
     async def delete_pos(self, *, terminal_id: str) -> MobilePayMessage:
         """Deletes a terminal's point of sale: no new payments; reserved ones can still be
         captured or cancelled.
@@ -131,16 +133,20 @@ class _MobilePayManage:
         Args:
             terminal_id: The terminal's id at Integra (not MobilePay's posId).
         """
-    async def reset_token(self) -> MobilePayAccessToken:
-        """Replaces the client's access token with a new one; the old one stops working."""
-    async def store(self, *, store_id: str) -> MobilePayStore:
-        """One store."""
-    async def store_ids(
+    async def reset_token(
         self,
         *,
-        merchant_brand_id: str | None = ...,
-        merchant_location_id: str | None = ...,
-    ) -> MobilePayStoreIds:
+        previous_access_token: str | None = ...,
+    ) -> MobilePayAccessToken:
+        """Replaces an access token (the client's own unless `previous_access_token` is
+        given) with a new one; the old one stops working. The text lists a GET form only.
+
+        Args:
+            previous_access_token: The token to replace; the client's own when left out. It stops working.
+        """
+    async def store(self, *, store_id: str) -> MobilePayStore:
+        """One store."""
+    async def store_ids(self) -> MobilePayStoreIds:
         """The ids of the merchant's stores."""
     async def terminal_information(self, *, terminal_id: str) -> MobilePayPosInformation:
         """What MobilePay knows of a terminal's point of sale.
@@ -172,8 +178,8 @@ class _MobilePayPayments:
 
         Args:
             order_id: Only this order's.
-            state: Left out: the active payments (not captured, rejected or cancelled). `Captured`: the
-                captured ones, the only other filter the API takes.
+            state: Left out: the active payments (neither captured, rejected nor cancelled; `Reserved`
+                included). `Captured`: the captured ones.
             terminal_id: The terminal's id at Integra.
         """
     async def prepare(self, *, order_id: str, terminal_id: str) -> MobilePayPaymentId:
@@ -181,7 +187,7 @@ class _MobilePayPayments:
         check in meanwhile. Follow it with `ready`.
 
         Args:
-            order_id: Your order's id, at most 36 characters.
+            order_id: Your order's id.
             terminal_id: The terminal's id at Integra.
         """
     async def qr_code(self, *, terminal_id: str) -> MobilePayQrCode:
@@ -204,7 +210,7 @@ class _MobilePayPayments:
 
         Args:
             amount: In major units (`"27.06"`).
-            currency_code: `DKK` when left out.
+            currency_code: `DKK` when left out (sent explicitly).
             order_id: The order it was prepared for.
             payment_id: The prepared payment.
             terminal_id: The terminal it was prepared on.
@@ -259,8 +265,8 @@ class _MobilePayPayments:
 
         Args:
             amount: In major units (`"27.06"`).
-            currency_code: `DKK` when left out.
-            order_id: Your order's id, at most 36 characters; it finds the payment again if its id is lost.
+            currency_code: `DKK` when left out (sent explicitly).
+            order_id: Your order's id; it finds the payment again if its id is lost.
             terminal_id: The terminal's id at Integra.
         """
     async def start_by_pos_id(
@@ -275,8 +281,8 @@ class _MobilePayPayments:
 
         Args:
             amount: In major units (`"27.06"`).
-            currency_code: `DKK` when left out.
-            order_id: Your order's id, at most 36 characters.
+            currency_code: `DKK` when left out (sent explicitly).
+            order_id: Your order's id.
             pos_id: MobilePay's id of the point of sale (not the terminal id).
         """
     async def status(self, *, payment_id: str) -> MobilePayPaymentState:
@@ -300,9 +306,9 @@ class _MobilePayRefunds:
 
         Args:
             amount: In major units; with the payment's other refunds at most what was captured.
-            currency_code: The payment's currency; `DKK` when left out.
+            currency_code: The payment's currency; `DKK` when left out (sent explicitly).
             payment_id: The captured payment.
-            refund_order_id: Your id of the refund, at most 36 characters.
+            refund_order_id: Your id of the refund.
         """
     async def details(self, *, refund_id: str) -> MobilePayRefundDetails:
         """Everything MobilePay knows of a refund."""

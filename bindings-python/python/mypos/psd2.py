@@ -82,7 +82,8 @@ class Psd2Client(Operations):
 
     def _bind(self, native: Any) -> None:
         self._native = native
-        self._root = Namespace(native.call, _OPERATIONS, "psd2", self._blocking)
+        call = native.call_blocking if self._blocking else native.call
+        self._root = Namespace(call, _OPERATIONS, "psd2", self._blocking)
 
     @classmethod
     def _from_native(cls, native: Any) -> Psd2Client:

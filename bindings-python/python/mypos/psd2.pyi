@@ -88,7 +88,7 @@ class _Psd2Accounts:
         self,
         account_id: str,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
         with_balance: bool | None = ...,
     ) -> Psd2AccountDetails:
@@ -96,7 +96,8 @@ class _Psd2Accounts:
 
         Args:
             account_id: The account's `resourceId`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`).
             with_balance: Include the account's balances (the consent must grant them).
         """
@@ -104,22 +105,23 @@ class _Psd2Accounts:
         self,
         account_id: str,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
     ) -> Psd2Balances:
         """Read an account's balances.
 
         Args:
             account_id: The account's `resourceId`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`).
         """
     async def get_transactions(
         self,
         account_id: str,
         *,
-        booking_status: BookingStatus,
-        consent_id: str,
+        booking_status: BookingStatus | None = ...,
+        consent_id: str | None = ...,
         date_from: str | None = ...,
         date_to: str | None = ...,
         page: int | None = ...,
@@ -131,8 +133,10 @@ class _Psd2Accounts:
 
         Args:
             account_id: The account's `resourceId`.
-            booking_status: `booked`, `pending` or `both`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            booking_status: `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+                standard requires this one; the sandbox answers `both` without it).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             date_from: From this day (`YYYY-MM-DD`), inclusive. The bank may require it.
             date_to: Up to this day (`YYYY-MM-DD`), inclusive; today by default.
             page: 1-based page number (default 1).
@@ -144,8 +148,8 @@ class _Psd2Accounts:
         self,
         account_id: str,
         *,
-        booking_status: BookingStatus,
-        consent_id: str,
+        booking_status: BookingStatus | None = ...,
+        consent_id: str | None = ...,
         date_from: str | None = ...,
         date_to: str | None = ...,
         page: int | None = ...,
@@ -157,8 +161,10 @@ class _Psd2Accounts:
 
         Args:
             account_id: The account's `resourceId`.
-            booking_status: `booked`, `pending` or `both`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            booking_status: `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+                standard requires this one; the sandbox answers `both` without it).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             date_from: From this day (`YYYY-MM-DD`), inclusive. The bank may require it.
             date_to: Up to this day (`YYYY-MM-DD`), inclusive; today by default.
             page: 1-based page number (default 1).
@@ -169,14 +175,15 @@ class _Psd2Accounts:
     async def list(
         self,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
         with_balance: bool | None = ...,
     ) -> Psd2AccountList:
         """List the accounts the consent covers, with their balances if `with_balance`.
 
         Args:
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`);
                 reads without it count against the consent's `frequencyPerDay`.
             with_balance: Include each account's balances (the consent must grant them).
@@ -187,7 +194,7 @@ class _Psd2CardAccounts:
         self,
         account_id: str,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
         with_balance: bool | None = ...,
     ) -> Psd2CardAccountDetails:
@@ -195,7 +202,8 @@ class _Psd2CardAccounts:
 
         Args:
             account_id: The account's `resourceId`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`).
             with_balance: Include the account's balances (the consent must grant them).
         """
@@ -203,22 +211,23 @@ class _Psd2CardAccounts:
         self,
         account_id: str,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
     ) -> Psd2Balances:
         """Read a card account's balances.
 
         Args:
             account_id: The account's `resourceId`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`).
         """
     async def get_transactions(
         self,
         account_id: str,
         *,
-        booking_status: BookingStatus,
-        consent_id: str,
+        booking_status: BookingStatus | None = ...,
+        consent_id: str | None = ...,
         date_from: str | None = ...,
         date_to: str | None = ...,
         page: int | None = ...,
@@ -230,8 +239,10 @@ class _Psd2CardAccounts:
 
         Args:
             account_id: The account's `resourceId`.
-            booking_status: `booked`, `pending` or `both`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            booking_status: `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+                standard requires this one; the sandbox answers `both` without it).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             date_from: From this day (`YYYY-MM-DD`), inclusive. The bank may require it.
             date_to: Up to this day (`YYYY-MM-DD`), inclusive; today by default.
             page: 1-based page number (default 1).
@@ -243,8 +254,8 @@ class _Psd2CardAccounts:
         self,
         account_id: str,
         *,
-        booking_status: BookingStatus,
-        consent_id: str,
+        booking_status: BookingStatus | None = ...,
+        consent_id: str | None = ...,
         date_from: str | None = ...,
         date_to: str | None = ...,
         page: int | None = ...,
@@ -256,8 +267,10 @@ class _Psd2CardAccounts:
 
         Args:
             account_id: The account's `resourceId`.
-            booking_status: `booked`, `pending` or `both`.
-            consent_id: The consent the call reads under (`Consent-ID`).
+            booking_status: `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+                standard requires this one; the sandbox answers `both` without it).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             date_from: From this day (`YYYY-MM-DD`), inclusive. The bank may require it.
             date_to: Up to this day (`YYYY-MM-DD`), inclusive; today by default.
             page: 1-based page number (default 1).
@@ -268,14 +281,15 @@ class _Psd2CardAccounts:
     async def list(
         self,
         *,
-        consent_id: str,
+        consent_id: str | None = ...,
         psu_ip_address: str | None = ...,
         with_balance: bool | None = ...,
     ) -> Psd2CardAccountList:
         """List the card accounts the consent covers.
 
         Args:
-            consent_id: The consent the call reads under (`Consent-ID`).
+            consent_id: The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+                only the holder's token, which names its consent (the standard requires the header).
             psu_ip_address: The holder's IP address when they asked for this read themselves (`PSU-IP-Address`);
                 reads without it count against the consent's `frequencyPerDay`.
             with_balance: Include each account's balances (the consent must grant them).
@@ -286,23 +300,27 @@ class _Psd2Consents:
         self,
         *,
         access: Psd2AccountAccessInput,
-        combined_service_indicator: bool = ...,
+        combined_service_indicator: bool | None = ...,
         frequency_per_day: int,
-        psu_ip_address: str,
+        psu_ip_address: str | None = ...,
         recurring_indicator: bool,
         tpp_redirect_uri: str | None = ...,
-        valid_until: str,
+        valid_until: str | None = ...,
     ) -> Psd2ConsentCreated:
-        """Create a consent for account information; the holder approves it at its SCA link.
+        """Create a consent for account information; the holder approves it at its
+        `authorization_url` (or SCA link).
 
         Args:
-            combined_service_indicator: Whether a payment is initiated in the same session (the standard requires the field).
+            combined_service_indicator: Whether a payment is initiated in the same session. Sent only when given: the API
+                text's body has no such field, though the Berlin Group standard (1.3.8) requires it.
             frequency_per_day: Reads per day without the holder present (calls without `psu_ip_address`).
-            psu_ip_address: The account holder's IP address (`PSU-IP-Address`): they are present now.
+            psu_ip_address: The account holder's IP address (`PSU-IP-Address`), when they are present now. The
+                API text requires only `Authorization` and `Content-Type`; the standard requires it.
             recurring_indicator: Whether the TPP reads repeatedly (true) or once (false).
             tpp_redirect_uri: Where the bank sends the holder back (`TPP-Redirect-URI`); the configured
                 `redirect_uri` by default.
             valid_until: The last day of validity (`YYYY-MM-DD`; `9999-12-31` for as long as the bank allows).
+                Optional, as the API text says ("Expiration date (optional)").
         """
     async def delete(self, consent_id: str) -> None:
         """Delete (terminate) a consent: it becomes `terminatedByTpp`."""
@@ -315,19 +333,21 @@ class _Psd2Funds:
     async def confirm(
         self,
         *,
-        account: Psd2AccountReferenceInput,
+        account: Psd2AccountReferenceInput | None = ...,
         card_number: str | None = ...,
-        consent_id: str,
-        instructed_amount: Psd2CurrencyAmountInput,
+        consent_id: str | None = ...,
+        instructed_amount: Psd2CurrencyAmountInput | None = ...,
         payee: str | None = ...,
         tpp_redirect_uri: str | None = ...,
     ) -> Psd2FundsConfirmation:
         """Ask whether an amount is available on an account the consent covers.
 
         Args:
-            account: By IBAN, or by masked PAN for a card account.
+            account: By IBAN, or by masked PAN for a card account. The API text gives no body: the fields
+                are the standard's, none required before sending (the bank judges).
             card_number: The card used, if any.
-            consent_id: The consent covering the account (`Consent-ID`).
+            consent_id: The consent covering the account (`Consent-ID`); the holder's token names it when
+                left out.
             payee: Who is to be paid.
             tpp_redirect_uri: `TPP-Redirect-URI`; the configured `redirect_uri` by default.
         """
@@ -335,6 +355,7 @@ class _Psd2Funds:
 class _Psd2Payments:
     async def cancel(
         self,
+        payment_product: PaymentProduct,
         payment_id: str,
         *,
         consent_id: str | None = ...,
@@ -342,16 +363,25 @@ class _Psd2Payments:
         """Cancel a payment before it is executed: it becomes `CANC`.
 
         Args:
+            payment_product: The product it was initiated as (`sepa-credit-transfers`…).
             consent_id: The related consent (`Consent-ID`), when the bank asks for it.
         """
-    async def get(self, payment_id: str, *, consent_id: str | None = ...) -> Psd2Payment:
+    async def get(
+        self,
+        payment_product: PaymentProduct,
+        payment_id: str,
+        *,
+        consent_id: str | None = ...,
+    ) -> Psd2Payment:
         """Read a payment.
 
         Args:
+            payment_product: The product it was initiated as (`sepa-credit-transfers`…).
             consent_id: The related consent (`Consent-ID`), when the bank asks for it.
         """
     async def get_status(
         self,
+        payment_product: PaymentProduct,
         payment_id: str,
         *,
         consent_id: str | None = ...,
@@ -359,6 +389,7 @@ class _Psd2Payments:
         """Read a payment's status.
 
         Args:
+            payment_product: The product it was initiated as (`sepa-credit-transfers`…).
             consent_id: The related consent (`Consent-ID`), when the bank asks for it.
         """
     async def initiate(
@@ -373,20 +404,23 @@ class _Psd2Payments:
         debtor_account: Psd2AccountReferenceInput | None = ...,
         end_to_end_identification: str | None = ...,
         instructed_amount: Psd2CurrencyAmountInput,
-        psu_ip_address: str,
+        psu_ip_address: str | None = ...,
         remittance_information_unstructured: str | None = ...,
         tpp_redirect_uri: str | None = ...,
     ) -> Psd2PaymentInitiated:
-        """Initiate a SEPA or cross-border credit transfer; the holder approves it at its SCA link.
+        """Initiate a SEPA or cross-border credit transfer; the holder approves it at its
+        `authorization_url` (or SCA link).
 
         Args:
             payment_product: `sepa-credit-transfers` or `cross-border-credit-transfers`.
-            consent_id: The holder's account-information consent (`Consent-ID`).
+            consent_id: The holder's account-information consent (`Consent-ID`). Optional: the API text
+                sends none (myPOS's reference pages make it mandatory, the standard optional).
             creditor_agent: The creditor's bank (BIC).
             debtor_account: The holder's account to pay from; the bank asks the holder if left out.
             end_to_end_identification: The TPP's own reference, carried end to end (at most 35 characters).
             instructed_amount: What to pay (a positive decimal string).
-            psu_ip_address: The holder's IP address (`PSU-IP-Address`): they are present now.
+            psu_ip_address: The holder's IP address (`PSU-IP-Address`), when they are present now. The API text
+                requires only `Authorization` and `Content-Type`; the standard requires it.
             remittance_information_unstructured: What the creditor sees (at most 140 characters).
             tpp_redirect_uri: `TPP-Redirect-URI`; the configured `redirect_uri` by default.
         """

@@ -8,38 +8,89 @@
             page = await client.banking.get_accounts()
             assert page["items"]
 
-The sandbox runs inside this process (in the SDK's Rust runtime) on 127.0.0.1 and keeps
+The sandbox is the `mypos-sandbox` program (`pip install "mypos[testing]"`), started on
+127.0.0.1 for each `Sandbox` and stopped with it (also when the test process dies). It keeps
 state: tokens, sessions, accounts, a log of every request. The control methods below drive it.
+`python -m mypos.testing serve --port 8080` runs one in the foreground.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+import sysconfig
 import urllib.error
 import urllib.parse
 import urllib.request
 from types import TracebackType
 from typing import Any
 
-from . import _native
 from ._client import Gateway, MerchantClient
 from .mobilepay import MobilePayPos
 from .psd2 import Psd2Client
 
-__all__ = ["Sandbox", "SANDBOX_CREDENTIALS", "MOBILEPAY_SANDBOX", "PSD2_SANDBOX"]
+__all__ = ["Sandbox", "SandboxNotInstalledError", "sandbox_binary", "SANDBOX_CREDENTIALS", "MOBILEPAY_SANDBOX", "PSD2_SANDBOX"]
 
-#: The credentials the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` is accepted too.
-SANDBOX_CREDENTIALS: dict[str, Any] = json.loads(_native.SANDBOX_CREDENTIALS)
+_PROGRAM = "mypos-sandbox"
 
-#: MobilePay's seed: `bio_code`, `access_token`, `poll_delay_ms`, `store_ids` and `terminals`
-#: (each with `terminal_id`, `pos_id` (None for a terminal without a point of sale),
-#: `store_id`, `beacon_id`, `require_payment_before_checkin`).
-MOBILEPAY_SANDBOX: dict[str, Any] = json.loads(_native.MOBILEPAY_SANDBOX)
+# The seeds, read from the program on first use (module `__getattr__` below).
+SANDBOX_CREDENTIALS: dict[str, Any]
+MOBILEPAY_SANDBOX: dict[str, Any]
+PSD2_SANDBOX: dict[str, Any]
 
-#: PSD2's seed: the TPP's `client_id` and `client_secret`, and the `psu_id` the SCA page
-#: proposes (any other account holder id works too, with accounts seeded from it).
-PSD2_SANDBOX: dict[str, Any] = json.loads(_native.PSD2_SANDBOX_CREDENTIALS)
+
+class SandboxNotInstalledError(RuntimeError):
+    """The `mypos-sandbox` program is not installed where this Python can find it."""
+
+
+def sandbox_binary() -> str:
+    """The path of the `mypos-sandbox` program: `$MYPOS_SANDBOX_BIN`, else the one installed
+    beside this Python (by `pip install "mypos[testing]"`), else the first on `PATH`."""
+    configured = os.environ.get("MYPOS_SANDBOX_BIN")
+    if configured:
+        return configured
+    for folder in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable)):
+        candidate = os.path.join(folder, _PROGRAM)
+        if os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which(_PROGRAM)
+    if found:
+        return found
+    raise SandboxNotInstalledError(
+        f"the {_PROGRAM} program is not installed: pip install 'mypos[testing]' "
+        "(or set MYPOS_SANDBOX_BIN to its path)"
+    )
+
+
+_seeds: dict[str, Any] = {}
+
+
+def _seed() -> dict[str, Any]:
+    """The seeds, asked of the program once."""
+    if not _seeds:
+        output = subprocess.run([sandbox_binary(), "seed"], check=True, capture_output=True, text=True).stdout
+        _seeds.update(json.loads(output))
+    return _seeds
+
+
+def __getattr__(name: str) -> Any:
+    # The seeds come from the program itself, read on first use: importing this module needs
+    # no sandbox installed.
+    #   SANDBOX_CREDENTIALS: what the sandbox accepts. Any merchant `cli_<X>` / `sec_<X>` too.
+    #   MOBILEPAY_SANDBOX: `bio_code`, `access_token`, `new_bio_code` (a merchant without a token
+    #     yet), `poll_delay_ms`, `store_ids` and
+    #     `terminals` (each with `terminal_id`, `pos_id` (None for a terminal without a point
+    #     of sale), `store_id`, `beacon_id`, `require_payment_before_checkin`).
+    #   PSD2_SANDBOX: the TPP's `client_id` and `client_secret`, and the `psu_id` the SCA page
+    #     proposes (any other account holder id works too, with accounts seeded from it).
+    part = {"SANDBOX_CREDENTIALS": "gateway", "MOBILEPAY_SANDBOX": "mobilepay", "PSD2_SANDBOX": "psd2"}.get(name)
+    if part is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _seed()[part]
 
 
 class Sandbox:
@@ -51,19 +102,47 @@ class Sandbox:
         # `tls=True`: the API is also served over mTLS (`tls_url`) with a throwaway PKI
         # (`pki`); the control API and the SCA page stay on the plain `url`.
         self._tls = tls
-        self._native: Any = None
+        self._process: subprocess.Popen[str] | None = None
+        self._ready: dict[str, Any] = {}
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def start(self) -> Sandbox:
-        if self._native is None:
-            self._native = _native.TlsSandbox() if self._tls else _native.Sandbox(self._port)
+        if self._process is not None:
+            return self
+        command = [sandbox_binary(), "--json", "--stop-on-eof", "--port", str(self._port)]
+        if self._tls:
+            command.append("--tls")
+        # Its standard input is our pipe: when this process dies, the sandbox stops too.
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        except OSError as e:
+            raise SandboxNotInstalledError(f"cannot run the sandbox program {command[0]}: {e.strerror}") from None
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line:
+            code = process.wait()
+            raise RuntimeError(f"the sandbox did not start (exit code {code}); its error is above")
+        self._ready = json.loads(line)
+        self._process = process
         return self
 
     def stop(self) -> None:
-        if self._native is not None:
-            self._native.stop()
-            self._native = None
+        process, self._process = self._process, None
+        if process is None:
+            return
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.close()  # the sandbox stops when its input closes
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_process", None) is not None:
+            self.stop()
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -79,9 +158,9 @@ class Sandbox:
 
     @property
     def url(self) -> str:
-        if self._native is None:
+        if self._process is None:
             raise RuntimeError("the sandbox is not running; call start() or use it as a context manager")
-        return str(self._native.url)
+        return str(self._ready["url"])
 
     # -- clients ---------------------------------------------------------------------------
 
@@ -90,16 +169,16 @@ class Sandbox:
         `Gateway` can be overridden."""
         options: dict[str, Any] = {
             "gateway_url": self.url,
-            "integration": dict(SANDBOX_CREDENTIALS["integration"]),
-            "partner_id": SANDBOX_CREDENTIALS["partner_id"],
-            "application_id": SANDBOX_CREDENTIALS["application_id"],
+            "integration": dict(_seed()["gateway"]["integration"]),
+            "partner_id": _seed()["gateway"]["partner_id"],
+            "application_id": _seed()["gateway"]["application_id"],
         }
         options.update(overrides)
         return Gateway(**options)
 
     def client(self, client_id: str | None = None, *, gateway: Gateway | None = None) -> MerchantClient:
         """A merchant client: the seeded merchant, or `cli_<X>` (its secret is `sec_<X>`)."""
-        client_id = client_id or SANDBOX_CREDENTIALS["merchant"]["client_id"]
+        client_id = client_id or _seed()["gateway"]["merchant"]["client_id"]
         secret = "sec_" + client_id.removeprefix("cli_")
         return (gateway or self.gateway()).create_client(client_id=client_id, client_secret=secret)
 
@@ -203,8 +282,8 @@ class Sandbox:
         argument of `MobilePayPos` can be overridden."""
         options: dict[str, Any] = {
             "base_url": self.url,
-            "bio_code": MOBILEPAY_SANDBOX["bio_code"],
-            "access_token": MOBILEPAY_SANDBOX["access_token"],
+            "bio_code": _seed()["mobilepay"]["bio_code"],
+            "access_token": _seed()["mobilepay"]["access_token"],
         }
         options.update(overrides)
         return MobilePayPos(**options)
@@ -259,7 +338,7 @@ class Sandbox:
         if not self._tls:
             raise RuntimeError("start the sandbox with Sandbox(tls=True) to serve it over mTLS")
         self.url  # raises when stopped
-        return str(self._native.tls_url)
+        return str(self._ready["tls_url"])
 
     @property
     def pki(self) -> dict[str, str]:
@@ -267,7 +346,8 @@ class Sandbox:
         `client_key_pem` (and the server's), as PEM text."""
         if not self._tls:
             raise RuntimeError("start the sandbox with Sandbox(tls=True) to get a PKI")
-        return dict(json.loads(self._native.pki))
+        self.url  # raises when stopped
+        return dict(self._ready["pki"])
 
     def psd2(self, **overrides: Any) -> Psd2Client:
         """A `Psd2Client` for the seeded TPP with `redirect_uri` https://tpp.example/psd2/callback;
@@ -275,8 +355,8 @@ class Sandbox:
         argument of `Psd2Client` can be overridden."""
         options: dict[str, Any] = {
             "base_url": self.url,
-            "client_id": PSD2_SANDBOX["client_id"],
-            "client_secret": PSD2_SANDBOX["client_secret"],
+            "client_id": _seed()["psd2"]["client_id"],
+            "client_secret": _seed()["psd2"]["client_secret"],
             "redirect_uri": "https://tpp.example/psd2/callback",
         }
         if self._tls:
@@ -295,10 +375,6 @@ class Sandbox:
         if psu_id is not None:
             form["psu_id"] = psu_id
         request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST")
-
-        class _NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-                return None
 
         opener = urllib.request.build_opener(_NoRedirect)
         try:
@@ -356,8 +432,15 @@ class Sandbox:
         return int(self.control("POST", "psd2/tokens/revoke", body)["revoked"])
 
     def __repr__(self) -> str:
-        state = self._native.url if self._native is not None else "stopped"
+        state = self._ready["url"] if self._process is not None else "stopped"
         return f"Sandbox({state})"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The SCA page answers with a redirect back to the TPP: read it, do not follow it."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 def _snake_keys(value: Any) -> Any:
@@ -367,3 +450,21 @@ def _snake_keys(value: Any) -> Any:
     if isinstance(value, dict):
         return {re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower(): _snake_keys(v) for k, v in value.items()}
     return value
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m mypos.testing serve [--port N] [--host H] [--tls]`: the sandbox in the
+    foreground, printing its URL and seeded credentials, until Ctrl-C or SIGTERM."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] != "serve":
+        sys.exit("usage: python -m mypos.testing serve [--port N] [--host ADDRESS] [--tls]")
+    try:
+        program = sandbox_binary()
+    except SandboxNotInstalledError as e:
+        sys.exit(f"mypos-sandbox: {e}")
+    # The program takes the signals itself: become it rather than stand between.
+    os.execv(program, [program, *args[1:]])
+
+
+if __name__ == "__main__":
+    main()

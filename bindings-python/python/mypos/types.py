@@ -87,7 +87,6 @@ __all__ = [
     "Psd2Transaction",
     "Psd2TransactionPage",
     "Receipt",
-    "RefundAmount",
     "SettlementAccount",
     "SortOrder",
     "Statement",
@@ -201,6 +200,7 @@ class MobilePayPaymentDetails(TypedDict):
     """Wait at least this long before asking again."""
     pos_id: str | None
     status: MobilePayPaymentStatus
+    """Read from `status`, or from `paymentStatus` as `payments.status` does."""
     terminal_id: str | None
     """The terminal's id at Integra, when the answer names it."""
 
@@ -215,7 +215,7 @@ class MobilePayPaymentIds(TypedDict):
     """The ids of a terminal's payments."""
 
     payments_ids: list[str]
-    """Oldest first."""
+    """Oldest first. Required: an answer without the list is a decoding error."""
 
 
 class MobilePayPaymentState(TypedDict):
@@ -282,7 +282,7 @@ class MobilePayRefundIds(TypedDict):
     """The ids of a payment's refunds."""
 
     refunds_ids: list[str]
-    """Oldest first."""
+    """Oldest first. Required: an answer without the list is a decoding error."""
 
 
 class MobilePayStore(TypedDict):
@@ -302,6 +302,7 @@ class MobilePayStoreIds(TypedDict):
     """The ids of stores."""
 
     store_ids: list[str]
+    """Required: an answer without it is a decoding error, never an empty list."""
 
 
 class OnlineTransaction(TypedDict):
@@ -411,8 +412,9 @@ class PaymentButton(TypedDict):
 
     account_number: str | None
     ask_for_customer_email: bool | None
+    ask_for_customer_id: bool | None
     ask_for_customer_name: bool | None
-    ask_for_customer_phone: bool | None
+    ask_for_customer_phone_number: bool | None
     ask_for_shipping_address: bool | None
     button_size: ButtonSize | None
     cancel_url: str | None
@@ -439,7 +441,11 @@ class PaymentLink(TypedDict):
     """A payment link and its settings."""
 
     account_number: str | None
+    ask_for_customer_email: bool | None
+    ask_for_customer_id: bool | None
     ask_for_customer_name: bool | None
+    ask_for_customer_phone_number: bool | None
+    ask_for_shipping_address: bool | None
     code: str
     currency: str | None
     custom_name: str | None
@@ -690,13 +696,17 @@ class Psd2Consent(TypedDict):
 
 
 class Psd2ConsentCreated(TypedDict):
-    """A consent just created: approve it at its SCA link (`links["scaRedirect"]` or
-    `links["scaOAuth"]`; [`Psd2Client::authorization_url`] builds the address).
+    """A consent just created: the holder approves it at its `authorization_url` (the API
+    text's answer is `{consentId, authorizationUrl}`) or its SCA link (`links["scaRedirect"]`
+    or `links["scaOAuth"]`, the standard's); [`Psd2Client::authorization_url`] takes either.
     """
 
     links: dict[str, Psd2Link]
+    authorization_url: str | None
+    """Where the holder approves the consent, when the answer says so at the top level."""
     consent_id: str
-    consent_status: ConsentStatus
+    consent_status: ConsentStatus | None
+    """`received` on creation; the API text's answer leaves it out, the standard has it."""
     psu_message: str | None
 
 
@@ -764,14 +774,18 @@ class Psd2PaymentCancellation(TypedDict):
 
 
 class Psd2PaymentInitiated(TypedDict):
-    """A payment just initiated: the holder approves it at its SCA link (`links["scaRedirect"]`
-    or `links["scaOAuth"]`).
+    """A payment just initiated: the holder approves it at its `authorization_url` (the API
+    text's answer is `{paymentId, authorizationUrl}`) or its SCA link (`links["scaRedirect"]`
+    or `links["scaOAuth"]`, the standard's).
     """
 
     links: dict[str, Psd2Link]
+    authorization_url: str | None
+    """Where the holder approves the payment, when the answer says so at the top level."""
     payment_id: str
     psu_message: str | None
-    transaction_status: TransactionStatus
+    transaction_status: TransactionStatus | None
+    """`RCVD` on creation; the API text's answer leaves it out, the standard has it."""
 
 
 class Psd2PaymentStatusResponse(TypedDict):
@@ -880,15 +894,6 @@ class Receipt(TypedDict):
     transaction_preauth_code: str | None
 
 
-class RefundAmount(TypedDict):
-    """An amount to refund: whole minor units and the currency."""
-
-    currency_code: str
-    """ISO 4217 code, e.g. `EUR`."""
-    value: MinorUnits
-    """Minor units (cents): 2500 is 25.00."""
-
-
 class SettlementAccount(TypedDict):
     """An account online payments can settle into: the `account_number` and `currency` links,
     buttons and requests name.
@@ -948,7 +953,7 @@ class TerminalSummary(TypedDict):
     model: str | None
     serial_number: str | None
     terminal_id: str
-    """The 8-digit terminal id (TID)."""
+    """The terminal id (TID)."""
 
 
 class TerminalTransaction(TypedDict):

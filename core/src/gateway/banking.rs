@@ -30,7 +30,7 @@ use serde_json::{Map, Value};
 use crate::MerchantClient;
 use crate::endpoint::{ApiRequest, ApiResponse};
 use crate::error::{Error, Result};
-use crate::gateway::epos::{check_date, decode_list};
+use crate::gateway::epos::decode_list;
 use crate::page::Page;
 use crate::transport::{self, Response};
 
@@ -71,12 +71,13 @@ pub struct Account {
 impl ApiResponse for Account {}
 
 crate::string_enum! {
-    /// Money in or out of the account.
+    /// Money in or out of the account. The API's values are `C` and `D`; the names `Credit`
+    /// and `Debit` (any case), as the `mypos-api-gateway` SDK writes them, are read as those.
     pub enum TransactionSign {
         /// Money in.
-        Credit = "C",
+        Credit = "C" | "credit",
         /// Money out.
-        Debit = "D",
+        Debit = "D" | "debit",
     }
 }
 
@@ -129,25 +130,7 @@ pub struct GetTransactionsRequest {
     pub size: Option<u32>,
 }
 
-impl ApiRequest for GetTransactionsRequest {
-    fn validate(&self) -> Result<()> {
-        for (field, date) in [("from_date", &self.from_date), ("to_date", &self.to_date)] {
-            if let Some(date) = date {
-                check_date(field, date)?;
-            }
-        }
-        if let (Some(from), Some(to)) = (&self.from_date, &self.to_date) {
-            // Same fixed-width form, so text order is date order.
-            if from > to {
-                return Err(Error::invalid(
-                    "to_date",
-                    format!("must not be before from_date ({from}), got {to}"),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
+impl ApiRequest for GetTransactionsRequest {}
 
 /// One movement on an account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -216,18 +199,15 @@ pub struct GetMultipleTransactionsRequest {
 
 impl ApiRequest for GetMultipleTransactionsRequest {
     fn validate(&self) -> Result<()> {
-        if self.payment_references.is_empty() {
-            return Err(Error::invalid(
-                "payment_references",
-                "must name at least one transaction",
-            ));
-        }
+        // Not a rule of the API: the list travels comma-joined, so a comma would split a
+        // reference in two and ask for transactions nobody named.
         for (i, reference) in self.payment_references.iter().enumerate() {
-            // The list travels comma-joined, so a comma would split a reference in two.
-            if reference.trim().is_empty() || reference.contains(',') {
+            if reference.contains(',') {
                 return Err(Error::invalid(
                     format!("payment_references[{i}]"),
-                    format!("must be a non-empty reference without commas, got {reference:?}"),
+                    format!(
+                        "cannot contain a comma (the list is sent comma-joined), got {reference:?}"
+                    ),
                 ));
             }
         }
@@ -311,14 +291,7 @@ impl GenerateStatementRequest {
     }
 }
 
-impl ApiRequest for GenerateStatementRequest {
-    fn validate(&self) -> Result<()> {
-        if self.account_number.trim().is_empty() {
-            return Err(Error::invalid("account_number", "is required"));
-        }
-        check_date("date", &self.date)
-    }
-}
+impl ApiRequest for GenerateStatementRequest {}
 
 /// An MT940 statement: the file's text, lines separated by CRLF.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -345,7 +318,8 @@ crate::operations! {
         get_transaction(GetTransactionRequest) -> TransactionDetails = GET "/accounting/v1/transactions/{payment_reference}";
         /// Several transactions' details at once, by payment reference. Path unverified.
         // unverified: path chosen in gateway.md; not in any public source.
-        get_multiple_transactions(GetMultipleTransactionsRequest) -> Vec<TransactionDetails> = GET "/accounting/v1/transactions/details";
+        /// Takes the references positionally, as `getMultipleTransactions(['REF1', 'REF2'])`.
+        get_multiple_transactions(GetMultipleTransactionsRequest, payment_references) -> Vec<TransactionDetails> = GET "/accounting/v1/transactions/details";
         /// An account's MT940 statement for one day, as text. Path unverified.
         // unverified: path chosen in gateway.md (body from the legacy API); not in any public source.
         generate_statement(GenerateStatementRequest) -> Statement = POST "/accounting/v1/accounts/statement";

@@ -11,7 +11,7 @@
 //!
 //! let links = merchant.ecommerce().payment_links();
 //! let link = links
-//!     .create(CreatePaymentLinkRequest::new("T-shirt", "19.90".parse().unwrap(), "EUR", "Summer sale"))
+//!     .create(CreatePaymentLinkRequest::new("T-shirt", "19.90".parse().unwrap(), "EUR"))
 //!     .await?;
 //! let code = link.code.clone().unwrap_or_default();
 //! links.update(UpdatePaymentLinkRequest { enable: Some(false), ..UpdatePaymentLinkRequest::new(&code) }).await?;
@@ -30,16 +30,23 @@ pub use payment_buttons::PaymentButtons;
 pub use payment_links::PaymentLinks;
 pub use payment_requests::PaymentRequests;
 
+use crate::MerchantClient;
 use crate::endpoint::{ApiRequest, ApiResponse, Operation};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::gateway::epos::decode_list;
 use crate::transport::Response;
-use crate::{Amount, MerchantClient};
 
 /// The languages a payment page can be shown in.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GetLanguagesRequest {}
+pub struct GetLanguagesRequest {
+    /// 1-based page number (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u32>,
+}
 
 impl ApiRequest for GetLanguagesRequest {}
 
@@ -65,7 +72,14 @@ impl ApiResponse for Vec<Language> {
 /// The accounts online payments can settle into.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GetSettlementDataRequest {}
+pub struct GetSettlementDataRequest {
+    /// 1-based page number (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u32>,
+}
 
 impl ApiRequest for GetSettlementDataRequest {}
 
@@ -182,52 +196,4 @@ pub fn operations() -> Vec<&'static dyn Operation<MerchantClient>> {
         payment_requests::endpoints::all(),
     ]
     .concat()
-}
-
-/// A text field the API requires: present and not blank.
-pub(crate) fn check_required(field: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        Err(Error::invalid(field, "is required"))
-    } else {
-        Ok(())
-    }
-}
-
-/// A price or amount to charge: more than zero (the type already refuses negative,
-/// non-finite and over-precise values).
-pub(crate) fn check_positive(field: &str, value: &Amount) -> Result<()> {
-    if value.value().is_zero() {
-        Err(Error::invalid(field, "must be more than 0"))
-    } else {
-        Ok(())
-    }
-}
-
-/// A language code: two letters (`EN`). Which ones a merchant may use is the API's call.
-pub(crate) fn check_language(field: &str, value: &str) -> Result<()> {
-    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic()) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            field,
-            format!("must be a two-letter language code such as \"EN\", got {value:?}"),
-        ))
-    }
-}
-
-/// An item quantity: at least 1.
-pub(crate) fn check_quantity(field: &str, value: u32) -> Result<()> {
-    if value == 0 {
-        Err(Error::invalid(field, "must be at least 1"))
-    } else {
-        Ok(())
-    }
-}
-
-/// Runs `check` on an optional value.
-pub(crate) fn check_some<T: ?Sized>(
-    value: Option<&T>,
-    check: impl FnOnce(&T) -> Result<()>,
-) -> Result<()> {
-    value.map_or(Ok(()), check)
 }

@@ -10,7 +10,7 @@
 //!
 //! A flow that does not finish cancels its payment: when it fails, before returning the
 //! error; when it is dropped (a timeout, a cancelled Python task, an aborted Node call),
-//! from a task spawned on the runtime. A payment that ends without being captured (the
+//! from a task spawned on the runtime, which a caller may wait for ([`crate::cleanup`]). A payment that ends without being captured (the
 //! customer rejects it, it expires) is [`Error::PaymentNotCompleted`].
 
 use std::future::Future;
@@ -23,7 +23,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::MobilePayPos;
-use super::check;
 use super::payments::{
     CapturePaymentRequest, Currency, ListPaymentsRequest, PaymentDetails, PaymentRequest,
     PaymentStatus, PreparePaymentRequest, ReadyPaymentRequest, StartByPosIdRequest,
@@ -52,7 +51,7 @@ pub struct PayRequest {
     /// MobilePay's id of the point of sale; or give the terminal's id instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pos_id: Option<String>,
-    /// Your order's id, at most 36 characters.
+    /// Your order's id.
     pub order_id: String,
     /// In major units (`"27.06"`); captured in full once the customer accepts.
     pub amount: Amount,
@@ -90,17 +89,12 @@ impl PayRequest {
 impl ApiRequest for PayRequest {
     fn validate(&self) -> Result<()> {
         match (&self.terminal_id, &self.pos_id) {
-            (Some(terminal), None) => check::required("terminalId", terminal)?,
-            (None, Some(pos)) => check::required("posId", pos)?,
-            _ => {
-                return Err(Error::invalid(
-                    "terminalId",
-                    "give either a terminal id or a posId, not both or neither",
-                ));
-            }
+            (Some(_), None) | (None, Some(_)) => Ok(()),
+            _ => Err(Error::invalid(
+                "terminalId",
+                "give either a terminal id or a posId, not both or neither",
+            )),
         }
-        check::order_id("orderId", &self.order_id)?;
-        check::positive("amount", &self.amount)
     }
 }
 
@@ -122,11 +116,7 @@ pub struct PayPreparedRequest {
     pub currency_code: Option<Currency>,
 }
 
-impl ApiRequest for PayPreparedRequest {
-    fn validate(&self) -> Result<()> {
-        self.ready().validate()
-    }
-}
+impl ApiRequest for PayPreparedRequest {}
 
 impl PayPreparedRequest {
     fn ready(&self) -> ReadyPaymentRequest {
@@ -201,7 +191,6 @@ impl Flows<'_> {
     /// The prepared flow after `payments.prepare`: makes the payment ready with its amount,
     /// waits for the customer, captures it and answers the captured payment.
     pub async fn pay_prepared(&self, request: PayPreparedRequest) -> Result<PaymentDetails> {
-        request.validate()?;
         let pos = self.0;
         let guard = CancelOnDrop::arm(pos, &request.payment_id);
         if let Err(error) = pos.payments().ready(request.ready()).await {
@@ -249,7 +238,6 @@ impl Flows<'_> {
                     terminal_id: request.terminal_id.clone(),
                     currency_code: request.currency_code.clone(),
                 };
-                ready.validate()?;
                 pos.payments().ready(ready).await?;
                 settle(pos, &payment_id, amount).await
             })
@@ -259,7 +247,6 @@ impl Flows<'_> {
     /// After a restart: cancels every payment still active or reserved on the terminal, so
     /// a new one can start. Answers what it cancelled.
     pub async fn recover(&self, request: TerminalRequest) -> Result<Recovered> {
-        request.validate()?;
         let pos = self.0;
         let listed = pos
             .payments()
@@ -271,7 +258,7 @@ impl Flows<'_> {
                 .payments()
                 .details(PaymentRequest::new(&payment_id))
                 .await?;
-            if details.status.is_active() || details.status == PaymentStatus::Reserved {
+            if details.status.is_active() {
                 pos.payments()
                     .cancel(PaymentRequest::new(&payment_id))
                     .await?;
@@ -385,7 +372,7 @@ impl Drop for CancelOnDrop {
         match runtime {
             Some(runtime) => {
                 let pos = self.pos.clone();
-                runtime.spawn(async move { cancel(&pos, &payment_id).await });
+                crate::cleanup::spawn(&runtime, async move { cancel(&pos, &payment_id).await });
             }
             None => tracing::warn!(
                 payment_id,

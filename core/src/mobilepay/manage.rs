@@ -9,14 +9,14 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::MobilePayPos;
-use super::check;
 use super::envelope::payload;
 use super::payments::{Message, TerminalRequest};
 use crate::endpoint::ApiRequest;
-use crate::error::Result;
 
 /// The path of `manage.create_token`, the one call that needs no access token.
 pub(crate) const CREATE_TOKEN_PATH: &str = "/api/pos/manage/token";
+/// The path of `manage.reset_token`, which sends the token as `previousAccessToken`.
+pub(crate) const RESET_TOKEN_PATH: &str = "/api/pos/manage/token/reset";
 
 /// Nothing but the merchant's credentials, which the client adds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -98,27 +98,24 @@ pub struct PosInformation {
     pub extra: Map<String, Value>,
 }
 
-/// Stores of the merchant, optionally of one brand or location.
-// unverified: the stores operations are not in the record; path and parameters follow
-// MobilePay v10's `GET /stores?merchantBrandId&merchantLocationId`.
+/// The token `manage.reset_token` replaces.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schemars(rename = "MobilePayStoreIdsRequest")]
-pub struct StoreIdsRequest {
+#[schemars(rename = "MobilePayResetTokenRequest")]
+pub struct ResetTokenRequest {
+    /// The token to replace; the client's own when left out. It stops working.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_brand_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_location_id: Option<String>,
+    pub previous_access_token: Option<String>,
 }
 
-impl ApiRequest for StoreIdsRequest {}
+impl ApiRequest for ResetTokenRequest {}
 
 /// The ids of stores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "MobilePayStoreIds")]
 pub struct StoreIds {
-    #[serde(default)]
+    /// Required: an answer without it is a decoding error, never an empty list.
     pub store_ids: Vec<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -132,11 +129,7 @@ pub struct StoreRequest {
     pub store_id: String,
 }
 
-impl ApiRequest for StoreRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("storeId", &self.store_id)
-    }
-}
+impl ApiRequest for StoreRequest {}
 
 /// A store (MobilePay v10's fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -171,11 +164,7 @@ pub struct PosRequest {
     pub pos_id: String,
 }
 
-impl ApiRequest for PosRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("posId", &self.pos_id)
-    }
-}
+impl ApiRequest for PosRequest {}
 
 /// Whether a customer is checked in on a point of sale (MobilePay v10's fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -207,34 +196,32 @@ payload!(
 crate::operations! {
     /// MobilePay point-of-sale management.
     pub struct Manage<MobilePayPos> as "manage" {
-        /// Creates a long-lived access token for the merchant (the one call that needs none).
+        /// Creates a long-lived access token for the merchant (the one call that needs none);
+        /// the API creates one only while the merchant has none.
         create_token(NoArguments) -> AccessToken = POST "/api/pos/manage/token";
-        /// Replaces the client's access token with a new one; the old one stops working.
-        // unverified: not in the record's endpoint table; a sibling Integra API resets by
-        // sending the old token to `manage/token` as `oldAccessToken`.
-        reset_token(NoArguments) -> AccessToken = POST "/api/pos/manage/token/reset";
+        /// Replaces an access token (the client's own unless `previous_access_token` is
+        /// given) with a new one; the old one stops working. The text lists a GET form only.
+        reset_token(ResetTokenRequest) -> AccessToken = GET once "/api/pos/manage/token/reset";
         /// Creates the MobilePay point of sale of a terminal; allowed only while the terminal
         /// has none. The message is the new posId.
         // unverified: that the message is the posId.
         create_pos(TerminalRequest) -> Message = POST "/api/pos/manage/create";
         /// Deletes a terminal's point of sale: no new payments; reserved ones can still be
         /// captured or cancelled.
-        // unverified: not in the record's endpoint table; shaped like `create`.
-        delete_pos(TerminalRequest) -> Message = POST "/api/pos/manage/delete";
+        // The text lists GET and DELETE and no POST form; DELETE says what the call does.
+        delete_pos(TerminalRequest) -> Message = DELETE once "/api/pos/manage/delete";
         /// What MobilePay knows of a terminal's point of sale.
         terminal_information(TerminalRequest) -> PosInformation = GET "/api/pos/manage/terminal/information";
         /// The ids of the merchant's stores.
-        // unverified: not in the record's endpoint table.
-        store_ids(StoreIdsRequest) -> StoreIds = GET "/api/pos/manage/stores";
+        store_ids(NoArguments) -> StoreIds = GET "/api/pos/manage/stores";
         /// One store.
-        // unverified: not in the record's endpoint table.
         store(StoreRequest) -> Store = GET "/api/pos/manage/store";
-        /// Whether a customer is checked in on a point of sale, by MobilePay's posId.
-        // unverified: not in the record's endpoint table; fields from MobilePay v10.
-        check_in_by_pos_id(PosRequest) -> CheckIn = GET "/api/pos/manage/checkin/byPosId";
-        /// Whether a customer is checked in at a terminal.
-        // unverified: not in the record's endpoint table; fields from MobilePay v10.
-        check_in_by_terminal(TerminalRequest) -> CheckIn = GET "/api/pos/manage/checkin/byTerminal";
+        /// Who is checked in on a point of sale, by MobilePay's posId.
+        // unverified: the answer's fields are MobilePay v10's.
+        check_in_by_pos_id(PosRequest) -> CheckIn = GET "/api/pos/manage/checkInStatus/byposId";
+        /// Who is checked in at a terminal.
+        // unverified: the answer's fields are MobilePay v10's.
+        check_in_by_terminal(TerminalRequest) -> CheckIn = GET "/api/pos/manage/checkInStatus/byterminalId";
     }
 }
 

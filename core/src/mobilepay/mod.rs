@@ -24,7 +24,6 @@
 //! # Ok(()) }
 //! ```
 
-mod check;
 mod envelope;
 pub mod flows;
 pub mod manage;
@@ -56,18 +55,9 @@ pub use rules::Rule;
 /// The operations that need no access token: creating the first one.
 const TOKENLESS: &[&str] = &[manage::CREATE_TOKEN_PATH];
 
-/// GETs that change state (the API offers no POST form for them). A repeat after a lost
-/// answer would not do harm, but it would report a misleading refusal ("already cancelled",
-/// "a payment is already active") instead of the outcome, so the SDK never repeats them.
-/// Checked against the operation table by a unit test.
-const STATE_CHANGING_GETS: &[&str] = &[
-    "/api/pos/payment/start/byPosId",
-    "/api/pos/payment/ready",
-    "/api/pos/payment/capture",
-    "/api/pos/payment/cancel",
-    "/api/pos/refund/capture",
-    "/api/pos/refund/cancel",
-];
+/// The operation that takes the token as `previousAccessToken` (the one it replaces) instead
+/// of `accessToken`, as the text's template has it.
+const RESET_TOKEN: &str = manage::RESET_TOKEN_PATH;
 
 /// Everything a [`MobilePayPos`] is built from.
 #[derive(Clone)]
@@ -268,6 +258,9 @@ impl MobilePayPos {
     /// The request with the merchant's credentials added: as query parameters on GET, as
     /// JSON body fields otherwise (the API's POST forms, so the token stays out of URLs).
     fn authorized(&self, request: &Request) -> Result<Request> {
+        if request.template == RESET_TOKEN {
+            return self.with_previous_token(request);
+        }
         let token = match &self.access_token {
             Some(token) => Some(token.expose_secret()),
             None if TOKENLESS.contains(&request.template) => None,
@@ -307,6 +300,35 @@ impl MobilePayPos {
     }
 }
 
+impl MobilePayPos {
+    /// `manage.reset_token`: `bioCode` and the token to replace, `previousAccessToken`: the
+    /// request's, else the client's own.
+    fn with_previous_token(&self, request: &Request) -> Result<Request> {
+        let mut request = request.clone();
+        let given = request
+            .query
+            .iter()
+            .any(|(k, _)| k == "previousAccessToken");
+        if !given {
+            let token = self.access_token.as_ref().ok_or_else(|| {
+                Error::config(
+                    "access_token",
+                    "is required to reset it; or pass the token to replace as \
+                     `previous_access_token`",
+                )
+            })?;
+            request.query.push((
+                "previousAccessToken".into(),
+                token.expose_secret().to_string(),
+            ));
+        }
+        request
+            .query
+            .push(("bioCode".into(), self.inner.bio_code.clone()));
+        Ok(request)
+    }
+}
+
 impl fmt::Debug for MobilePayPos {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MobilePayPos")
@@ -326,6 +348,7 @@ struct InRequestCredentials;
 
 impl Authenticator for InRequestCredentials {
     type Used = ();
+    const REFRESHES: bool = false;
 
     async fn headers(&self) -> Result<(HeaderMap, ())> {
         Ok((HeaderMap::new(), ()))
@@ -335,16 +358,16 @@ impl Authenticator for InRequestCredentials {
 }
 
 impl Executor for MobilePayPos {
+    fn operations() -> Vec<&'static dyn Operation<Self>> {
+        operations()
+    }
+
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             let request = self.authorized(request)?;
-            let mut options = self.options;
-            if STATE_CHANGING_GETS.contains(&request.template) {
-                options.max_retries = 0;
-            }
             self.inner
                 .transport
-                .call(&InRequestCredentials, &request, options)
+                .call(&InRequestCredentials, &request, self.options)
                 .await
         })
     }
@@ -396,16 +419,7 @@ mod tests {
     }
 
     #[test]
-    fn state_changing_gets_are_operations() {
-        let gets: Vec<_> = operations()
-            .into_iter()
-            .map(|op| op.info())
-            .filter(|info| info.method == "GET")
-            .map(|info| info.path)
-            .collect();
-        for path in STATE_CHANGING_GETS {
-            assert!(gets.contains(path), "{path} is not a GET operation");
-        }
+    fn tokenless_operations_exist() {
         let tokenless: Vec<_> = operations().into_iter().map(|op| op.info().path).collect();
         for path in TOKENLESS {
             assert!(tokenless.contains(path), "{path}");

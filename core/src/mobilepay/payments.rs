@@ -10,10 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::MobilePayPos;
-use super::check;
 use super::envelope::payload;
 use crate::endpoint::ApiRequest;
-use crate::error::{Error, Result};
 use crate::money::Amount;
 
 crate::string_enum! {
@@ -49,11 +47,13 @@ crate::string_enum! {
 pub type PaymentStatus = MobilePayPaymentStatus;
 
 impl MobilePayPaymentStatus {
-    /// Counts against "one active payment per point of sale": not yet reserved nor ended.
+    /// Counts against "one active payment per point of sale": neither captured nor ended.
+    /// `Reserved` is active: the text's list of active payments is "neither captured,
+    /// rejected, cancelled, or reversed" (MobilePay v10's newer pages leave it out).
     pub fn is_active(&self) -> bool {
         matches!(
             self,
-            Self::Prepared | Self::Initiated | Self::Paired | Self::IssuedToUser
+            Self::Prepared | Self::Initiated | Self::Paired | Self::IssuedToUser | Self::Reserved
         )
     }
 
@@ -100,11 +100,7 @@ impl TerminalRequest {
     }
 }
 
-impl ApiRequest for TerminalRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("terminalId", &self.terminal_id)
-    }
-}
+impl ApiRequest for TerminalRequest {}
 
 /// The link to a terminal's QR code, which customers scan to check in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -117,18 +113,33 @@ pub struct QrCode {
     pub extra: Map<String, Value>,
 }
 
+/// A copy of `request` with the currency set to `DKK` when it is left out: the text's
+/// templates always carry `currencyCode`, so the SDK sends the default explicitly.
+pub(crate) fn with_default_currency<T: Clone>(
+    request: &T,
+    field: impl Fn(&mut T) -> &mut Option<Currency>,
+) -> Option<T> {
+    let mut copy = request.clone();
+    let currency = field(&mut copy);
+    if currency.is_some() {
+        return None;
+    }
+    *currency = Some(Currency::Dkk);
+    Some(copy)
+}
+
 /// A new payment on a terminal (direct flow).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(rename = "MobilePayStartPaymentRequest")]
 pub struct StartPaymentRequest {
-    /// Your order's id, at most 36 characters; it finds the payment again if its id is lost.
+    /// Your order's id; it finds the payment again if its id is lost.
     pub order_id: String,
     /// In major units (`"27.06"`).
     pub amount: Amount,
     /// The terminal's id at Integra.
     pub terminal_id: String,
-    /// `DKK` when left out.
+    /// `DKK` when left out (sent explicitly).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<Currency>,
 }
@@ -149,10 +160,8 @@ impl StartPaymentRequest {
 }
 
 impl ApiRequest for StartPaymentRequest {
-    fn validate(&self) -> Result<()> {
-        check::order_id("orderId", &self.order_id)?;
-        check::positive("amount", &self.amount)?;
-        check::required("terminalId", &self.terminal_id)
+    fn prepare(&self) -> Option<Self> {
+        with_default_currency(self, |r| &mut r.currency_code)
     }
 }
 
@@ -161,22 +170,20 @@ impl ApiRequest for StartPaymentRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(rename = "MobilePayStartByPosIdRequest")]
 pub struct StartByPosIdRequest {
-    /// Your order's id, at most 36 characters.
+    /// Your order's id.
     pub order_id: String,
     /// In major units (`"27.06"`).
     pub amount: Amount,
     /// MobilePay's id of the point of sale (not the terminal id).
     pub pos_id: String,
-    /// `DKK` when left out.
+    /// `DKK` when left out (sent explicitly).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<Currency>,
 }
 
 impl ApiRequest for StartByPosIdRequest {
-    fn validate(&self) -> Result<()> {
-        check::order_id("orderId", &self.order_id)?;
-        check::positive("amount", &self.amount)?;
-        check::required("posId", &self.pos_id)
+    fn prepare(&self) -> Option<Self> {
+        with_default_currency(self, |r| &mut r.currency_code)
     }
 }
 
@@ -185,7 +192,7 @@ impl ApiRequest for StartByPosIdRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(rename = "MobilePayPreparePaymentRequest")]
 pub struct PreparePaymentRequest {
-    /// Your order's id, at most 36 characters.
+    /// Your order's id.
     pub order_id: String,
     /// The terminal's id at Integra.
     pub terminal_id: String,
@@ -200,12 +207,7 @@ impl PreparePaymentRequest {
     }
 }
 
-impl ApiRequest for PreparePaymentRequest {
-    fn validate(&self) -> Result<()> {
-        check::order_id("orderId", &self.order_id)?;
-        check::required("terminalId", &self.terminal_id)
-    }
-}
+impl ApiRequest for PreparePaymentRequest {}
 
 /// The amount of a prepared payment, now that it is known.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -220,17 +222,14 @@ pub struct ReadyPaymentRequest {
     pub amount: Amount,
     /// The terminal it was prepared on.
     pub terminal_id: String,
-    /// `DKK` when left out.
+    /// `DKK` when left out (sent explicitly).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<Currency>,
 }
 
 impl ApiRequest for ReadyPaymentRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("paymentId", &self.payment_id)?;
-        check::order_id("orderId", &self.order_id)?;
-        check::positive("amount", &self.amount)?;
-        check::required("terminalId", &self.terminal_id)
+    fn prepare(&self) -> Option<Self> {
+        with_default_currency(self, |r| &mut r.currency_code)
     }
 }
 
@@ -250,11 +249,7 @@ impl PaymentRequest {
     }
 }
 
-impl ApiRequest for PaymentRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("paymentId", &self.payment_id)
-    }
-}
+impl ApiRequest for PaymentRequest {}
 
 /// Takes the money of a `Reserved` payment: all of it, or less when the payment allows
 /// partial capture (the rest is released).
@@ -264,7 +259,6 @@ impl ApiRequest for PaymentRequest {
 pub struct CapturePaymentRequest {
     pub payment_id: String,
     /// At most the reserved amount, in major units.
-    // unverified: the capture page is not in the record; MobilePay v10 requires the amount.
     pub amount: Amount,
 }
 
@@ -277,12 +271,7 @@ impl CapturePaymentRequest {
     }
 }
 
-impl ApiRequest for CapturePaymentRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("paymentId", &self.payment_id)?;
-        check::positive("amount", &self.amount)
-    }
-}
+impl ApiRequest for CapturePaymentRequest {}
 
 /// A terminal's payments: the active ones (also `Reserved`), or the captured ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -291,8 +280,8 @@ impl ApiRequest for CapturePaymentRequest {
 pub struct ListPaymentsRequest {
     /// The terminal's id at Integra.
     pub terminal_id: String,
-    /// Left out: the active payments (not captured, rejected or cancelled). `Captured`: the
-    /// captured ones, the only other filter the API takes.
+    /// Left out: the active payments (neither captured, rejected nor cancelled; `Reserved`
+    /// included). `Captured`: the captured ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<PaymentStatus>,
     /// Only this order's.
@@ -311,18 +300,7 @@ impl ListPaymentsRequest {
     }
 }
 
-impl ApiRequest for ListPaymentsRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("terminalId", &self.terminal_id)?;
-        match &self.state {
-            None | Some(PaymentStatus::Captured) => Ok(()),
-            Some(other) => Err(Error::invalid(
-                "state",
-                format!("must be left out (active payments) or `Captured`, got `{other}`"),
-            )),
-        }
-    }
-}
+impl ApiRequest for ListPaymentsRequest {}
 
 /// Finds a lost payment id by order and state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -334,11 +312,7 @@ pub struct RecoverIdByStateRequest {
     pub state: PaymentStatus,
 }
 
-impl ApiRequest for RecoverIdByStateRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("orderId", &self.order_id)
-    }
-}
+impl ApiRequest for RecoverIdByStateRequest {}
 
 /// Finds a lost payment id by order and terminal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -353,12 +327,7 @@ pub struct RecoverIdByTerminalRequest {
     pub payment_state: Option<PaymentStatus>,
 }
 
-impl ApiRequest for RecoverIdByTerminalRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("orderId", &self.order_id)?;
-        check::required("terminalId", &self.terminal_id)
-    }
-}
+impl ApiRequest for RecoverIdByTerminalRequest {}
 
 /// Finds a lost payment id by order and MobilePay posId.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -373,12 +342,7 @@ pub struct RecoverIdByPosIdRequest {
     pub payment_state: Option<PaymentStatus>,
 }
 
-impl ApiRequest for RecoverIdByPosIdRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("orderId", &self.order_id)?;
-        check::required("posId", &self.pos_id)
-    }
-}
+impl ApiRequest for RecoverIdByPosIdRequest {}
 
 /// The id of a payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -405,8 +369,8 @@ pub struct Message {
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "MobilePayPaymentState")]
 pub struct PaymentState {
-    // unverified: the status page is not in the record; its field is taken to be `status`
-    // (`paymentStatus` is read too).
+    // unverified: the text names no answer field; `status` is MobilePay v10's, and
+    // `paymentStatus` is read too.
     #[serde(alias = "paymentStatus")]
     pub status: PaymentStatus,
     /// Wait at least this long before asking again (MobilePay's `pollDelayInMs`).
@@ -417,7 +381,7 @@ pub struct PaymentState {
 }
 
 /// A payment as MobilePay knows it.
-// unverified: the details page is not in the record; the fields are MobilePay v10's
+// unverified: the text names no answer fields; they are MobilePay v10's
 // (QueryPaymentResponse), read flat or from one wrapping object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -436,6 +400,8 @@ pub struct PaymentDetails {
     pub amount: Option<Amount>,
     #[serde(default)]
     pub currency_code: Option<Currency>,
+    /// Read from `status`, or from `paymentStatus` as `payments.status` does.
+    #[serde(alias = "paymentStatus")]
     pub status: PaymentStatus,
     /// Whether less than the reserved amount may be captured; known once `Reserved`.
     #[serde(default)]
@@ -461,8 +427,8 @@ pub struct PaymentDetails {
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "MobilePayPaymentIds")]
 pub struct PaymentIds {
-    /// Oldest first.
-    #[serde(default, alias = "paymentIds")]
+    /// Oldest first. Required: an answer without the list is a decoding error.
+    #[serde(alias = "paymentIds")]
     pub payments_ids: Vec<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -487,26 +453,23 @@ crate::operations! {
         /// active on its point of sale. Then poll `status` and `capture` when `Reserved`.
         start(StartPaymentRequest) -> PaymentId = POST "/api/pos/payment/start";
         /// Starts a payment on a point of sale named by MobilePay's posId (direct flow).
-        start_by_pos_id(StartByPosIdRequest) -> PaymentId = GET "/api/pos/payment/start/byPosId";
+        start_by_pos_id(StartByPosIdRequest) -> PaymentId = POST "/api/pos/payment/start/byPosId";
         /// Prepares a payment before its amount is known (prepared flow); the customer may
         /// check in meanwhile. Follow it with `ready`.
         prepare(PreparePaymentRequest) -> PaymentId = POST "/api/pos/payment/prepare";
         /// Gives a prepared payment its amount and sends it to the customer.
-        ready(ReadyPaymentRequest) -> Message = GET "/api/pos/payment/ready";
+        ready(ReadyPaymentRequest) -> Message = POST "/api/pos/payment/ready";
         /// Where a payment is, and how long to wait before asking again.
-        // unverified: path from the index page; its parameters and answer are not in the record.
         status(PaymentRequest) -> PaymentState = GET "/api/pos/payment/status";
         /// Everything MobilePay knows of a payment.
-        // unverified: path from the index page; its parameters and answer are not in the record.
         details(PaymentRequest) -> PaymentDetails = GET "/api/pos/payment/details";
         /// A terminal's active payments (`Reserved` included), or its captured ones.
         list(ListPaymentsRequest) -> PaymentIds = GET "/api/pos/payments";
         /// Takes the money of a `Reserved` payment: all of it, or part of it when the payment
         /// allows partial capture.
-        // unverified: path from the index page; its parameters are MobilePay v10's.
-        capture(CapturePaymentRequest) -> Message = GET "/api/pos/payment/capture";
+        capture(CapturePaymentRequest) -> Message = GET once "/api/pos/payment/capture";
         /// Cancels a payment that is not captured; after capture only a refund is possible.
-        cancel(PaymentRequest) -> Message = GET "/api/pos/payment/cancel";
+        cancel(PaymentRequest) -> Message = GET once "/api/pos/payment/cancel";
         /// Finds a lost payment id by order id and state (`Captured` only).
         recover_id_by_state(RecoverIdByStateRequest) -> PaymentId = GET "/api/pos/payment/id/retrieve/bystate";
         /// Finds a lost payment id by order id and terminal.
@@ -522,32 +485,26 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn requests_say_what_is_wrong() {
-        let field = |result: Result<()>| match result.unwrap_err() {
-            Error::InvalidRequest { field, .. } => field,
-            other => panic!("{other:?}"),
-        };
-        let amount: Amount = "27.06".parse().unwrap();
-        assert!(
-            StartPaymentRequest::new("1001", "o1", amount)
-                .validate()
-                .is_ok()
-        );
-        assert_eq!(
-            field(StartPaymentRequest::new("1001", "o1", Amount::default()).validate()),
-            "amount"
-        );
-        assert_eq!(
-            field(StartPaymentRequest::new("1001", "x".repeat(37), amount).validate()),
-            "orderId"
-        );
-        assert_eq!(
-            field(StartPaymentRequest::new(" ", "o", amount).validate()),
-            "terminalId"
-        );
-        let mut list = ListPaymentsRequest::active("1001");
-        list.state = Some(PaymentStatus::Reserved);
-        assert_eq!(field(list.validate()), "state");
+    fn the_currency_is_sent_even_when_left_out() {
+        let request = StartPaymentRequest::new("1001", "o1", "27.06".parse().unwrap());
+        let sent = request.prepare().expect("DKK filled in");
+        assert_eq!(sent.currency_code, Some(Currency::Dkk));
+        let mut euro = request;
+        euro.currency_code = Some(Currency::Eur);
+        assert!(euro.prepare().is_none());
+    }
+
+    #[test]
+    fn reserved_counts_as_active() {
+        assert!(PaymentStatus::Reserved.is_active());
+        assert!(!PaymentStatus::Captured.is_active());
+    }
+
+    #[test]
+    fn details_read_the_status_under_either_name() {
+        let details: PaymentDetails =
+            serde_json::from_value(json!({"paymentId": "p", "paymentStatus": "Reserved"})).unwrap();
+        assert_eq!(details.status, PaymentStatus::Reserved);
     }
 
     #[test]

@@ -7,11 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::MobilePayPos;
-use super::check;
 use super::envelope::payload;
 use super::payments::{Currency, Message};
 use crate::endpoint::ApiRequest;
-use crate::error::Result;
 use crate::money::Amount;
 
 crate::string_enum! {
@@ -58,11 +56,11 @@ impl MobilePayRefundStatus {
 pub struct CreateRefundRequest {
     /// The captured payment.
     pub payment_id: String,
-    /// Your id of the refund, at most 36 characters.
+    /// Your id of the refund.
     pub refund_order_id: String,
     /// In major units; with the payment's other refunds at most what was captured.
     pub amount: Amount,
-    /// The payment's currency; `DKK` when left out.
+    /// The payment's currency; `DKK` when left out (sent explicitly).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<Currency>,
 }
@@ -83,10 +81,8 @@ impl CreateRefundRequest {
 }
 
 impl ApiRequest for CreateRefundRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("paymentId", &self.payment_id)?;
-        check::order_id("refundOrderId", &self.refund_order_id)?;
-        check::positive("amount", &self.amount)
+    fn prepare(&self) -> Option<Self> {
+        super::payments::with_default_currency(self, |r| &mut r.currency_code)
     }
 }
 
@@ -106,11 +102,7 @@ impl RefundRequest {
     }
 }
 
-impl ApiRequest for RefundRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("refundId", &self.refund_id)
-    }
-}
+impl ApiRequest for RefundRequest {}
 
 /// The refunds of one payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -120,11 +112,7 @@ pub struct ListRefundsRequest {
     pub payment_id: String,
 }
 
-impl ApiRequest for ListRefundsRequest {
-    fn validate(&self) -> Result<()> {
-        check::required("paymentId", &self.payment_id)
-    }
-}
+impl ApiRequest for ListRefundsRequest {}
 
 /// The id of a refund.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -137,7 +125,7 @@ pub struct RefundId {
 }
 
 /// A refund as MobilePay knows it.
-// unverified: the details page is not in the record; the fields are MobilePay v10's
+// unverified: the text names no answer fields; they are MobilePay v10's
 // (GetRefundResponse), read flat or from one wrapping object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -166,10 +154,10 @@ pub struct RefundDetails {
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "MobilePayRefundIds")]
 pub struct RefundIds {
-    /// Oldest first.
-    // unverified: the field's name is not in the record; `refundsIds` follows the payments
-    // list's `paymentsIds`, and `refundIds` is read too.
-    #[serde(default, alias = "refundIds")]
+    /// Oldest first. Required: an answer without the list is a decoding error.
+    // unverified: the text names no answer field; `refundsIds` follows the payments list's
+    // `paymentsIds`, and `refundIds` is read too.
+    #[serde(alias = "refundIds")]
     pub refunds_ids: Vec<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -184,15 +172,12 @@ crate::operations! {
         /// once it is `Reserved`.
         create(CreateRefundRequest) -> RefundId = POST "/api/pos/refund/create";
         /// Everything MobilePay knows of a refund.
-        // unverified: path from the index page; its answer is not in the record.
         details(RefundRequest) -> RefundDetails = GET "/api/pos/refund/details";
         /// The ids of a payment's refunds.
         list(ListRefundsRequest) -> RefundIds = GET "/api/pos/refunds";
         /// Pays a `Reserved` refund back to the customer.
-        // unverified: path from the index page; its answer is not in the record.
-        capture(RefundRequest) -> Message = GET "/api/pos/refund/capture";
+        capture(RefundRequest) -> Message = GET once "/api/pos/refund/capture";
         /// Cancels a refund that is not captured.
-        // unverified: path from the index page; its answer is not in the record.
-        cancel(RefundRequest) -> Message = GET "/api/pos/refund/cancel";
+        cancel(RefundRequest) -> Message = GET once "/api/pos/refund/cancel";
     }
 }

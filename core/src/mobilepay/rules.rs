@@ -14,8 +14,8 @@ const PREFIX: &str = "mobilepay:";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rule {
-    /// Only one payment may be active (`Initiated`, `Prepared`, `Paired`, `IssuedToUser`) on a
-    /// point of sale at a time; cancel it before starting another (1301).
+    /// Only one payment may be active (neither captured nor ended: `Reserved` included) on a
+    /// point of sale at a time; capture or cancel it before starting another (1301).
     OneActivePayment,
     /// `ready` needs a payment that is `Prepared` or `Paired` (1303).
     ReadyRequiresPrepared,

@@ -15,7 +15,7 @@ use crate::transport::Response;
 use super::Psd2Client;
 use super::model::{
     self, AccountReference, AccountStatus, Balance, BookingStatus, CONSENT_ID, CurrencyAmount,
-    Headers, Links, PSU_IP_ADDRESS, check_date, check_id, check_ip, decode_normalised,
+    Headers, Links, PSU_IP_ADDRESS, decode_normalised,
 };
 
 /// The holder's accounts under a consent.
@@ -23,9 +23,10 @@ use super::model::{
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(rename = "Psd2ListAccountsRequest")]
 pub struct ListAccountsRequest {
-    /// The consent the call reads under (`Consent-ID`).
-    #[serde(skip_serializing)]
-    pub consent_id: String,
+    /// The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+    /// only the holder's token, which names its consent (the standard requires the header).
+    #[serde(default, skip_serializing)]
+    pub consent_id: Option<String>,
     /// Include each account's balances (the consent must grant them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_balance: Option<bool>,
@@ -38,28 +39,35 @@ pub struct ListAccountsRequest {
 impl ListAccountsRequest {
     pub fn new(consent_id: impl Into<String>) -> Self {
         Self {
-            consent_id: consent_id.into(),
+            consent_id: Some(consent_id.into()),
             with_balance: None,
             psu_ip_address: None,
         }
     }
 }
 
+/// The request fields every account-information read sends as headers.
+const READ_HEADERS: &[(&str, &str)] = &[
+    ("consentId", "Consent-ID"),
+    ("psuIpAddress", "PSU-IP-Address"),
+];
+
 /// The headers every account-information read sends.
-pub(crate) fn read_headers(consent_id: &str, psu_ip_address: Option<&str>) -> Result<HeaderMap> {
-    check_id("consent_id", consent_id)?;
-    if let Some(ip) = psu_ip_address {
-        check_ip("psu_ip_address", ip)?;
-    }
+pub(crate) fn read_headers(
+    consent_id: Option<&str>,
+    psu_ip_address: Option<&str>,
+) -> Result<HeaderMap> {
     Headers::default()
-        .put(CONSENT_ID, "consent_id", Some(consent_id))?
+        .put(CONSENT_ID, "consent_id", consent_id)?
         .put(PSU_IP_ADDRESS, "psu_ip_address", psu_ip_address)?
         .done()
 }
 
 impl ApiRequest for ListAccountsRequest {
+    const HEADER_FIELDS: &'static [(&'static str, &'static str)] = READ_HEADERS;
+
     fn headers(&self) -> Result<HeaderMap> {
-        read_headers(&self.consent_id, self.psu_ip_address.as_deref())
+        read_headers(self.consent_id.as_deref(), self.psu_ip_address.as_deref())
     }
 }
 
@@ -70,9 +78,10 @@ impl ApiRequest for ListAccountsRequest {
 pub struct AccountRequest {
     /// The account's `resourceId`.
     pub account_id: String,
-    /// The consent the call reads under (`Consent-ID`).
-    #[serde(skip_serializing)]
-    pub consent_id: String,
+    /// The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+    /// only the holder's token, which names its consent (the standard requires the header).
+    #[serde(default, skip_serializing)]
+    pub consent_id: Option<String>,
     /// Include the account's balances (the consent must grant them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_balance: Option<bool>,
@@ -85,7 +94,7 @@ impl AccountRequest {
     pub fn new(account_id: impl Into<String>, consent_id: impl Into<String>) -> Self {
         Self {
             account_id: account_id.into(),
-            consent_id: consent_id.into(),
+            consent_id: Some(consent_id.into()),
             with_balance: None,
             psu_ip_address: None,
         }
@@ -93,12 +102,10 @@ impl AccountRequest {
 }
 
 impl ApiRequest for AccountRequest {
-    fn validate(&self) -> Result<()> {
-        check_id("account_id", &self.account_id)
-    }
+    const HEADER_FIELDS: &'static [(&'static str, &'static str)] = READ_HEADERS;
 
     fn headers(&self) -> Result<HeaderMap> {
-        read_headers(&self.consent_id, self.psu_ip_address.as_deref())
+        read_headers(self.consent_id.as_deref(), self.psu_ip_address.as_deref())
     }
 }
 
@@ -109,9 +116,10 @@ impl ApiRequest for AccountRequest {
 pub struct BalancesRequest {
     /// The account's `resourceId`.
     pub account_id: String,
-    /// The consent the call reads under (`Consent-ID`).
-    #[serde(skip_serializing)]
-    pub consent_id: String,
+    /// The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+    /// only the holder's token, which names its consent (the standard requires the header).
+    #[serde(default, skip_serializing)]
+    pub consent_id: Option<String>,
     /// The holder's IP address when they asked for this read themselves (`PSU-IP-Address`).
     #[serde(default, skip_serializing)]
     pub psu_ip_address: Option<String>,
@@ -121,19 +129,17 @@ impl BalancesRequest {
     pub fn new(account_id: impl Into<String>, consent_id: impl Into<String>) -> Self {
         Self {
             account_id: account_id.into(),
-            consent_id: consent_id.into(),
+            consent_id: Some(consent_id.into()),
             psu_ip_address: None,
         }
     }
 }
 
 impl ApiRequest for BalancesRequest {
-    fn validate(&self) -> Result<()> {
-        check_id("account_id", &self.account_id)
-    }
+    const HEADER_FIELDS: &'static [(&'static str, &'static str)] = READ_HEADERS;
 
     fn headers(&self) -> Result<HeaderMap> {
-        read_headers(&self.consent_id, self.psu_ip_address.as_deref())
+        read_headers(self.consent_id.as_deref(), self.psu_ip_address.as_deref())
     }
 }
 
@@ -144,11 +150,14 @@ impl ApiRequest for BalancesRequest {
 pub struct TransactionsRequest {
     /// The account's `resourceId`.
     pub account_id: String,
-    /// The consent the call reads under (`Consent-ID`).
-    #[serde(skip_serializing)]
-    pub consent_id: String,
-    /// `booked`, `pending` or `both`.
-    pub booking_status: BookingStatus,
+    /// The consent the call reads under (`Consent-ID`). Optional: the API text's reads send
+    /// only the holder's token, which names its consent (the standard requires the header).
+    #[serde(default, skip_serializing)]
+    pub consent_id: Option<String>,
+    /// `booked`, `pending` or `both`. Optional: the API text names no query parameters (the
+    /// standard requires this one; the sandbox answers `both` without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking_status: Option<BookingStatus>,
     /// From this day (`YYYY-MM-DD`), inclusive. The bank may require it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
@@ -179,8 +188,8 @@ impl TransactionsRequest {
     ) -> Self {
         Self {
             account_id: account_id.into(),
-            consent_id: consent_id.into(),
-            booking_status,
+            consent_id: Some(consent_id.into()),
+            booking_status: Some(booking_status),
             date_from: None,
             date_to: None,
             with_balance: None,
@@ -192,27 +201,10 @@ impl TransactionsRequest {
 }
 
 impl ApiRequest for TransactionsRequest {
-    fn validate(&self) -> Result<()> {
-        check_id("account_id", &self.account_id)?;
-        for (field, date) in [("date_from", &self.date_from), ("date_to", &self.date_to)] {
-            if let Some(date) = date {
-                check_date(field, date)?;
-            }
-        }
-        if let (Some(from), Some(to)) = (&self.date_from, &self.date_to) {
-            // Same fixed-width form, so text order is date order.
-            if from > to {
-                return Err(Error::invalid(
-                    "date_to",
-                    format!("must not be before date_from ({from}), got {to}"),
-                ));
-            }
-        }
-        Ok(())
-    }
+    const HEADER_FIELDS: &'static [(&'static str, &'static str)] = READ_HEADERS;
 
     fn headers(&self) -> Result<HeaderMap> {
-        read_headers(&self.consent_id, self.psu_ip_address.as_deref())
+        read_headers(self.consent_id.as_deref(), self.psu_ip_address.as_deref())
     }
 }
 

@@ -29,7 +29,7 @@ use crate::retry::{self, Failure};
 use crate::transport::{self, CallOptions, Request, Response, Transport};
 
 use super::config::Psd2Config;
-use super::model::{self, Links};
+use super::model::{self, ScaTarget};
 use super::oauth::{self, Grant, Issued, TokenEndpoint, TokenListener, TokenSet, TokenSlot};
 use super::{Accounts, CardAccounts, Consents, Funds, Payments};
 
@@ -150,19 +150,20 @@ impl Psd2Client {
         Ok(client)
     }
 
-    /// Where to send the account holder to approve a consent or a payment: its SCA link
-    /// (`_links.scaRedirect` or `_links.scaOAuth`) with the OAuth parameters added.
-    /// `redirect_uri` defaults to the configured one; `state` is echoed back with the code.
+    /// Where to send the account holder to approve a consent or a payment (the answer, or
+    /// its links): the answer's `authorizationUrl`, else its SCA link (`_links.scaRedirect`
+    /// or `_links.scaOAuth`), with the OAuth parameters it lacks added. `redirect_uri`
+    /// defaults to the configured one; `state` is echoed back with the code.
     pub fn authorization_url(
         &self,
-        links: &Links,
+        target: &impl ScaTarget,
         state: Option<&str>,
         redirect_uri: Option<&str>,
     ) -> Result<String> {
-        let href = model::sca_link(links).ok_or_else(|| {
+        let href = target.sca_href().ok_or_else(|| {
             Error::invalid(
                 "links",
-                "has no scaRedirect or scaOAuth link: the answer needs no approval, or is not a consent or payment",
+                "has no authorizationUrl, scaRedirect or scaOAuth link: the answer needs no approval, or is not a consent or payment",
             )
         })?;
         self.authorization_url_for(href, state, redirect_uri)
@@ -405,6 +406,10 @@ impl Inner {
 }
 
 impl Executor for Psd2Client {
+    fn operations() -> Vec<&'static dyn crate::endpoint::Operation<Self>> {
+        crate::psd2::operations()
+    }
+
     fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             // One id per logical call, reused on retries and the replay: the bank (and its
@@ -428,7 +433,7 @@ impl Executor for Psd2Client {
             let deadline = Instant::now() + options.timeout;
             let attempts = retry::run(
                 options.max_retries,
-                retry::is_idempotent(&request.method),
+                request.repeat,
                 deadline,
                 request.template,
                 || self.attempt(request, &headers, &request_id),

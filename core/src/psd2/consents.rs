@@ -6,14 +6,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::endpoint::{ApiRequest, ApiResponse};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::gateway::epos::Empty;
 use crate::transport::Response;
 
 use super::Psd2Client;
 use super::model::{
-    AccountReference, ConsentStatus, Headers, Links, PSU_IP_ADDRESS, TPP_REDIRECT_URI, check_date,
-    check_id, check_ip, consent_status, decode_normalised,
+    AccountReference, ConsentStatus, Headers, Links, PSU_IP_ADDRESS, ScaTarget, TPP_REDIRECT_URI,
+    consent_status, decode_normalised, optional_consent_status,
 };
 
 crate::string_enum! {
@@ -53,7 +53,7 @@ pub struct AccountAccess {
     pub extra: Map<String, Value>,
 }
 
-/// A new consent for account information.
+/// A new consent for account information: the body of the API text's example.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(rename = "Psd2CreateConsentRequest")]
@@ -62,15 +62,19 @@ pub struct CreateConsentRequest {
     /// Whether the TPP reads repeatedly (true) or once (false).
     pub recurring_indicator: bool,
     /// The last day of validity (`YYYY-MM-DD`; `9999-12-31` for as long as the bank allows).
-    pub valid_until: String,
+    /// Optional, as the API text says ("Expiration date (optional)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
     /// Reads per day without the holder present (calls without `psu_ip_address`).
     pub frequency_per_day: u32,
-    /// Whether a payment is initiated in the same session (the standard requires the field).
-    #[serde(default)]
-    pub combined_service_indicator: bool,
-    /// The account holder's IP address (`PSU-IP-Address`): they are present now.
-    #[serde(skip_serializing)]
-    pub psu_ip_address: String,
+    /// Whether a payment is initiated in the same session. Sent only when given: the API
+    /// text's body has no such field, though the Berlin Group standard (1.3.8) requires it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combined_service_indicator: Option<bool>,
+    /// The account holder's IP address (`PSU-IP-Address`), when they are present now. The
+    /// API text requires only `Authorization` and `Content-Type`; the standard requires it.
+    #[serde(default, skip_serializing)]
+    pub psu_ip_address: Option<String>,
     /// Where the bank sends the holder back (`TPP-Redirect-URI`); the configured
     /// `redirect_uri` by default.
     #[serde(default, skip_serializing)]
@@ -87,38 +91,28 @@ impl CreateConsentRequest {
         Self {
             access,
             recurring_indicator: frequency_per_day > 1,
-            valid_until: valid_until.into(),
+            valid_until: Some(valid_until.into()),
             frequency_per_day,
-            combined_service_indicator: false,
-            psu_ip_address: psu_ip_address.into(),
+            combined_service_indicator: None,
+            psu_ip_address: Some(psu_ip_address.into()),
             tpp_redirect_uri: None,
         }
     }
 }
 
 impl ApiRequest for CreateConsentRequest {
-    fn validate(&self) -> Result<()> {
-        check_date("valid_until", &self.valid_until)?;
-        if self.frequency_per_day == 0 {
-            return Err(Error::invalid("frequency_per_day", "must be 1 or more"));
-        }
-        check_ip("psu_ip_address", &self.psu_ip_address)?;
-        let lists = [
-            ("accounts", &self.access.accounts),
-            ("balances", &self.access.balances),
-            ("transactions", &self.access.transactions),
-        ];
-        for (name, list) in lists {
-            for (i, reference) in list.iter().flatten().enumerate() {
-                reference.check(&format!("access.{name}[{i}]"))?;
-            }
-        }
-        Ok(())
-    }
+    const HEADER_FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("psuIpAddress", "PSU-IP-Address"),
+        ("tppRedirectUri", "TPP-Redirect-URI"),
+    ];
 
     fn headers(&self) -> Result<reqwest::header::HeaderMap> {
         Headers::default()
-            .put(PSU_IP_ADDRESS, "psu_ip_address", Some(&self.psu_ip_address))?
+            .put(
+                PSU_IP_ADDRESS,
+                "psu_ip_address",
+                self.psu_ip_address.as_deref(),
+            )?
             .put(
                 TPP_REDIRECT_URI,
                 "tpp_redirect_uri",
@@ -128,15 +122,20 @@ impl ApiRequest for CreateConsentRequest {
     }
 }
 
-/// A consent just created: approve it at its SCA link (`links["scaRedirect"]` or
-/// `links["scaOAuth"]`; [`Psd2Client::authorization_url`] builds the address).
+/// A consent just created: the holder approves it at its `authorization_url` (the API
+/// text's answer is `{consentId, authorizationUrl}`) or its SCA link (`links["scaRedirect"]`
+/// or `links["scaOAuth"]`, the standard's); [`Psd2Client::authorization_url`] takes either.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "Psd2ConsentCreated")]
 pub struct ConsentCreated {
     pub consent_id: String,
-    #[serde(deserialize_with = "consent_status")]
-    pub consent_status: ConsentStatus,
+    /// Where the holder approves the consent, when the answer says so at the top level.
+    #[serde(default)]
+    pub authorization_url: Option<String>,
+    /// `received` on creation; the API text's answer leaves it out, the standard has it.
+    #[serde(default, deserialize_with = "optional_consent_status")]
+    pub consent_status: Option<ConsentStatus>,
     #[serde(rename = "_links", default)]
     pub links: Links,
     #[serde(default)]
@@ -147,6 +146,14 @@ pub struct ConsentCreated {
 }
 
 impl ApiResponse for ConsentCreated {}
+
+impl ScaTarget for ConsentCreated {
+    fn sca_href(&self) -> Option<&str> {
+        self.authorization_url
+            .as_deref()
+            .or_else(|| self.links.sca_href())
+    }
+}
 
 /// One consent, by id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -164,11 +171,7 @@ impl ConsentRequest {
     }
 }
 
-impl ApiRequest for ConsentRequest {
-    fn validate(&self) -> Result<()> {
-        check_id("consent_id", &self.consent_id)
-    }
-}
+impl ApiRequest for ConsentRequest {}
 
 /// A consent as the bank holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -240,9 +243,10 @@ impl ApiResponse for ConsentStatusResponse {}
 crate::operations! {
     /// Consents: create, read, check and delete.
     pub struct Consents<Psd2Client> as "consents" {
-        /// Create a consent for account information; the holder approves it at its SCA link.
-        // unverified: psd2.md 1.1 [X]: myPOS documents "no request body"; the project sends the
-        // Berlin Group body (access, recurringIndicator, validUntil, frequencyPerDay).
+        /// Create a consent for account information; the holder approves it at its
+        /// `authorization_url` (or SCA link).
+        // The body is the API text's example (access, recurringIndicator, validUntil,
+        // frequencyPerDay); myPOS's reference pages say "no request body", the text wins.
         create(CreateConsentRequest) -> ConsentCreated = POST "/v1/consents";
         /// Read a consent: what it grants, until when, and its status.
         get(ConsentRequest) -> Consent = GET "/v1/consents/{consentId}";

@@ -80,8 +80,9 @@ pub fn tokens_from_json(json: &str, case: Case) -> Result<TokenSet> {
     })
 }
 
-/// [`Psd2Client::authorization_url`] for a host: `target` is JSON text, either an answer
-/// with links (a created consent or payment, as the host got it) or the SCA link's text.
+/// [`Psd2Client::authorization_url`] for a host: `target` is JSON text, either an answer (a
+/// created consent or payment, as the host got it: its `authorizationUrl`, else its links)
+/// or the link's text.
 pub fn authorization_url(
     client: &Psd2Client,
     target: &str,
@@ -92,6 +93,14 @@ pub fn authorization_url(
         .map_err(|_| Error::invalid("target", "must be an answer with links, or a link"))?;
     let href = match &target {
         Value::String(href) => href.clone(),
+        Value::Object(answer)
+            if let Some(href) = ["authorizationUrl", "authorization_url"]
+                .iter()
+                .find_map(|key| answer.get(*key)?.as_str()) =>
+        {
+            // The API text's answers: `{consentId, authorizationUrl}`.
+            href.to_string()
+        }
         Value::Object(answer) => {
             let links = answer
                 .get("_links")

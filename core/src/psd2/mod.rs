@@ -50,7 +50,7 @@ pub use consents::Consents;
 pub use funds::Funds;
 pub use model::{
     AccountReference, AccountStatus, Balance, BalanceType, BookingStatus, ConsentStatus,
-    CurrencyAmount, Link, Links, TransactionStatus, sca_link,
+    CurrencyAmount, Link, Links, ScaTarget, TransactionStatus, sca_link,
 };
 pub use oauth::{TokenListener, TokenSet};
 pub use payments::Payments;

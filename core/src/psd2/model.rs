@@ -5,7 +5,6 @@
 //! standard, so each answer is normalised into the standard's shape before it is typed.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use rust_decimal::Decimal;
@@ -57,31 +56,6 @@ impl AccountReference {
             ..Self::default()
         }
     }
-
-    pub(crate) fn check(&self, field: &str) -> Result<()> {
-        let named = [
-            &self.iban,
-            &self.bban,
-            &self.pan,
-            &self.masked_pan,
-            &self.msisdn,
-        ]
-        .iter()
-        .any(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty()));
-        if !named {
-            return Err(Error::invalid(
-                field,
-                "must name the account: iban, bban, pan, masked_pan or msisdn",
-            ));
-        }
-        if let Some(iban) = &self.iban {
-            check_iban(&format!("{field}.iban"), iban)?;
-        }
-        if let Some(currency) = &self.currency {
-            check_currency(&format!("{field}.currency"), currency)?;
-        }
-        Ok(())
-    }
 }
 
 /// An amount of money: a decimal string and its currency. Signed in transactions (a debit is
@@ -102,26 +76,6 @@ impl CurrencyAmount {
             currency: currency.into(),
             amount,
         }
-    }
-
-    /// Checks an amount a request instructs: positive, at most 3 decimal places and 14 digits
-    /// before the point (the standard's pattern), a 3-letter currency.
-    pub(crate) fn check_instructed(&self, field: &str) -> Result<()> {
-        check_currency(&format!("{field}.currency"), &self.currency)?;
-        let amount = self.amount.normalize();
-        if amount <= Decimal::ZERO {
-            return Err(Error::invalid(
-                format!("{field}.amount"),
-                format!("must be greater than zero, got {amount}"),
-            ));
-        }
-        if amount.scale() > 3 || amount.trunc() >= Decimal::from(100_000_000_000_000u64) {
-            return Err(Error::invalid(
-                format!("{field}.amount"),
-                format!("must have at most 14 digits and 3 decimal places, got {amount}"),
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -147,6 +101,20 @@ pub fn sca_link(links: &Links) -> Option<&str> {
         .iter()
         .find_map(|name| links.get(*name))
         .map(|link| link.href.as_str())
+}
+
+/// An answer the account holder approves at an address: a created consent or payment, or
+/// the links of one.
+pub trait ScaTarget {
+    /// The address: the answer's `authorizationUrl` (as the API text shows its answers),
+    /// else its `scaRedirect` or `scaOAuth` link.
+    fn sca_href(&self) -> Option<&str>;
+}
+
+impl ScaTarget for Links {
+    fn sca_href(&self) -> Option<&str> {
+        sca_link(self)
+    }
 }
 
 crate::string_enum! {
@@ -177,6 +145,14 @@ impl ConsentStatus {
             .find(|known| known.eq_ignore_ascii_case(value))
             .map_or_else(|| Self::from(value), |known| Self::from(*known))
     }
+}
+
+/// Deserializes a consent status in any letter case, when the answer has one.
+pub(crate) fn optional_consent_status<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<ConsentStatus>, D::Error> {
+    let text = Option::<String>::deserialize(deserializer)?;
+    Ok(text.as_deref().map(ConsentStatus::from_any_case))
 }
 
 /// Deserializes a consent status in any letter case.
@@ -285,35 +261,6 @@ pub struct Balance {
     pub extra: Map<String, Value>,
 }
 
-/// Checks a `YYYY-MM-DD` date.
-pub(crate) fn check_date(field: &str, value: &str) -> Result<()> {
-    crate::gateway::epos::check_date(field, value)
-}
-
-pub(crate) fn check_currency(field: &str, value: &str) -> Result<()> {
-    crate::gateway::epos::check_currency(field, value)
-}
-
-fn check_iban(field: &str, value: &str) -> Result<()> {
-    let b = value.as_bytes();
-    let shaped = (5..=34).contains(&b.len())
-        && b[..2].iter().all(u8::is_ascii_uppercase)
-        && b[2..4].iter().all(u8::is_ascii_digit)
-        && b[4..].iter().all(u8::is_ascii_alphanumeric);
-    if shaped {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            field,
-            format!("must be an IBAN without spaces (DE89370400440532013000), got {value:?}"),
-        ))
-    }
-}
-
-pub(crate) fn check_length(field: &str, value: &str, max: usize) -> Result<()> {
-    crate::gateway::epos::check_length(field, value, max)
-}
-
 /// Collects the header fields of a request.
 #[derive(Default)]
 pub(crate) struct Headers(HeaderMap);
@@ -337,23 +284,6 @@ impl Headers {
 pub(crate) const CONSENT_ID: &str = "consent-id";
 pub(crate) const PSU_IP_ADDRESS: &str = "psu-ip-address";
 pub(crate) const TPP_REDIRECT_URI: &str = "tpp-redirect-uri";
-
-pub(crate) fn check_ip(field: &str, value: &str) -> Result<()> {
-    value.trim().parse::<IpAddr>().map(|_| ()).map_err(|_| {
-        Error::invalid(
-            field,
-            format!("must be the account holder's IP address (203.0.113.7), got {value:?}"),
-        )
-    })
-}
-
-pub(crate) fn check_id(field: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        Err(Error::invalid(field, "is required"))
-    } else {
-        Ok(())
-    }
-}
 
 /// Decodes an answer after `normalise` has turned myPOS's dialect into the standard's shape.
 pub(crate) fn decode_normalised<T: DeserializeOwned>(
@@ -440,21 +370,6 @@ mod tests {
         assert_eq!(
             v["transactionAmount"],
             json!({"currency": "EUR", "amount": "-12.5"})
-        );
-    }
-
-    #[test]
-    fn instructed_amounts_are_checked() {
-        let ok = CurrencyAmount::new("EUR", "12.50".parse().unwrap());
-        assert!(ok.check_instructed("a").is_ok());
-        for bad in ["0", "-1", "1.2345"] {
-            let amount = CurrencyAmount::new("EUR", bad.parse().unwrap());
-            assert!(amount.check_instructed("a").is_err(), "{bad}");
-        }
-        assert!(
-            CurrencyAmount::new("eur", Decimal::ONE)
-                .check_instructed("a")
-                .is_err()
         );
     }
 }

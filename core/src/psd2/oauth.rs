@@ -283,6 +283,7 @@ impl TokenEndpoint {
             query: vec![],
             body: Body::Form(form),
             headers: HeaderMap::new(),
+            repeat: crate::retry::Repeat::Once,
         };
         let response = self
             .transport
@@ -363,13 +364,29 @@ pub(crate) fn authorization_url(
     let mut url = base
         .join(sca_href)
         .map_err(|e| Error::invalid("link", format!("is not a usable URL ({e})")))?;
+    // The holder's browser goes there with the client id: only over HTTPS (or plain HTTP
+    // when the API itself is configured so, as a local sandbox is), never `javascript:` etc.
+    if url.scheme() != "https" && url.scheme() != base.scheme() {
+        return Err(Error::invalid(
+            "link",
+            format!("must be an https URL, not {}:", url.scheme()),
+        ));
+    }
+    // An `authorizationUrl` from the API may carry some of these already: added only when
+    // missing, never twice.
+    let present: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    let wanted = [
+        ("response_type", Some("code")),
+        ("client_id", Some(client_id)),
+        ("redirect_uri", Some(redirect_uri)),
+        ("state", state),
+    ];
     {
         let mut query = url.query_pairs_mut();
-        query.append_pair("response_type", "code");
-        query.append_pair("client_id", client_id);
-        query.append_pair("redirect_uri", redirect_uri);
-        if let Some(state) = state {
-            query.append_pair("state", state);
+        for (name, value) in wanted {
+            if let Some(value) = value.filter(|_| !present.iter().any(|p| p == name)) {
+                query.append_pair(name, value);
+            }
         }
     }
     Ok(url.into())
@@ -378,6 +395,28 @@ pub(crate) fn authorization_url(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authorization_urls_are_https_only() {
+        let base = url::Url::parse("https://psd2.example/").unwrap();
+        let url =
+            |href: &str| authorization_url(&base, href, "tpp", "https://tpp.example/cb", None);
+        assert!(
+            url("/authorize/c-1")
+                .unwrap()
+                .starts_with("https://psd2.example/authorize/c-1?")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "http://psd2.example/authorize",
+            "data:text/html,x",
+        ] {
+            assert!(
+                matches!(url(bad), Err(Error::InvalidRequest { .. })),
+                "{bad}"
+            );
+        }
+    }
 
     fn tokens(expires_in: Option<u64>) -> TokenSet {
         TokenSet {

@@ -7,13 +7,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::endpoint::{ApiRequest, ApiResponse};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::transport::Response;
 
 use super::Psd2Client;
 use super::model::{
-    self, AccountReference, CONSENT_ID, CurrencyAmount, Headers, Links, PSU_IP_ADDRESS,
-    TPP_REDIRECT_URI, TransactionStatus, check_id, check_ip, check_length, decode_normalised,
+    self, AccountReference, CONSENT_ID, CurrencyAmount, Headers, Links, PSU_IP_ADDRESS, ScaTarget,
+    TPP_REDIRECT_URI, TransactionStatus, decode_normalised,
 };
 
 crate::string_enum! {
@@ -71,13 +71,14 @@ pub struct InitiatePaymentRequest {
     /// The TPP's own reference, carried end to end (at most 35 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_to_end_identification: Option<String>,
-    /// The holder's account-information consent (`Consent-ID`).
-    // unverified: psd2.md 1.3 [X]: myPOS documents it as mandatory, the standard as optional.
+    /// The holder's account-information consent (`Consent-ID`). Optional: the API text
+    /// sends none (myPOS's reference pages make it mandatory, the standard optional).
     #[serde(default, skip_serializing)]
     pub consent_id: Option<String>,
-    /// The holder's IP address (`PSU-IP-Address`): they are present now.
-    #[serde(skip_serializing)]
-    pub psu_ip_address: String,
+    /// The holder's IP address (`PSU-IP-Address`), when they are present now. The API text
+    /// requires only `Authorization` and `Content-Type`; the standard requires it.
+    #[serde(default, skip_serializing)]
+    pub psu_ip_address: Option<String>,
     /// `TPP-Redirect-URI`; the configured `redirect_uri` by default.
     #[serde(default, skip_serializing)]
     pub tpp_redirect_uri: Option<String>,
@@ -102,51 +103,27 @@ impl InitiatePaymentRequest {
             remittance_information_unstructured: None,
             end_to_end_identification: None,
             consent_id: None,
-            psu_ip_address: psu_ip_address.into(),
+            psu_ip_address: Some(psu_ip_address.into()),
             tpp_redirect_uri: None,
         }
     }
 }
 
 impl ApiRequest for InitiatePaymentRequest {
-    fn validate(&self) -> Result<()> {
-        self.instructed_amount
-            .check_instructed("instructed_amount")?;
-        if self.payment_product == PaymentProduct::SepaCreditTransfers
-            && self.instructed_amount.currency != "EUR"
-        {
-            return Err(Error::invalid(
-                "instructed_amount.currency",
-                format!(
-                    "must be EUR for a SEPA credit transfer (use cross-border-credit-transfers), got {:?}",
-                    self.instructed_amount.currency
-                ),
-            ));
-        }
-        self.creditor_account.check("creditor_account")?;
-        if let Some(debtor) = &self.debtor_account {
-            debtor.check("debtor_account")?;
-        }
-        if self.creditor_name.trim().is_empty() {
-            return Err(Error::invalid("creditor_name", "is required"));
-        }
-        check_length("creditor_name", &self.creditor_name, 70)?;
-        if let Some(text) = &self.remittance_information_unstructured {
-            check_length("remittance_information_unstructured", text, 140)?;
-        }
-        if let Some(reference) = &self.end_to_end_identification {
-            check_length("end_to_end_identification", reference, 35)?;
-        }
-        check_ip("psu_ip_address", &self.psu_ip_address)
-    }
+    const HEADER_FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("consentId", "Consent-ID"),
+        ("psuIpAddress", "PSU-IP-Address"),
+        ("tppRedirectUri", "TPP-Redirect-URI"),
+    ];
 
     fn headers(&self) -> Result<HeaderMap> {
-        if let Some(consent) = &self.consent_id {
-            check_id("consent_id", consent)?;
-        }
         Headers::default()
             .put(CONSENT_ID, "consent_id", self.consent_id.as_deref())?
-            .put(PSU_IP_ADDRESS, "psu_ip_address", Some(&self.psu_ip_address))?
+            .put(
+                PSU_IP_ADDRESS,
+                "psu_ip_address",
+                self.psu_ip_address.as_deref(),
+            )?
             .put(
                 TPP_REDIRECT_URI,
                 "tpp_redirect_uri",
@@ -161,14 +138,20 @@ fn normalise_status(value: &mut Value) {
     model::alias(value, "paymentStatus", "transactionStatus");
 }
 
-/// A payment just initiated: the holder approves it at its SCA link (`links["scaRedirect"]`
-/// or `links["scaOAuth"]`).
+/// A payment just initiated: the holder approves it at its `authorization_url` (the API
+/// text's answer is `{paymentId, authorizationUrl}`) or its SCA link (`links["scaRedirect"]`
+/// or `links["scaOAuth"]`, the standard's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "Psd2PaymentInitiated")]
 pub struct PaymentInitiated {
     pub payment_id: String,
-    pub transaction_status: TransactionStatus,
+    /// Where the holder approves the payment, when the answer says so at the top level.
+    #[serde(default)]
+    pub authorization_url: Option<String>,
+    /// `RCVD` on creation; the API text's answer leaves it out, the standard has it.
+    #[serde(default)]
+    pub transaction_status: Option<TransactionStatus>,
     #[serde(rename = "_links", default)]
     pub links: Links,
     #[serde(default)]
@@ -184,11 +167,21 @@ impl ApiResponse for PaymentInitiated {
     }
 }
 
-/// One payment, by id.
+impl ScaTarget for PaymentInitiated {
+    fn sca_href(&self) -> Option<&str> {
+        self.authorization_url
+            .as_deref()
+            .or_else(|| self.links.sca_href())
+    }
+}
+
+/// One payment, by its product and id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(rename = "Psd2PaymentRequest")]
 pub struct PaymentRequest {
+    /// The product it was initiated as (`sepa-credit-transfers`…).
+    pub payment_product: PaymentProduct,
     pub payment_id: String,
     /// The related consent (`Consent-ID`), when the bank asks for it.
     #[serde(default, skip_serializing)]
@@ -196,8 +189,9 @@ pub struct PaymentRequest {
 }
 
 impl PaymentRequest {
-    pub fn new(payment_id: impl Into<String>) -> Self {
+    pub fn new(payment_product: PaymentProduct, payment_id: impl Into<String>) -> Self {
         Self {
+            payment_product,
             payment_id: payment_id.into(),
             consent_id: None,
         }
@@ -205,9 +199,7 @@ impl PaymentRequest {
 }
 
 impl ApiRequest for PaymentRequest {
-    fn validate(&self) -> Result<()> {
-        check_id("payment_id", &self.payment_id)
-    }
+    const HEADER_FIELDS: &'static [(&'static str, &'static str)] = &[("consentId", "Consent-ID")];
 
     fn headers(&self) -> Result<HeaderMap> {
         Headers::default()
@@ -300,16 +292,19 @@ impl ApiResponse for PaymentCancellation {
 crate::operations! {
     /// Credit transfers from the holder's account.
     pub struct Payments<Psd2Client> as "payments" {
-        /// Initiate a SEPA or cross-border credit transfer; the holder approves it at its SCA link.
+        /// Initiate a SEPA or cross-border credit transfer; the holder approves it at its
+        /// `authorization_url` (or SCA link).
         initiate(InitiatePaymentRequest) -> PaymentInitiated = POST "/v1/payments/{paymentProduct}";
         /// Read a payment.
-        // unverified: psd2.md 1.1 [X]: myPOS's path has no product segment; the standard's has.
-        get(PaymentRequest) -> Payment = GET "/v1/payments/{paymentId}";
+        // The API text's example path (`/payments/sepa-credit-transfers/{paymentId}`) has the
+        // product segment, as the standard; myPOS's reference pages leave it out.
+        get(PaymentRequest) -> Payment = GET "/v1/payments/{paymentProduct}/{paymentId}";
         /// Read a payment's status.
-        // unverified: psd2.md 1.1 [X]: as for `get`.
-        get_status(PaymentRequest) -> PaymentStatusResponse = GET "/v1/payments/{paymentId}/status";
+        // The API text: `GET /v1/payments/sepa-credit-transfers/{paymentId}/status`, the
+        // product segment included; myPOS's reference pages leave it out.
+        get_status(PaymentRequest) -> PaymentStatusResponse = GET "/v1/payments/{paymentProduct}/{paymentId}/status";
         /// Cancel a payment before it is executed: it becomes `CANC`.
-        // unverified: psd2.md 1.1 [X]: myPOS's heading names a product segment, its example none.
-        cancel(PaymentRequest) -> PaymentCancellation = DELETE "/v1/payments/{paymentId}";
+        // unverified: not in the API text; the standard's path, with the product segment.
+        cancel(PaymentRequest) -> PaymentCancellation = DELETE "/v1/payments/{paymentProduct}/{paymentId}";
     }
 }

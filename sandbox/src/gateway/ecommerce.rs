@@ -20,7 +20,7 @@ pub(crate) use seed::seed;
 
 use crate::gateway::banking::{Account, fnv1a};
 use crate::identity::Merchant;
-use crate::paging::Page;
+use crate::paging::{Page, PageRequest};
 use crate::problem::Problem;
 use crate::state::SandboxState;
 
@@ -90,17 +90,23 @@ pub(crate) fn router() -> Router<SandboxState> {
         .merge(requests::router())
 }
 
-/// `{"items": [{"code": "EN", "name": "English"}, ...]}`
-async fn languages(_: Merchant) -> Json<Value> {
+/// `{"items": [{"code": "EN", "name": "English"}, ...], "pagination": {...}}`, a page at a time
+/// (`getLanguages({ page, size })` in `mypos-api-gateway`).
+async fn languages(_: Merchant, paging: PageRequest) -> Json<Value> {
     let items: Vec<Value> = LANGUAGES
         .iter()
         .map(|(code, name)| json!({"code": code, "name": name}))
         .collect();
-    Json(json!({ "items": items }))
+    Json(nested(paging.slice(&items)))
 }
 
-/// `{"items": [{"account_number", "currency", "name", "iban"}, ...]}`: the merchant's accounts.
-async fn settlement_data(State(state): State<SandboxState>, merchant: Merchant) -> Json<Value> {
+/// `{"items": [{"account_number", "currency", "name", "iban"}, ...], "pagination": {...}}`: the
+/// merchant's accounts, a page at a time.
+async fn settlement_data(
+    State(state): State<SandboxState>,
+    merchant: Merchant,
+    paging: PageRequest,
+) -> Json<Value> {
     let items: Vec<Value> = state.with(|s| {
         s.merchant(&merchant.id)
             .accounts
@@ -111,7 +117,7 @@ async fn settlement_data(State(state): State<SandboxState>, merchant: Merchant) 
             })
             .collect()
     });
-    Json(json!({ "items": items }))
+    Json(nested(paging.slice(&items)))
 }
 
 /// The legacy list envelope: `items` beside `pagination: {page, page_size, total_pages,

@@ -258,27 +258,16 @@ pub(crate) fn list(merchant: &mut Merchant, params: &Params) -> Answer {
     if !merchant.terminals.contains_key(terminal_id) {
         return Err(format!("Terminal {terminal_id} was not found."));
     }
-    let captured = match params.get("state") {
-        None => false,
-        Some("Captured") => true,
-        Some(other) => {
-            return Err(format!(
-                "state must be left out (active payments) or Captured, not {other}."
-            ));
-        }
-    };
+    let state = params.get("state");
     let order_id = params.get("orderId");
     let ids: Vec<&str> = merchant
         .payments
         .iter()
         .filter(|p| p.terminal_id.as_deref() == Some(terminal_id))
         .filter(|p| order_id.is_none_or(|o| p.order_id == o))
-        .filter(|p| {
-            if captured {
-                p.status == Status::Captured
-            } else {
-                p.status.is_open()
-            }
+        .filter(|p| match state {
+            None => p.status.is_active(),
+            Some(state) => p.status.as_str().eq_ignore_ascii_case(state),
         })
         .map(|p| p.id.as_str())
         .collect();
@@ -327,7 +316,7 @@ pub(crate) fn capture(merchant: &mut Merchant, params: &Params) -> Answer {
 pub(crate) fn cancel(merchant: &mut Merchant, params: &Params) -> Answer {
     let index = payment_index(merchant, params)?;
     let payment = &merchant.payments[index];
-    if !payment.status.is_open() {
+    if !payment.status.is_active() {
         return Err(format!(
             "Cannot cancel payment {}: it is {}. (1300)",
             payment.id,
@@ -489,19 +478,25 @@ pub(crate) fn cancel_refund(merchant: &mut Merchant, params: &Params) -> Answer 
 
 // ---- management ----------------------------------------------------------------------------
 
-/// A new long-lived token for the merchant; the ones it has stay valid.
-pub(crate) fn create_token(merchant: &mut Merchant, _: &Params) -> Answer {
+fn new_token(merchant: &mut Merchant) -> Answer {
     let token = format!("mpat_{}", guid().replace('-', ""));
-    merchant.tokens.insert(token.clone());
+    merchant.token = Some(token.clone());
     ok(json!({ "message": token }))
 }
 
-/// Replaces the token the call was made with.
-pub(crate) fn reset_token(merchant: &mut Merchant, params: &Params) -> Answer {
-    if let Some(old) = params.get("accessToken") {
-        merchant.tokens.remove(old);
+/// The merchant's long-lived token, created only while it has none (as the API text says).
+pub(crate) fn create_token(merchant: &mut Merchant, _: &Params) -> Answer {
+    if merchant.token.is_some() {
+        return Err(
+            "The merchant already has an accessToken; reset it with manage/token/reset.".into(),
+        );
     }
-    create_token(merchant, params)
+    new_token(merchant)
+}
+
+/// Replaces the token named as `previousAccessToken` (checked before this runs).
+pub(crate) fn reset_token(merchant: &mut Merchant, _: &Params) -> Answer {
+    new_token(merchant)
 }
 
 pub(crate) fn create_pos(merchant: &mut Merchant, params: &Params) -> Answer {
@@ -534,12 +529,16 @@ pub(crate) fn create_pos(merchant: &mut Merchant, params: &Params) -> Answer {
     ok(json!({ "message": pos_id }))
 }
 
-/// Deletes a terminal's point of sale: no new payments on it; reserved ones can still be
-/// captured or cancelled.
+/// Deletes a terminal's point of sale (GET or DELETE): no new payments on it; reserved ones
+/// can still be captured or cancelled.
 pub(crate) fn delete_pos(merchant: &mut Merchant, params: &Params) -> Answer {
     let terminal_id = params.required("terminalId")?;
     let pos_id = terminal_pos(merchant, terminal_id)?.id.clone();
-    if let Some(active) = merchant.active_on(&pos_id) {
+    let pending = merchant
+        .payments
+        .iter()
+        .find(|p| p.pos_id == pos_id && p.status.is_pending());
+    if let Some(active) = pending {
         return Err(format!(
             "Payment {} is active on this point of sale; cancel it before deleting the point of sale.",
             active.id
@@ -559,16 +558,8 @@ pub(crate) fn terminal_information(merchant: &mut Merchant, params: &Params) -> 
     ok(json!({ "posInformation": pos.json() }))
 }
 
-pub(crate) fn store_ids(merchant: &mut Merchant, params: &Params) -> Answer {
-    let brand = params.get("merchantBrandId");
-    let location = params.get("merchantLocationId");
-    let ids: Vec<&str> = merchant
-        .stores
-        .iter()
-        .filter(|s| brand.is_none_or(|b| s.merchant_brand_id == b))
-        .filter(|s| location.is_none_or(|l| s.merchant_location_id == l))
-        .map(|s| s.id.as_str())
-        .collect();
+pub(crate) fn store_ids(merchant: &mut Merchant, _: &Params) -> Answer {
+    let ids: Vec<&str> = merchant.stores.iter().map(|s| s.id.as_str()).collect();
     ok(json!({ "storeIds": ids }))
 }
 

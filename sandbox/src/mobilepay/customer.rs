@@ -40,7 +40,8 @@ pub enum CustomerAction {
     },
     /// The customer rejects: `IssuedToUser` or `Paired` → `CancelledByUser`.
     Reject,
-    /// Time runs out: active → `CancelledByMobilePay`, `Reserved` → `ExpiredAndCancelled`.
+    /// Time runs out: with the customer → `CancelledByMobilePay`, `Reserved` →
+    /// `ExpiredAndCancelled`.
     Expire,
 }
 
@@ -200,7 +201,7 @@ fn check_in(merchant: &mut Merchant, pos_id: &str) -> Outcome {
     let waiting = merchant
         .payments
         .iter()
-        .rposition(|p| p.pos_id == pos_id && p.status.is_active());
+        .rposition(|p| p.pos_id == pos_id && p.status.is_pending());
     let Some(index) = waiting else {
         if pos.require_payment_before_checkin {
             return Err(CustomerError::Conflict(format!(
@@ -235,7 +236,7 @@ fn act(merchant: &mut Merchant, index: usize, action: CustomerAction) -> Outcome
         (CustomerAction::Accept { .. }, _) => return refuse("accept"),
         (CustomerAction::Reject, Status::IssuedToUser | Status::Paired) => Status::CancelledByUser,
         (CustomerAction::Reject, _) => return refuse("reject"),
-        (CustomerAction::Expire, status) if status.is_active() => Status::CancelledByMobilePay,
+        (CustomerAction::Expire, status) if status.is_pending() => Status::CancelledByMobilePay,
         (CustomerAction::Expire, Status::Reserved) => Status::ExpiredAndCancelled,
         (CustomerAction::Expire, _) => return refuse("let expire"),
     };

@@ -6,10 +6,11 @@
 //! are not known; the envelope is what clients read). A refusal of a MobilePay rule ends with
 //! its v10 error code, e.g. `… Cancel it before starting a new one. (1301)`.
 //!
-//! Each route takes GET with query parameters or POST with a JSON body (the API documents
-//! both forms for some operations; the SDK uses POST where it can), parameter names matched
-//! without regard to case. Every call needs `bioCode` and a valid `accessToken`, except
-//! `manage/token`, which needs only `bioCode`.
+//! Each route takes the methods the API text lists for it: GET with query parameters, the POST
+//! form with a JSON body where the text lists one (the SDK uses it), DELETE for
+//! `manage/delete`; parameter names matched without regard to case. Every call needs
+//! `bioCode` and the merchant's valid `accessToken`, except `manage/token`, which needs only
+//! `bioCode`, and `manage/token/reset`, which takes the token as `previousAccessToken`.
 //!
 //! The customer's side (check in, accept, reject, expire) is driven from tests: see
 //! [`customer`] and the README.
@@ -37,6 +38,9 @@ use api::{Action, Params};
 pub const BIO_CODE: &str = "sandbox";
 /// The seeded merchant's long-lived access token.
 pub const ACCESS_TOKEN: &str = "mpat_sandbox";
+/// A second seeded merchant, without an access token yet (for `manage/token`, which creates
+/// one only while the merchant has none), stores or terminals.
+pub const NEW_BIO_CODE: &str = "sandbox-new";
 /// How long clients are told to wait between polls (`pollDelayInMs`); short, so tests that
 /// wait for a customer run fast. MobilePay's own example is 1000.
 pub const POLL_DELAY_MS: u64 = 100;
@@ -58,6 +62,7 @@ pub fn seed_json() -> String {
     json!({
         "bio_code": BIO_CODE,
         "access_token": ACCESS_TOKEN,
+        "new_bio_code": NEW_BIO_CODE,
         "poll_delay_ms": POLL_DELAY_MS,
         "store_ids": model::STORE_IDS,
         "terminals": terminals,
@@ -65,78 +70,128 @@ pub fn seed_json() -> String {
     .to_string()
 }
 
-/// The `api/pos/...` routes.
+/// How a route takes the merchant's credentials.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Credentials {
+    /// `bioCode` and a valid `accessToken`.
+    Token,
+    /// `bioCode` only: creating the first token.
+    BioCode,
+    /// `bioCode` and the token being replaced as `previousAccessToken`.
+    PreviousToken,
+}
+
+/// The `api/pos/...` routes, each with the methods the API text lists for it (so a client
+/// that sends another method gets 405, as from the real API).
 pub(crate) fn router() -> Router<SandboxState> {
-    let routes: [(&str, Action); 31] = [
-        ("/api/pos/terminal/qrcode", api::qr_code),
-        ("/api/pos/payment/start", api::start),
-        ("/api/pos/payment/start/byPosId", api::start_by_pos_id),
-        ("/api/pos/payment/prepare", api::prepare),
-        ("/api/pos/payment/ready", api::ready),
-        ("/api/pos/payment/status", api::status),
-        ("/api/pos/payment/details", api::details),
-        ("/api/pos/payments", api::list),
-        ("/api/pos/payment/capture", api::capture),
-        ("/api/pos/payment/cancel", api::cancel),
+    use Credentials::{BioCode, PreviousToken, Token};
+    let get = MethodFilter::GET;
+    let get_post = MethodFilter::GET.or(MethodFilter::POST);
+    let get_delete = MethodFilter::GET.or(MethodFilter::DELETE);
+    let routes: [(&str, MethodFilter, Credentials, Action); 27] = [
+        (
+            "/api/pos/refund/create",
+            get_post,
+            Token,
+            api::create_refund,
+        ),
+        ("/api/pos/refund/details", get, Token, api::refund_details),
+        ("/api/pos/refunds", get, Token, api::list_refunds),
+        ("/api/pos/refund/capture", get, Token, api::capture_refund),
+        ("/api/pos/refund/cancel", get, Token, api::cancel_refund),
+        ("/api/pos/terminal/qrcode", get, Token, api::qr_code),
+        ("/api/pos/payment/start", get_post, Token, api::start),
+        (
+            "/api/pos/payment/start/byPosId",
+            get_post,
+            Token,
+            api::start_by_pos_id,
+        ),
+        ("/api/pos/payment/prepare", get_post, Token, api::prepare),
+        ("/api/pos/payment/ready", get_post, Token, api::ready),
+        ("/api/pos/payment/details", get, Token, api::details),
+        ("/api/pos/payments", get, Token, api::list),
+        ("/api/pos/payment/status", get, Token, api::status),
+        ("/api/pos/payment/capture", get, Token, api::capture),
+        ("/api/pos/payment/cancel", get, Token, api::cancel),
         (
             "/api/pos/payment/id/retrieve/bystate",
+            get,
+            Token,
             api::recover_by_state,
         ),
         (
             "/api/pos/payment/id/retrieve/byterminal",
+            get,
+            Token,
             api::recover_by_terminal,
         ),
         (
             "/api/pos/payment/id/retrieve/byposId",
+            get,
+            Token,
             api::recover_by_pos_id,
         ),
-        ("/api/pos/refund/create", api::create_refund),
-        ("/api/pos/refund/details", api::refund_details),
-        ("/api/pos/refunds", api::list_refunds),
-        ("/api/pos/refund/capture", api::capture_refund),
-        ("/api/pos/refund/cancel", api::cancel_refund),
-        ("/api/pos/manage/token", api::create_token),
-        ("/api/pos/manage/token/reset", api::reset_token),
-        ("/api/pos/manage/create", api::create_pos),
-        ("/api/pos/manage/delete", api::delete_pos),
+        (
+            "/api/pos/manage/token",
+            get_post,
+            BioCode,
+            api::create_token,
+        ),
+        (
+            "/api/pos/manage/token/reset",
+            get,
+            PreviousToken,
+            api::reset_token,
+        ),
+        ("/api/pos/manage/create", get_post, Token, api::create_pos),
+        ("/api/pos/manage/delete", get_delete, Token, api::delete_pos),
         (
             "/api/pos/manage/terminal/information",
+            get,
+            Token,
             api::terminal_information,
         ),
-        ("/api/pos/manage/stores", api::store_ids),
-        ("/api/pos/manage/store", api::store),
-        ("/api/pos/manage/checkin/byPosId", api::check_in_by_pos_id),
+        ("/api/pos/manage/stores", get, Token, api::store_ids),
+        ("/api/pos/manage/store", get, Token, api::store),
         (
-            "/api/pos/manage/checkin/byTerminal",
-            api::check_in_by_terminal,
+            "/api/pos/manage/checkInStatus/byposId",
+            get,
+            Token,
+            api::check_in_by_pos_id,
         ),
-        // Lower-case spellings of the mixed-case paths: IIS matches paths without case.
-        ("/api/pos/payment/start/byposid", api::start_by_pos_id),
         (
-            "/api/pos/payment/id/retrieve/byposid",
-            api::recover_by_pos_id,
-        ),
-        ("/api/pos/manage/checkin/byposid", api::check_in_by_pos_id),
-        (
-            "/api/pos/manage/checkin/byterminal",
+            "/api/pos/manage/checkInStatus/byterminalId",
+            get,
+            Token,
             api::check_in_by_terminal,
         ),
     ];
-    routes
-        .into_iter()
-        .fold(Router::new(), |router, (path, action)| {
-            // Creating the first token is the one call made without one.
-            let needs_token = path != "/api/pos/manage/token";
-            router.route(path, serve(action, needs_token))
-        })
+    routes.into_iter().fold(
+        Router::new(),
+        |router, (path, methods, credentials, action)| {
+            let router = router.route(path, serve(methods, action, credentials));
+            // IIS matches paths without regard to case: the lower-case spelling too.
+            let lower = path.to_ascii_lowercase();
+            if lower == path {
+                router
+            } else {
+                router.route(&lower, serve(methods, action, credentials))
+            }
+        },
+    )
 }
 
-/// GET and POST of one operation.
-fn serve(action: Action, needs_token: bool) -> MethodRouter<SandboxState> {
+/// The listed methods of one operation.
+fn serve(
+    methods: MethodFilter,
+    action: Action,
+    credentials: Credentials,
+) -> MethodRouter<SandboxState> {
     let handler = move |State(state): State<SandboxState>, uri: Uri, body: Bytes| async move {
-        answer(call(&state, &uri, &body, action, needs_token))
+        answer(call(&state, &uri, &body, action, credentials))
     };
-    MethodRouter::new().on(MethodFilter::GET.or(MethodFilter::POST), handler)
+    MethodRouter::new().on(methods, handler)
 }
 
 /// Runs `action` for the merchant the call's credentials name.
@@ -145,7 +200,7 @@ fn call(
     uri: &Uri,
     body: &[u8],
     action: Action,
-    needs_token: bool,
+    credentials: Credentials,
 ) -> api::Answer {
     let mut pairs: Vec<(String, String)> = crate::extract::query_pairs(uri.query())
         .into_iter()
@@ -173,13 +228,18 @@ fn call(
             .merchants
             .get_mut(&bio_code)
             .ok_or_else(|| format!("The bioCode {bio_code} is not known."))?;
-        if needs_token {
-            let valid = params
-                .get("accessToken")
-                .is_some_and(|token| merchant.tokens.contains(token));
-            if !valid {
-                return Err("The accessToken is missing or not valid for this bioCode.".to_string());
-            }
+        let (name, needed) = match credentials {
+            Credentials::Token => ("accessToken", true),
+            Credentials::PreviousToken => ("previousAccessToken", true),
+            Credentials::BioCode => ("accessToken", false),
+        };
+        let valid = params
+            .get(name)
+            .is_some_and(|token| merchant.token.as_deref() == Some(token));
+        if needed && !valid {
+            return Err(format!(
+                "The {name} is missing or not valid for this bioCode."
+            ));
         }
         action(merchant, &params)
     })

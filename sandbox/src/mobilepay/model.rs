@@ -1,13 +1,13 @@
 //! What the MobilePay sandbox remembers: merchants (by `bioCode`) with their tokens, stores,
 //! terminals, points of sale, payments and refunds, and the state machines they follow.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use rand::Rng;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::{ACCESS_TOKEN, BIO_CODE, POLL_DELAY_MS};
+use super::{ACCESS_TOKEN, BIO_CODE, NEW_BIO_CODE, POLL_DELAY_MS};
 
 /// Every merchant, by `bioCode`.
 pub(crate) struct MobilePayState {
@@ -18,6 +18,7 @@ impl MobilePayState {
     pub fn seeded() -> Self {
         let mut merchants = BTreeMap::new();
         merchants.insert(BIO_CODE.to_string(), Merchant::seeded());
+        merchants.insert(NEW_BIO_CODE.to_string(), Merchant::without_token());
         Self { merchants }
     }
 
@@ -52,8 +53,9 @@ impl MobilePayState {
 }
 
 pub(crate) struct Merchant {
-    /// Long-lived access tokens that are valid now.
-    pub tokens: HashSet<String>,
+    /// The long-lived access token, once created: one per merchant, as the API text's
+    /// `MerchantInformation` holds it.
+    pub token: Option<String>,
     pub stores: Vec<Store>,
     /// By Integra terminal id.
     pub terminals: BTreeMap<String, Terminal>,
@@ -151,17 +153,20 @@ impl Status {
         }
     }
 
-    /// Counts against the one active payment of a point of sale.
-    pub fn is_active(self) -> bool {
+    /// With the customer: prepared, started, or on their phone, not yet accepted.
+    pub fn is_pending(self) -> bool {
         matches!(
             self,
             Status::Prepared | Status::Initiated | Status::Paired | Status::IssuedToUser
         )
     }
 
-    /// Neither captured nor ended: what `payments` lists without a state.
-    pub fn is_open(self) -> bool {
-        self.is_active() || self == Status::Reserved
+    /// Neither captured nor ended (`Reserved` included): what `payments` lists without a
+    /// state, and what counts against the one active payment of a point of sale. The API
+    /// text's "active" is "neither captured, rejected, cancelled, or reversed"; MobilePay
+    /// v10's newer pages leave `Reserved` out, the text is followed.
+    pub fn is_active(self) -> bool {
+        self.is_pending() || self == Status::Reserved
     }
 }
 
@@ -372,10 +377,22 @@ impl Merchant {
             );
         }
         Self {
-            tokens: HashSet::from([ACCESS_TOKEN.to_string()]),
+            token: Some(ACCESS_TOKEN.to_string()),
             stores,
             terminals,
             points_of_sale,
+            payments: Vec::new(),
+            refunds: Vec::new(),
+        }
+    }
+
+    /// A merchant that has nothing yet, not even an access token.
+    fn without_token() -> Self {
+        Self {
+            token: None,
+            stores: Vec::new(),
+            terminals: BTreeMap::new(),
+            points_of_sale: BTreeMap::new(),
             payments: Vec::new(),
             refunds: Vec::new(),
         }
@@ -401,7 +418,7 @@ impl Merchant {
                 .iter()
                 .rposition(|p| p.pos_id == pos_id && f(p))
         };
-        newest(&|p| p.status.is_active()).or_else(|| newest(&|p| p.status == Status::Reserved))
+        newest(&|p| p.status.is_pending()).or_else(|| newest(&|p| p.status == Status::Reserved))
     }
 
     /// Moves payment `index` to `status`; a payment that leaves the customer's hands ends
@@ -409,7 +426,7 @@ impl Merchant {
     pub fn set_status(&mut self, index: usize, status: Status) {
         let payment = &mut self.payments[index];
         payment.status = status;
-        if !status.is_active() {
+        if !status.is_pending() {
             let pos_id = payment.pos_id.clone();
             if let Some(pos) = self.points_of_sale.get_mut(&pos_id) {
                 pos.checked_in = false;

@@ -1,5 +1,6 @@
 //! Account information: `/v1/accounts…` and `/v1/card-accounts…`, each read checked against
-//! the consent in `Consent-ID` (see [`under_consent`]).
+//! the consent in `Consent-ID`, or the one the holder's token was granted through (see
+//! [`under_consent`]).
 
 use std::collections::BTreeMap;
 
@@ -95,7 +96,9 @@ fn covered(state: &SandboxState, headers: &HeaderMap, kind: Kind) -> Vec<String>
         let Ok(psu) = s.psd2.oauth.holder(headers) else {
             return Vec::new();
         };
-        let consent = super::header(headers, "consent-id").and_then(|id| s.psd2.consents.get(id));
+        let consent = super::consents::consent_of(&s.psd2, headers)
+            .ok()
+            .and_then(|id| s.psd2.consents.get(&id));
         let grants = consent.map(|c| c.grants.clone()).unwrap_or_default();
         s.psd2
             .holder(&psu)
@@ -228,16 +231,12 @@ async fn transactions(
     let params = query_pairs(query.as_deref());
     let with_balance = with_balance(&query)?;
     let status = params.get("bookingStatus").map(String::as_str);
+    // The API text names no query parameters: without bookingStatus (which the standard
+    // requires), both lists.
     let (booked, pending) = match status {
-        None => {
-            return Err(Psd2Error::format(
-                "bookingStatus",
-                "bookingStatus is required: booked, pending or both.",
-            ));
-        }
         Some("booked") => (true, false),
         Some("pending") => (false, true),
-        Some("both") => (true, true),
+        None | Some("both") => (true, true),
         Some("information") => {
             return Err(Psd2Error::new(
                 StatusCode::BAD_REQUEST,
@@ -263,13 +262,9 @@ async fn transactions(
                 }),
         }
     };
+    // The API text names no query parameters: without dateFrom (which myPOS's reference
+    // pages require for booked transactions), the whole history.
     let (from, to) = (date("dateFrom")?, date("dateTo")?);
-    if booked && from.is_none() {
-        return Err(Psd2Error::format(
-            "dateFrom",
-            "dateFrom is required for booked transactions.",
-        ));
-    }
     if let (Some(from), Some(to)) = (from, to)
         && from > to
     {

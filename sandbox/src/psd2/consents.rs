@@ -70,12 +70,11 @@ fn body_json(body: &Bytes) -> Result<Value, Psd2Error> {
         .map_err(|e| Psd2Error::format("body", format!("The body is not valid JSON: {e}")))
 }
 
-fn check_ip(headers: &HeaderMap) -> Result<(), Psd2Error> {
+/// `PSU-IP-Address`, when sent, is an IP address. The API text requires only
+/// `Authorization` and `Content-Type`, so it may be left out (the standard requires it).
+pub(crate) fn check_ip(headers: &HeaderMap) -> Result<(), Psd2Error> {
     match header(headers, "psu-ip-address") {
-        None => Err(Psd2Error::format(
-            "PSU-IP-Address",
-            "The PSU-IP-Address header is required.",
-        )),
+        None => Ok(()),
         Some(ip) if ip.parse::<std::net::IpAddr>().is_err() => Err(Psd2Error::format(
             "PSU-IP-Address",
             "PSU-IP-Address must be an IP address.",
@@ -106,11 +105,14 @@ async fn create(
                 "recurringIndicator is required (true or false).",
             )
         })?;
-    let valid_until = body
-        .get("validUntil")
-        .and_then(Value::as_str)
-        .and_then(Day::parse)
-        .ok_or_else(|| Psd2Error::format("validUntil", "validUntil is required as YYYY-MM-DD."))?;
+    // "Expiration date (optional)": left out, the consent lasts as long as the bank allows.
+    let valid_until = match body.get("validUntil") {
+        None | Some(Value::Null) => Day::parse("9999-12-31").expect("a valid date"),
+        Some(value) => value
+            .as_str()
+            .and_then(Day::parse)
+            .ok_or_else(|| Psd2Error::format("validUntil", "validUntil must be YYYY-MM-DD."))?,
+    };
     let frequency = body
         .get("frequencyPerDay")
         .and_then(Value::as_u64)
@@ -118,38 +120,42 @@ async fn create(
         .ok_or_else(|| {
             Psd2Error::format("frequencyPerDay", "frequencyPerDay is required, 1 or more.")
         })?;
-    if !recurring && frequency > 1 {
-        return Err(Psd2Error::new(
-            StatusCode::BAD_REQUEST,
-            "PARAMETER_NOT_CONSISTENT",
-            "A one-off consent (recurringIndicator false) allows frequencyPerDay 1 only.",
-        ));
-    }
+    // The API text's own example pairs recurringIndicator false with frequencyPerDay 4; the
+    // standard asks for 1 on a one-off consent. The text is followed: both are accepted.
     let redirect_uri = header(&headers, "tpp-redirect-uri").map(str::to_owned);
     let id = new_id("consent-");
     let answer = state.with(|s| {
         let today = s.psd2.today();
         if valid_until < today {
-            return Err(Psd2Error::format("validUntil", "validUntil must not be in the past."));
+            return Err(Psd2Error::format(
+                "validUntil",
+                "validUntil must not be in the past.",
+            ));
         }
-        s.psd2.consents.insert(id.clone(), Consent {
-            id: id.clone(),
-            status: "received",
-            access,
-            recurring,
-            valid_until,
-            frequency_per_day: frequency as u32,
-            usage: (today, 0),
-            last_action: today,
-            redirect_uri,
-            psu: None,
-            grants: BTreeMap::new(),
-        });
+        s.psd2.consents.insert(
+            id.clone(),
+            Consent {
+                id: id.clone(),
+                status: "received",
+                access,
+                recurring,
+                valid_until,
+                frequency_per_day: frequency as u32,
+                usage: (today, 0),
+                last_action: today,
+                redirect_uri,
+                psu: None,
+                grants: BTreeMap::new(),
+            },
+        );
+        let approve_at = sca_href(&s.psd2, &headers, &format!("open_bank_consent_id={id}"));
+        // The API text's answer ({consentId, authorizationUrl}) and the standard's.
         Ok(json!({
             "consentStatus": "received",
             "consentId": id,
+            "authorizationUrl": approve_at,
             "_links": {
-                "scaOAuth": { "href": sca_href(&s.psd2, &headers, &format!("open_bank_consent_id={id}")) },
+                "scaOAuth": { "href": approve_at },
                 "self": { "href": format!("/v1/consents/{id}") },
                 "status": { "href": format!("/v1/consents/{id}/status") },
             },
@@ -334,6 +340,24 @@ pub(crate) fn resolve(access: &Value, holder: &Holder) -> Result<BTreeMap<String
     Ok(grants)
 }
 
+/// The consent a call is made under: `Consent-ID`, else the consent the holder's token was
+/// granted through (the API text's calls send only the token).
+pub(crate) fn consent_of(psd2: &Psd2, headers: &HeaderMap) -> Result<String, Psd2Error> {
+    header(headers, "consent-id")
+        .map(str::to_owned)
+        .or_else(|| {
+            psd2.oauth
+                .origin(headers)
+                .filter(|origin| psd2.consents.contains_key(origin))
+        })
+        .ok_or_else(|| {
+            Psd2Error::format(
+                "Consent-ID",
+                "Name the consent in Consent-ID, or use a token granted through one.",
+            )
+        })
+}
+
 /// What a read needs of the consent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Need {
@@ -345,7 +369,8 @@ pub(crate) enum Need {
 }
 
 /// The checks on a read under a consent, in the reference implementation's order: the
-/// holder's token; `Consent-ID` present and known to this holder (`CONSENT_UNKNOWN`); the
+/// holder's token; the consent (`Consent-ID`, else the token's) known to this holder
+/// (`CONSENT_UNKNOWN`); the
 /// grant the read needs (`CONSENT_INVALID`); `validUntil` (`CONSENT_EXPIRED`); the status
 /// (`CONSENT_INVALID`, or `CONSENT_EXPIRED` once expired); then the day's unattended reads
 /// (`ACCESS_EXCEEDED`, 429). `read` answers from the holder's accounts; an unattended read
@@ -357,9 +382,7 @@ pub(crate) fn under_consent<T>(
     read: impl FnOnce(&Holder, &BTreeMap<String, Grant>) -> Result<T, Psd2Error>,
 ) -> Result<T, Psd2Error> {
     let psu = psd2.oauth.holder(headers)?;
-    let consent_id = header(headers, "consent-id")
-        .ok_or_else(|| Psd2Error::format("Consent-ID", "The Consent-ID header is required."))?
-        .to_owned();
+    let consent_id = consent_of(psd2, headers)?;
     expire(psd2);
     super::payments::settle(psd2);
     let today = psd2.today();

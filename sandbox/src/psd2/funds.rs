@@ -16,7 +16,10 @@ use super::consents::{Need, under_consent};
 use super::errors::Psd2Error;
 
 pub(crate) fn router() -> Router<SandboxState> {
-    Router::new().route("/v1/funds-confirmations", post(confirm))
+    // The API text's path, and the standard's (`-confirmations`) for clients that follow it.
+    Router::new()
+        .route("/v1/funds-confirmation", post(confirm))
+        .route("/v1/funds-confirmations", post(confirm))
 }
 
 async fn confirm(

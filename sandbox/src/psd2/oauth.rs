@@ -34,6 +34,8 @@ pub(crate) enum Subject {
 
 struct AccessToken {
     subject: Subject,
+    /// The consent or payment a holder's grant came from.
+    origin: Option<String>,
     expires: Instant,
 }
 
@@ -123,6 +125,14 @@ impl Grants {
         Ok(known.subject.clone())
     }
 
+    /// The consent or payment the request's holder token was granted through, if any: the
+    /// consent a read without `Consent-ID` is made under.
+    pub fn origin(&self, headers: &HeaderMap) -> Option<String> {
+        let value = header(headers, "authorization")?;
+        let (_, token) = value.split_once(' ')?;
+        self.access.get(token.trim())?.origin.clone()
+    }
+
     /// The holder a token acts for; a TPP token cannot read accounts or initiate payments.
     pub fn holder(&self, headers: &HeaderMap) -> Result<String, Psd2Error> {
         match self.subject(headers)? {
@@ -134,12 +144,13 @@ impl Grants {
         }
     }
 
-    fn issue(&mut self, subject: Subject, lifetime: Duration) -> String {
+    fn issue(&mut self, subject: Subject, origin: Option<&str>, lifetime: Duration) -> String {
         let token = new_id("at-");
         self.access.insert(
             token.clone(),
             AccessToken {
                 subject,
+                origin: origin.map(str::to_owned),
                 expires: Instant::now() + lifetime,
             },
         );
@@ -213,7 +224,7 @@ async fn token(State(state): State<SandboxState>, headers: HeaderMap, body: Byte
         let grants = &mut s.psd2.oauth;
         match field("grant_type") {
             "client_credentials" => {
-                let token = grants.issue(Subject::Tpp, lifetime);
+                let token = grants.issue(Subject::Tpp, None, lifetime);
                 Ok(json!({ "access_token": token, "token_type": "Bearer", "expires_in": lifetime.as_secs(), "scope": "psd2" }))
             }
             "authorization_code" => {
@@ -227,7 +238,7 @@ async fn token(State(state): State<SandboxState>, headers: HeaderMap, body: Byte
                     // The code is spent all the same, as RFC 6749 §10.5 advises.
                     return Err(("invalid_grant", "The redirect_uri does not match the one the account holder was sent back to."));
                 }
-                let access = grants.issue(Subject::Holder(code.psu.clone()), lifetime);
+                let access = grants.issue(Subject::Holder(code.psu.clone()), Some(&code.origin), lifetime);
                 let refresh = grants.issue_refresh(&code.psu, &code.origin);
                 Ok(json!({
                     "access_token": access, "token_type": "Bearer", "expires_in": lifetime.as_secs(),
@@ -245,7 +256,7 @@ async fn token(State(state): State<SandboxState>, headers: HeaderMap, body: Byte
                     Some(_) => return Err(("invalid_grant", "The refresh token has been revoked.")),
                     None => return Err(("invalid_grant", "The refresh token is not known.")),
                 };
-                let access = grants.issue(Subject::Holder(psu.clone()), lifetime);
+                let access = grants.issue(Subject::Holder(psu.clone()), Some(&origin), lifetime);
                 let refresh = grants.issue_refresh(&psu, &origin);
                 Ok(json!({
                     "access_token": access, "token_type": "Bearer", "expires_in": lifetime.as_secs(),

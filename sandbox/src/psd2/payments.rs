@@ -24,6 +24,8 @@ use super::{Psd2, header, new_id};
 
 pub(crate) struct Payment {
     pub id: String,
+    /// `sepa-credit-transfers` or `cross-border-credit-transfers`: part of its path.
+    pub product: String,
     pub psu: String,
     /// The body as the TPP sent it, for GET.
     pub body: Value,
@@ -40,9 +42,10 @@ pub(crate) struct Payment {
 
 pub(crate) fn router() -> Router<SandboxState> {
     Router::new()
-        // One pattern: `{id}` is the payment product on POST, the payment id otherwise.
-        .route("/v1/payments/{id}", post(initiate).get(read).delete(cancel))
-        .route("/v1/payments/{id}/status", get(status))
+        .route("/v1/payments/{product}", post(initiate))
+        // The API text's paths name the product before the id, as the standard's do.
+        .route("/v1/payments/{product}/{id}", get(read).delete(cancel))
+        .route("/v1/payments/{product}/{id}/status", get(status))
 }
 
 const PRODUCTS: [&str; 2] = ["sepa-credit-transfers", "cross-border-credit-transfers"];
@@ -100,29 +103,9 @@ async fn initiate(
         ));
     }
     let psu = state.with(|s| s.psd2.oauth.holder(&headers))?;
-    match header(&headers, "psu-ip-address") {
-        None => {
-            return Err(Psd2Error::format(
-                "PSU-IP-Address",
-                "The PSU-IP-Address header is required.",
-            ));
-        }
-        Some(ip) if ip.parse::<std::net::IpAddr>().is_err() => {
-            return Err(Psd2Error::format(
-                "PSU-IP-Address",
-                "PSU-IP-Address must be an IP address.",
-            ));
-        }
-        _ => {}
-    }
-    let consent_id = header(&headers, "consent-id")
-        .ok_or_else(|| {
-            Psd2Error::format(
-                "Consent-ID",
-                "The Consent-ID header (the holder's account-information consent) is required.",
-            )
-        })?
-        .to_owned();
+    super::consents::check_ip(&headers)?;
+    // The holder's account-information consent: `Consent-ID`, else the token's.
+    let consent_id = state.with(|s| super::consents::consent_of(&s.psd2, &headers))?;
     let body: Value = serde_json::from_slice(&body)
         .map_err(|_| Psd2Error::format("body", "A JSON body is required."))?;
     let (amount, currency) = amount_of(&body)?;
@@ -149,40 +132,80 @@ async fn initiate(
     let id = new_id("pay-");
     let answer = state.with(|s| {
         expire(&mut s.psd2);
-        let consent = s.psd2.consents.get(&consent_id)
+        let consent = s
+            .psd2
+            .consents
+            .get(&consent_id)
             .filter(|c| c.psu.as_deref() == Some(psu.as_str()))
-            .ok_or_else(|| Psd2Error::new(StatusCode::FORBIDDEN, "CONSENT_UNKNOWN", "The consent is not known to this account holder."))?;
+            .ok_or_else(|| {
+                Psd2Error::new(
+                    StatusCode::FORBIDDEN,
+                    "CONSENT_UNKNOWN",
+                    "The consent is not known to this account holder.",
+                )
+            })?;
         if consent.status != "valid" {
-            return Err(Psd2Error::token("CONSENT_INVALID", format!("The consent is {}, not valid.", consent.status)));
+            return Err(Psd2Error::token(
+                "CONSENT_INVALID",
+                format!("The consent is {}, not valid.", consent.status),
+            ));
         }
         let holder = s.psd2.holder(&psu);
         let debtor = match body.get("debtorAccount") {
-            Some(reference) => holder.find(reference).filter(|a| a.kind == Kind::Payment)
-                .ok_or_else(|| Psd2Error::new(StatusCode::BAD_REQUEST, "PARAMETER_NOT_CONSISTENT", "debtorAccount is not an account of the holder."))?,
-            None => holder.accounts.iter().find(|a| a.kind == Kind::Payment && a.currency == currency)
-                .ok_or_else(|| Psd2Error::new(StatusCode::BAD_REQUEST, "PARAMETER_NOT_CONSISTENT", format!("The holder has no {currency} account to pay from.")))?,
+            Some(reference) => holder
+                .find(reference)
+                .filter(|a| a.kind == Kind::Payment)
+                .ok_or_else(|| {
+                    Psd2Error::new(
+                        StatusCode::BAD_REQUEST,
+                        "PARAMETER_NOT_CONSISTENT",
+                        "debtorAccount is not an account of the holder.",
+                    )
+                })?,
+            None => holder
+                .accounts
+                .iter()
+                .find(|a| a.kind == Kind::Payment && a.currency == currency)
+                .ok_or_else(|| {
+                    Psd2Error::new(
+                        StatusCode::BAD_REQUEST,
+                        "PARAMETER_NOT_CONSISTENT",
+                        format!("The holder has no {currency} account to pay from."),
+                    )
+                })?,
         };
         let debtor = debtor.resource_id.clone();
-        s.psd2.payments.insert(id.clone(), Payment {
-            id: id.clone(),
-            psu: psu.clone(),
-            remittance: body.get("remittanceInformationUnstructured").and_then(Value::as_str).unwrap_or("").to_owned(),
-            body,
-            amount,
-            currency,
-            debtor,
-            creditor_name,
-            status: "RCVD",
-            accepted_at: None,
-            redirect_uri,
-        });
+        s.psd2.payments.insert(
+            id.clone(),
+            Payment {
+                id: id.clone(),
+                product: product.clone(),
+                psu: psu.clone(),
+                remittance: body
+                    .get("remittanceInformationUnstructured")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                body,
+                amount,
+                currency,
+                debtor,
+                creditor_name,
+                status: "RCVD",
+                accepted_at: None,
+                redirect_uri,
+            },
+        );
+        let approve_at = sca_href(&s.psd2, &headers, &format!("open_bank_payment_id={id}"));
+        // The API text's answer ({paymentId, authorizationUrl}) and the standard's.
         Ok(json!({
             "transactionStatus": "RCVD",
             "paymentId": id,
+            "authorizationUrl": approve_at,
             "_links": {
-                "scaOAuth": { "href": sca_href(&s.psd2, &headers, &format!("open_bank_payment_id={id}")) },
-                "self": { "href": format!("/v1/payments/{id}") },
-                "status": { "href": format!("/v1/payments/{id}/status") },
+                "scaOAuth": { "href": approve_at },
+                "self": { "href": format!("/v1/payments/{product}/{id}") },
+                "status": { "href": format!("/v1/payments/{product}/{id}/status") },
             },
         }))
     })?;
@@ -190,7 +213,7 @@ async fn initiate(
     response
         .headers_mut()
         .insert("aspsp-sca-approach", HeaderValue::from_static("REDIRECT"));
-    if let Ok(location) = HeaderValue::from_str(&format!("/v1/payments/{id}")) {
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/payments/{product}/{id}")) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
@@ -258,10 +281,12 @@ pub(crate) fn settle(psd2: &mut Psd2) {
     }
 }
 
-/// The payment `id`, if the request's token may see it: the TPP's own, or its holder's.
+/// The payment `id` of `product`, if the request's token may see it: the TPP's own, or its
+/// holder's.
 fn visible<'a>(
     psd2: &'a mut Psd2,
     headers: &HeaderMap,
+    product: &str,
     id: &str,
 ) -> Result<&'a mut Payment, Psd2Error> {
     let subject = psd2.oauth.subject(headers)?;
@@ -274,6 +299,11 @@ fn visible<'a>(
         )
     })?;
     match subject {
+        _ if payment.product != product => Err(Psd2Error::new(
+            StatusCode::NOT_FOUND,
+            "RESOURCE_UNKNOWN",
+            format!("The payment is not a {product} payment."),
+        )),
         Subject::Holder(psu) if psu != payment.psu => Err(Psd2Error::new(
             StatusCode::NOT_FOUND,
             "RESOURCE_UNKNOWN",
@@ -286,15 +316,15 @@ fn visible<'a>(
 async fn read(
     State(state): State<SandboxState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path((product, id)): Path<(String, String)>,
 ) -> Result<Json<Value>, Psd2Error> {
     state.with(|s| {
-        let payment = visible(&mut s.psd2, &headers, &id)?;
+        let payment = visible(&mut s.psd2, &headers, &product, &id)?;
         let mut answer = payment.body.clone();
         answer["paymentId"] = json!(payment.id);
         answer["transactionStatus"] = json!(payment.status);
         answer["_links"] =
-            json!({ "status": { "href": format!("/v1/payments/{}/status", payment.id) } });
+            json!({ "status": { "href": format!("/v1/payments/{product}/{}/status", payment.id) } });
         Ok(Json(answer))
     })
 }
@@ -302,10 +332,10 @@ async fn read(
 async fn status(
     State(state): State<SandboxState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path((product, id)): Path<(String, String)>,
 ) -> Result<Json<Value>, Psd2Error> {
     state.with(|s| {
-        let payment = visible(&mut s.psd2, &headers, &id)?;
+        let payment = visible(&mut s.psd2, &headers, &product, &id)?;
         let mut answer = json!({ "transactionStatus": payment.status });
         if payment.status != "RCVD" && payment.status != "CANC" {
             answer["fundsAvailable"] = json!(payment.status != "RJCT");
@@ -317,10 +347,10 @@ async fn status(
 async fn cancel(
     State(state): State<SandboxState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path((product, id)): Path<(String, String)>,
 ) -> Result<StatusCode, Psd2Error> {
     state.with(|s| {
-        let payment = visible(&mut s.psd2, &headers, &id)?;
+        let payment = visible(&mut s.psd2, &headers, &product, &id)?;
         if !matches!(payment.status, "RCVD" | "ACTC") {
             return Err(Psd2Error::new(
                 StatusCode::METHOD_NOT_ALLOWED,

@@ -232,3 +232,56 @@ async fn control_bodies_are_json() {
     let body = problem(response, 400).await;
     assert!(body["errors"]["body"][0].is_string());
 }
+
+/// A page in a browser that rebinds its own name to 127.0.0.1 reaches the sandbox with its
+/// own `Host`: the control API answers only loopback names, unless the guard is turned off.
+#[tokio::test]
+async fn the_control_api_answers_only_loopback_host_names() {
+    let sandbox = mypos_sandbox::Sandbox::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let status = |host: &'static str| {
+        let request = http
+            .get(format!("{}/_sandbox/faults", sandbox.url()))
+            .header("Host", host);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status("attacker.example").await, 403);
+    assert_eq!(status("attacker.example:8080").await, 403);
+    assert_eq!(status("localhost").await, 200);
+    assert_eq!(status("127.0.0.1:1234").await, 200);
+    assert_eq!(status("[::1]:1234").await, 200);
+
+    let open = mypos_sandbox::Sandbox::start_with(mypos_sandbox::SandboxConfig {
+        control_loopback_only: false,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let answer = http
+        .get(format!("{}/_sandbox/faults", open.url()))
+        .header("Host", "sandbox.internal")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+}
+
+/// The request log keeps the newest `max_logged_requests` entries.
+#[tokio::test]
+async fn the_request_log_is_bounded() {
+    let sandbox = mypos_sandbox::Sandbox::start_with(mypos_sandbox::SandboxConfig {
+        max_logged_requests: 3,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    for i in 0..5 {
+        http.get(format!("{}/nowhere/{i}", sandbox.url()))
+            .send()
+            .await
+            .unwrap();
+    }
+    let paths: Vec<_> = sandbox.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/nowhere/2", "/nowhere/3", "/nowhere/4"]);
+}

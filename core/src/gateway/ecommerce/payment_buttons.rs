@@ -5,13 +5,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{
-    Created, LinkStatus, OnlineTransaction, check_language, check_positive, check_quantity,
-    check_required, check_some,
-};
+use super::{Created, LinkStatus, OnlineTransaction};
 use crate::endpoint::{ApiRequest, ApiResponse};
-use crate::error::Result;
-use crate::gateway::epos::{Empty, check_currency};
+use crate::gateway::epos::Empty;
 use crate::page::Page;
 use crate::{Amount, MerchantClient};
 
@@ -40,8 +36,10 @@ pub struct CreatePaymentButtonRequest {
     pub item_price: Amount,
     /// ISO 4217 code of one of the merchant's settlement accounts.
     pub currency: String,
-    /// The button's name in the merchant's account.
-    pub custom_name: String,
+    /// The button's name in the merchant's account (the API names it after the item when left
+    /// out; `mypos-api-gateway`'s samples never send it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_name: Option<String>,
     /// Items bought per payment, at least 1 (default 1).
     #[serde(default = "one")]
     pub quantity: u32,
@@ -67,7 +65,12 @@ pub struct CreatePaymentButtonRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_for_customer_email: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ask_for_customer_phone: Option<bool>,
+    pub ask_for_customer_phone_number: Option<bool>,
+    /// Ask the customer for an identity document number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_customer_id: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hide_quantity: Option<bool>,
     /// Where the customer goes after cancelling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
@@ -81,13 +84,12 @@ impl CreatePaymentButtonRequest {
         item_name: impl Into<String>,
         item_price: Amount,
         currency: impl Into<String>,
-        custom_name: impl Into<String>,
     ) -> Self {
         Self {
             item_name: item_name.into(),
             item_price,
             currency: currency.into(),
-            custom_name: custom_name.into(),
+            custom_name: None,
             quantity: 1,
             button_size: ButtonSize::Small,
             account_number: None,
@@ -98,25 +100,16 @@ impl CreatePaymentButtonRequest {
             ask_for_customer_name: None,
             ask_for_shipping_address: None,
             ask_for_customer_email: None,
-            ask_for_customer_phone: None,
+            ask_for_customer_phone_number: None,
+            ask_for_customer_id: None,
+            hide_quantity: None,
             cancel_url: None,
             return_url: None,
         }
     }
 }
 
-impl ApiRequest for CreatePaymentButtonRequest {
-    fn validate(&self) -> Result<()> {
-        check_required("item_name", &self.item_name)?;
-        check_positive("item_price", &self.item_price)?;
-        check_currency("currency", &self.currency)?;
-        check_required("custom_name", &self.custom_name)?;
-        check_quantity("quantity", self.quantity)?;
-        check_some(self.pref_language.as_deref(), |l| {
-            check_language("pref_language", l)
-        })
-    }
-}
+impl ApiRequest for CreatePaymentButtonRequest {}
 
 /// A page of the merchant's payment buttons.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -170,7 +163,10 @@ pub struct UpdatePaymentButtonRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_for_customer_email: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ask_for_customer_phone: Option<bool>,
+    pub ask_for_customer_phone_number: Option<bool>,
+    /// Ask the customer for an identity document number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_customer_id: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,16 +190,7 @@ impl UpdatePaymentButtonRequest {
     }
 }
 
-impl ApiRequest for UpdatePaymentButtonRequest {
-    fn validate(&self) -> Result<()> {
-        check_some(self.pref_lang.as_deref(), |l| {
-            check_language("pref_lang", l)
-        })?;
-        check_some(self.custom_name.as_deref(), |n| {
-            check_required("custom_name", n)
-        })
-    }
-}
+impl ApiRequest for UpdatePaymentButtonRequest {}
 
 /// Deletes a payment button, by code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -227,6 +214,12 @@ pub struct GetPaymentButtonTransactionsRequest {
     /// Only this button's payments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// First day, `YYYY-MM-DD` (named as on payment links' transactions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<String>,
     /// 1-based page number (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
@@ -278,7 +271,9 @@ pub struct PaymentButton {
     #[serde(default)]
     pub ask_for_customer_email: Option<bool>,
     #[serde(default)]
-    pub ask_for_customer_phone: Option<bool>,
+    pub ask_for_customer_phone_number: Option<bool>,
+    #[serde(default)]
+    pub ask_for_customer_id: Option<bool>,
     #[serde(default)]
     pub hide_quantity: Option<bool>,
     #[serde(default)]
@@ -301,7 +296,9 @@ crate::operations! {
     /// Buttons for a website, to a payment page for one item.
     pub struct PaymentButtons<MerchantClient> as "ecommerce.payment_buttons" {
         /// Create a payment button; answers its code and URL. Path unverified.
-        // unverified: path chosen in gateway.md; body from the legacy API.
+        // unverified: path chosen in gateway.md; body from the legacy API, except that the
+        // `mypos-api-gateway` samples (followed here) write `ask_for_customer_phone_number`
+        // where the legacy page wrote `ask_for_customer_phone`, and add `ask_for_customer_id`.
         create(CreatePaymentButtonRequest) -> Created = POST "/ecommerce/v1/buttons";
         /// List the merchant's payment buttons, a page at a time. Path unverified.
         // unverified: path chosen in gateway.md.

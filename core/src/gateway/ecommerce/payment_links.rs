@@ -5,13 +5,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{
-    Created, LinkStatus, OnlineTransaction, check_language, check_positive, check_quantity,
-    check_required, check_some,
-};
+use super::{Created, LinkStatus, OnlineTransaction};
 use crate::endpoint::{ApiRequest, ApiResponse};
-use crate::error::Result;
-use crate::gateway::epos::{Empty, check_currency, check_date};
+use crate::gateway::epos::Empty;
 use crate::page::Page;
 use crate::{Amount, MerchantClient};
 
@@ -28,8 +24,10 @@ pub struct CreatePaymentLinkRequest {
     pub item_price: Amount,
     /// ISO 4217 code of one of the merchant's settlement accounts.
     pub currency: String,
-    /// The link's name in the merchant's account.
-    pub custom_name: String,
+    /// The link's name in the merchant's account (the API names it after the item when left
+    /// out; `mypos-api-gateway`'s samples never send it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_name: Option<String>,
     /// Items bought per payment, at least 1 (default 1).
     #[serde(default = "one")]
     pub quantity: u32,
@@ -49,6 +47,16 @@ pub struct CreatePaymentLinkRequest {
     pub send_email: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_for_customer_name: Option<bool>,
+    /// Ask the customer for a shipping address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_shipping_address: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_customer_email: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_customer_phone_number: Option<bool>,
+    /// Ask the customer for an identity document number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_customer_id: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hide_quantity: Option<bool>,
     /// Last day the link can be paid (`YYYY-MM-DD`).
@@ -61,13 +69,12 @@ impl CreatePaymentLinkRequest {
         item_name: impl Into<String>,
         item_price: Amount,
         currency: impl Into<String>,
-        custom_name: impl Into<String>,
     ) -> Self {
         Self {
             item_name: item_name.into(),
             item_price,
             currency: currency.into(),
-            custom_name: custom_name.into(),
+            custom_name: None,
             quantity: 1,
             account_number: None,
             pref_language: None,
@@ -75,27 +82,17 @@ impl CreatePaymentLinkRequest {
             send_sms: None,
             send_email: None,
             ask_for_customer_name: None,
+            ask_for_shipping_address: None,
+            ask_for_customer_email: None,
+            ask_for_customer_phone_number: None,
+            ask_for_customer_id: None,
             hide_quantity: None,
             expired_date: None,
         }
     }
 }
 
-impl ApiRequest for CreatePaymentLinkRequest {
-    fn validate(&self) -> Result<()> {
-        check_required("item_name", &self.item_name)?;
-        check_positive("item_price", &self.item_price)?;
-        check_currency("currency", &self.currency)?;
-        check_required("custom_name", &self.custom_name)?;
-        check_quantity("quantity", self.quantity)?;
-        check_some(self.pref_language.as_deref(), |l| {
-            check_language("pref_language", l)
-        })?;
-        check_some(self.expired_date.as_deref(), |d| {
-            check_date("expired_date", d)
-        })
-    }
-}
+impl ApiRequest for CreatePaymentLinkRequest {}
 
 /// A page of the merchant's payment links.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -142,6 +139,16 @@ pub struct UpdatePaymentLinkRequest {
     pub send_email: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_for_customer_name: Option<bool>,
+    /// Ask the customer for a shipping address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_shipping_address: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_customer_email: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_customer_phone_number: Option<bool>,
+    /// Ask the customer for an identity document number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_for_customer_id: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// `false` disables the link: it can no longer be paid.
@@ -164,19 +171,7 @@ impl UpdatePaymentLinkRequest {
     }
 }
 
-impl ApiRequest for UpdatePaymentLinkRequest {
-    fn validate(&self) -> Result<()> {
-        check_some(self.pref_lang.as_deref(), |l| {
-            check_language("pref_lang", l)
-        })?;
-        check_some(self.custom_name.as_deref(), |n| {
-            check_required("custom_name", n)
-        })?;
-        check_some(self.expired_date.as_deref(), |d| {
-            check_date("expired_date", d)
-        })
-    }
-}
+impl ApiRequest for UpdatePaymentLinkRequest {}
 
 /// Deletes a payment link, by code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -200,6 +195,13 @@ pub struct GetPaymentLinkTransactionsRequest {
     /// Only this link's payments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// First day, `YYYY-MM-DD`. `date_from`/`date_to` as `mypos-api-gateway` writes them here
+    /// (`dateFrom`), unlike the terminal lists' `from_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<String>,
     /// 1-based page number (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
@@ -242,6 +244,14 @@ pub struct PaymentLink {
     #[serde(default)]
     pub ask_for_customer_name: Option<bool>,
     #[serde(default)]
+    pub ask_for_shipping_address: Option<bool>,
+    #[serde(default)]
+    pub ask_for_customer_email: Option<bool>,
+    #[serde(default)]
+    pub ask_for_customer_phone_number: Option<bool>,
+    #[serde(default)]
+    pub ask_for_customer_id: Option<bool>,
+    #[serde(default)]
     pub hide_quantity: Option<bool>,
     #[serde(default)]
     pub expired_date: Option<String>,
@@ -261,7 +271,8 @@ crate::operations! {
     /// Links to a payment page for one item.
     pub struct PaymentLinks<MerchantClient> as "ecommerce.payment_links" {
         /// Create a payment link; answers its code and URL. Path unverified.
-        // unverified: path chosen in gateway.md; body from the legacy API.
+        // unverified: path chosen in gateway.md; body from the legacy API and the
+        // `mypos-api-gateway` samples (the four `ask_for_…` flags beyond the customer's name).
         create(CreatePaymentLinkRequest) -> Created = POST "/ecommerce/v1/links";
         /// List the merchant's payment links, a page at a time. Path unverified.
         // unverified: path chosen in gateway.md.

@@ -5,10 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{check_language, check_positive, check_required, check_some};
 use crate::endpoint::{ApiRequest, ApiResponse};
-use crate::error::{Error, Result};
-use crate::gateway::epos::{check_currency, check_date};
 use crate::page::Page;
 use crate::{Amount, MerchantClient};
 
@@ -101,30 +98,7 @@ impl CreatePaymentRequestRequest {
     }
 }
 
-impl ApiRequest for CreatePaymentRequestRequest {
-    fn validate(&self) -> Result<()> {
-        check_positive("amount", &self.amount)?;
-        check_currency("currency", &self.currency)?;
-        if !self.qr_generated {
-            // Only a QR request goes without a named customer.
-            for (field, value) in [
-                ("client_name", &self.client_name),
-                ("payment_request_lang", &self.payment_request_lang),
-            ] {
-                let value = value.as_deref().unwrap_or_default();
-                check_required(field, value).map_err(|_| {
-                    Error::invalid(field, "is required unless qr_generated is true")
-                })?;
-            }
-        }
-        check_some(self.payment_request_lang.as_deref(), |l| {
-            check_language("payment_request_lang", l)
-        })?;
-        check_some(self.expiry_date.as_deref(), |d| {
-            check_date("expiry_date", d)
-        })
-    }
-}
+impl ApiRequest for CreatePaymentRequestRequest {}
 
 /// What creating a payment request answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -175,7 +149,8 @@ impl GetPaymentRequestRequest {
 
 impl ApiRequest for GetPaymentRequestRequest {}
 
-/// Reminds the customer of a payment request, by SMS and/or email (at least one).
+/// Reminds the customer of a payment request; `gsm` and `email` say where to, else the API
+/// uses the request's own contacts (`mypos-api-gateway` sends just the code).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendReminderRequest {
@@ -188,19 +163,7 @@ pub struct SendReminderRequest {
     pub email: Option<String>,
 }
 
-impl ApiRequest for SendReminderRequest {
-    fn validate(&self) -> Result<()> {
-        let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-        if given(&self.gsm) || given(&self.email) {
-            Ok(())
-        } else {
-            Err(Error::invalid(
-                "gsm",
-                "a phone number (gsm) or an email address is required",
-            ))
-        }
-    }
-}
+impl ApiRequest for SendReminderRequest {}
 
 /// A payment request and where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

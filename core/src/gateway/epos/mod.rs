@@ -82,60 +82,7 @@ impl JsonSchema for Empty {
 
 impl crate::endpoint::ApiResponse for Empty {}
 
-/// Checks an 8-digit terminal id (TID), the only form the gateway documents.
-pub(crate) fn check_terminal_id(field: &str, value: &str) -> Result<()> {
-    if value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            field,
-            format!("must be an 8-digit terminal id, got {value:?}"),
-        ))
-    }
-}
-
-/// Checks the form of an ISO 4217 code; whether the terminal takes it is the API's call.
-pub(crate) fn check_currency(field: &str, value: &str) -> Result<()> {
-    if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            field,
-            format!("must be a 3-letter ISO 4217 code such as \"EUR\", got {value:?}"),
-        ))
-    }
-}
-
-/// Checks a `YYYY-MM-DD` date (the form of every ePOS date filter).
-pub(crate) fn check_date(field: &str, value: &str) -> Result<()> {
-    let b = value.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let shaped = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
-    if shaped && digits(0..4) && digits(5..7) && digits(8..10) {
-        let month: u32 = value[5..7].parse().unwrap_or(0);
-        let day: u32 = value[8..10].parse().unwrap_or(0);
-        if (1..=12).contains(&month) && (1..=31).contains(&day) {
-            return Ok(());
-        }
-    }
-    Err(Error::invalid(
-        field,
-        format!("must be a date as YYYY-MM-DD, got {value:?}"),
-    ))
-}
-
-/// Checks a free-text field's length in characters.
-pub(crate) fn check_length(field: &str, value: &str, max: usize) -> Result<()> {
-    let length = value.chars().count();
-    if length <= max {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            field,
-            format!("must be at most {max} characters, got {length}"),
-        ))
-    }
-}
+// No request here checks formats of its own: the API texts state none, so the server judges.
 
 /// Decodes a list the documentation shows in several shapes: a bare array, an object with one
 /// array member (`{"models": [...]}`), or a single object (read as a list of one).
@@ -161,32 +108,4 @@ pub(crate) fn decode_list<T: DeserializeOwned>(response: &Response) -> Result<Ve
         status: response.status.as_u16(),
         message: e.to_string(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_are_checked() {
-        assert!(check_terminal_id("terminal_id", "12345678").is_ok());
-        for bad in ["1234567", "123456789", "1234567a", ""] {
-            assert!(check_terminal_id("terminal_id", bad).is_err(), "{bad}");
-        }
-        assert!(check_currency("c", "EUR").is_ok());
-        for bad in ["eur", "EU", "EURO", "E1R"] {
-            assert!(check_currency("c", bad).is_err(), "{bad}");
-        }
-        assert!(check_date("d", "2025-10-27").is_ok());
-        for bad in [
-            "2025-13-01",
-            "2025-1-01",
-            "27.10.2025",
-            "2025-10-27T00:00:00",
-        ] {
-            assert!(check_date("d", bad).is_err(), "{bad}");
-        }
-        assert!(check_length("r", &"é".repeat(50), 50).is_ok());
-        assert!(check_length("r", &"x".repeat(51), 50).is_err());
-    }
 }

@@ -6,31 +6,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::payments::{MAX_REFERENCE_LENGTH, RefundAmount};
-use super::{Empty, check_currency, check_date, check_length, check_terminal_id, decode_list};
+use super::{Empty, decode_list};
 use crate::endpoint::{ApiRequest, ApiResponse};
 use crate::error::Result;
 use crate::page::Page;
 use crate::transport::Response;
-use crate::{Amount, MerchantClient};
+use crate::{Amount, MerchantClient, MinorUnits};
 
 pub use super::status::TerminalStatus;
-
-fn check_optional_terminal_id(value: &Option<String>) -> Result<()> {
-    value
-        .as_deref()
-        .map_or(Ok(()), |id| check_terminal_id("terminal_id", id))
-}
-
-fn check_dates(from: &Option<String>, to: &Option<String>) -> Result<()> {
-    if let Some(from) = from {
-        check_date("date_from", from)?;
-    }
-    if let Some(to) = to {
-        check_date("date_to", to)?;
-    }
-    Ok(())
-}
 
 /// The merchant's terminals, a page at a time, optionally filtered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -51,16 +34,12 @@ pub struct ListTerminalsRequest {
     pub size: Option<u32>,
 }
 
-impl ApiRequest for ListTerminalsRequest {
-    fn validate(&self) -> Result<()> {
-        check_optional_terminal_id(&self.terminal_id)
-    }
-}
+impl ApiRequest for ListTerminalsRequest {}
 
 /// A terminal as the list shows it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TerminalSummary {
-    /// The 8-digit terminal id (TID).
+    /// The terminal id (TID).
     pub terminal_id: String,
     #[serde(default)]
     pub serial_number: Option<String>,
@@ -86,11 +65,7 @@ impl GetTerminalRequest {
     }
 }
 
-impl ApiRequest for GetTerminalRequest {
-    fn validate(&self) -> Result<()> {
-        check_terminal_id("terminal_id", &self.terminal_id)
-    }
-}
+impl ApiRequest for GetTerminalRequest {}
 
 /// A terminal with its settings and settlement account.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -154,12 +129,13 @@ pub struct GetTransactionsRequest {
     pub terminal_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_name: Option<String>,
-    /// First day, `YYYY-MM-DD` (the API's default is today).
+    /// First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+    /// writes it (`fromDate`); the POS API's own page spells it `date_from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_from: Option<String>,
+    pub from_date: Option<String>,
     /// Last day, `YYYY-MM-DD` (the API's default is today).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_to: Option<String>,
+    pub to_date: Option<String>,
     /// Smallest amount, in major units (`"10.00"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_from: Option<Amount>,
@@ -174,24 +150,20 @@ pub struct GetTransactionsRequest {
     pub size: Option<u32>,
 }
 
-impl ApiRequest for GetTransactionsRequest {
-    fn validate(&self) -> Result<()> {
-        check_optional_terminal_id(&self.terminal_id)?;
-        check_dates(&self.date_from, &self.date_to)
-    }
-}
+impl ApiRequest for GetTransactionsRequest {}
 
 /// Card transactions of one terminal, a page at a time, optionally filtered.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetTerminalTransactionsRequest {
     pub terminal_id: String,
-    /// First day, `YYYY-MM-DD` (the API's default is today).
+    /// First day, `YYYY-MM-DD` (the API's default is today). Named as `mypos-api-gateway`
+    /// writes it (`fromDate`); the POS API's own page spells it `date_from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_from: Option<String>,
+    pub from_date: Option<String>,
     /// Last day, `YYYY-MM-DD` (the API's default is today).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_to: Option<String>,
+    pub to_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stan: Option<String>,
     /// Smallest amount, in major units (`"10.00"`).
@@ -219,16 +191,7 @@ impl GetTerminalTransactionsRequest {
     }
 }
 
-impl ApiRequest for GetTerminalTransactionsRequest {
-    fn validate(&self) -> Result<()> {
-        check_terminal_id("terminal_id", &self.terminal_id)?;
-        check_dates(&self.date_from, &self.date_to)?;
-        match &self.reference_number {
-            Some(reference) => check_length("reference_number", reference, MAX_REFERENCE_LENGTH),
-            None => Ok(()),
-        }
-    }
-}
+impl ApiRequest for GetTerminalTransactionsRequest {}
 
 crate::paged_request!(
     ListTerminalsRequest,
@@ -335,13 +298,14 @@ impl ApiResponse for Vec<Outlet> {
     }
 }
 
-/// Provision a terminal. The body is not documented; these are the fields the gateway was
-/// seen to need.
+/// Provision a terminal. `mypos-api-gateway` calls it with no arguments (`activate()`); the
+/// gateway was seen to need these fields, so they may be given, and the API judges.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivateTerminalRequest {
     /// The product (a model code, as `get_models` lists them).
-    pub product_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
     /// ISO 4217 code of the amounts the terminal will take.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -352,27 +316,19 @@ pub struct ActivateTerminalRequest {
     pub billing_descriptor: Option<String>,
 }
 
-impl ApiRequest for ActivateTerminalRequest {
-    fn validate(&self) -> Result<()> {
-        match &self.currency {
-            Some(currency) => check_currency("currency", currency),
-            None => Ok(()),
-        }
-    }
-}
+impl ApiRequest for ActivateTerminalRequest {}
 
-/// Take a terminal out of service. The body is not documented.
+/// Take a terminal out of service, named by the `code` its activation answered
+/// (`deactivate({ code: 'ACT123456' })` in `mypos-api-gateway`; the POS API's page documents
+/// no body).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeactivateTerminalRequest {
-    pub terminal_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
-impl ApiRequest for DeactivateTerminalRequest {
-    fn validate(&self) -> Result<()> {
-        check_terminal_id("terminal_id", &self.terminal_id)
-    }
-}
+impl ApiRequest for DeactivateTerminalRequest {}
 
 /// The code to enter on the device.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -514,20 +470,13 @@ pub struct RefundTerminalRequest {
     pub terminal_id: String,
     /// The `reference_number` of the payment to refund.
     pub reference_number: String,
-    pub amount: RefundAmount,
+    /// Minor units (1500 is 15.00) in the payment's currency: a bare number, as
+    /// `mypos-api-gateway` sends it (`amount: 1500`). The POS API's own page shows
+    /// `{value, currency_code}`; the SDK follows the text it implements.
+    pub amount: MinorUnits,
 }
 
-impl ApiRequest for RefundTerminalRequest {
-    fn validate(&self) -> Result<()> {
-        check_terminal_id("terminal_id", &self.terminal_id)?;
-        check_length(
-            "reference_number",
-            &self.reference_number,
-            MAX_REFERENCE_LENGTH,
-        )?;
-        self.amount.validate()
-    }
-}
+impl ApiRequest for RefundTerminalRequest {}
 
 crate::operations! {
     /// The merchant's terminals, their transactions and receipts.
@@ -550,7 +499,8 @@ crate::operations! {
         deactivate(DeactivateTerminalRequest) -> ActivationCode = POST "/pos/v1/terminals/deactivation";
         /// The receipt of a card transaction.
         get_receipt(GetReceiptRequest) -> Receipt = GET "/pos/v1/terminals/receipt/{payment_reference}";
-        /// Refund part or all of an earlier payment on its terminal (HTTP 204).
+        /// Refund part or all of an earlier payment on its terminal (HTTP 204):
+        /// `refund('T001234', { referenceNumber, amount: 1500 })`.
         refund(RefundTerminalRequest) -> Empty = POST "/pos/v1/terminals/{terminal_id}/refund";
     }
 }

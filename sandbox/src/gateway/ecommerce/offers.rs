@@ -64,6 +64,12 @@ pub(crate) struct Offer {
     pub send_sms: bool,
     pub send_email: bool,
     pub ask_for_customer_name: bool,
+    pub ask_for_shipping_address: bool,
+    pub ask_for_customer_email: bool,
+    /// `ask_for_customer_phone_number`, as `mypos-api-gateway` names it for links and buttons
+    /// (the legacy button page wrote `ask_for_customer_phone`).
+    pub ask_for_customer_phone_number: bool,
+    pub ask_for_customer_id: bool,
     pub hide_quantity: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expired_date: Option<String>,
@@ -80,9 +86,6 @@ pub(crate) struct Offer {
 pub(crate) struct ButtonFields {
     /// 0 small, 1 big.
     pub button_size: i64,
-    pub ask_for_shipping_address: bool,
-    pub ask_for_customer_email: bool,
-    pub ask_for_customer_phone: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,6 +144,18 @@ fn offers(state: &mut EcommerceState, button: bool) -> &mut Vec<Offer> {
     }
 }
 
+/// The yes/no settings of links and buttons, in the order [`Offer`] lists them.
+const FLAGS: [&str; 8] = [
+    "send_sms",
+    "send_email",
+    "ask_for_customer_name",
+    "ask_for_shipping_address",
+    "ask_for_customer_email",
+    "ask_for_customer_phone_number",
+    "ask_for_customer_id",
+    "hide_quantity",
+];
+
 /// An expiry day must not be in the past.
 fn not_past(form: &mut Form, name: &str, day: Option<Day>) -> Option<String> {
     let day = day?;
@@ -162,17 +177,13 @@ async fn create<const BUTTON: bool>(
     let item_price = form.amount("item_price");
     let currency = form.text("currency", true);
     let account_number = form.digits("account_number", false);
-    let custom_name = form.text("custom_name", true);
+    // Not required: `mypos-api-gateway`'s samples never send it; the offer is then named
+    // after its item.
+    let custom_name = form.text("custom_name", false);
     let quantity = form.whole("quantity", true, 1);
     let pref_language = form.text("pref_language", false);
     let website = form.text("website", false);
-    let flags = [
-        "send_sms",
-        "send_email",
-        "ask_for_customer_name",
-        "hide_quantity",
-    ]
-    .map(|name| form.flag(name).unwrap_or(false));
+    let flags = FLAGS.map(|name| form.flag(name).unwrap_or(false));
     let expired_date = form.day("expired_date", false);
     let expired_date = not_past(&mut form, "expired_date", expired_date);
     let button = BUTTON.then(|| button_fields(&mut form, &ButtonFields::default()));
@@ -189,11 +200,12 @@ async fn create<const BUTTON: bool>(
         let pref_language = language("pref_language", pref_language, &mut errors);
         form.finish()?;
         form::finish(errors)?;
-        let (Some(item_name), Some(item_price), Some(custom_name), Some(quantity), Some(account)) =
-            (item_name, item_price, custom_name, quantity, account)
+        let (Some(item_name), Some(item_price), Some(quantity), Some(account)) =
+            (item_name, item_price, quantity, account)
         else {
             unreachable!("a valid form has every required field");
         };
+        let custom_name = custom_name.unwrap_or_else(|| item_name.clone());
         let ecommerce = &mut merchant_state.ecommerce;
         let code = ecommerce.new_code(&merchant.id);
         let kind = if BUTTON { "button" } else { "link" };
@@ -211,7 +223,11 @@ async fn create<const BUTTON: bool>(
             send_sms: flags[0],
             send_email: flags[1],
             ask_for_customer_name: flags[2],
-            hide_quantity: flags[3],
+            ask_for_shipping_address: flags[3],
+            ask_for_customer_email: flags[4],
+            ask_for_customer_phone_number: flags[5],
+            ask_for_customer_id: flags[6],
+            hide_quantity: flags[7],
             expired_date,
             enable: true,
             status: "Active",
@@ -239,15 +255,6 @@ fn button_fields(form: &mut Form, current: &ButtonFields) -> ButtonFields {
     };
     ButtonFields {
         button_size,
-        ask_for_shipping_address: form
-            .flag("ask_for_shipping_address")
-            .unwrap_or(current.ask_for_shipping_address),
-        ask_for_customer_email: form
-            .flag("ask_for_customer_email")
-            .unwrap_or(current.ask_for_customer_email),
-        ask_for_customer_phone: form
-            .flag("ask_for_customer_phone")
-            .unwrap_or(current.ask_for_customer_phone),
         cancel_url: form
             .text("cancel_url", false)
             .or(current.cancel_url.clone()),
@@ -308,14 +315,9 @@ async fn update<const BUTTON: bool>(
             None => None,
         };
         let website = form.text("website", false);
-        let [send_sms, send_email, ask_name, hide, enable] = [
-            "send_sms",
-            "send_email",
-            "ask_for_customer_name",
-            "hide_quantity",
-            "enable",
-        ]
-        .map(|name| form.flag(name));
+        let flags = FLAGS.map(|name| form.flag(name));
+        let enable = form.flag("enable");
+        let flag = |i: usize, current: bool| flags[i].unwrap_or(current);
         let expired_date = form.day("expired_date", false);
         let expired_date = not_past(&mut form, "expired_date", expired_date);
         let button = offer
@@ -328,10 +330,14 @@ async fn update<const BUTTON: bool>(
             pref_language: pref_lang.unwrap_or(offer.pref_language.clone()),
             custom_name: custom_name.unwrap_or(offer.custom_name.clone()),
             website: website.or(offer.website.clone()),
-            send_sms: send_sms.unwrap_or(offer.send_sms),
-            send_email: send_email.unwrap_or(offer.send_email),
-            ask_for_customer_name: ask_name.unwrap_or(offer.ask_for_customer_name),
-            hide_quantity: hide.unwrap_or(offer.hide_quantity),
+            send_sms: flag(0, offer.send_sms),
+            send_email: flag(1, offer.send_email),
+            ask_for_customer_name: flag(2, offer.ask_for_customer_name),
+            ask_for_shipping_address: flag(3, offer.ask_for_shipping_address),
+            ask_for_customer_email: flag(4, offer.ask_for_customer_email),
+            ask_for_customer_phone_number: flag(5, offer.ask_for_customer_phone_number),
+            ask_for_customer_id: flag(6, offer.ask_for_customer_id),
+            hide_quantity: flag(7, offer.hide_quantity),
             enable: enable.unwrap_or(offer.enable),
             expired_date: expired_date.or(offer.expired_date.clone()),
             button,
@@ -360,8 +366,8 @@ async fn delete<const BUTTON: bool>(
     })
 }
 
-/// `GET …/transactions?code=`: payments through links (or buttons), newest first; an unknown
-/// `code` is a 404.
+/// `GET …/transactions?code=&date_from=&date_to=`: payments through links (or buttons), newest
+/// first, within the days given; an unknown `code` is a 404, a malformed day a 400.
 async fn payments<const BUTTON: bool>(
     State(state): State<SandboxState>,
     merchant: Merchant,
@@ -370,6 +376,25 @@ async fn payments<const BUTTON: bool>(
 ) -> Result<Json<Value>, Problem> {
     let query = query_pairs(query.as_deref());
     let code = query.get("code").filter(|c| !c.is_empty());
+    let mut errors = vec![];
+    let mut day = |key: &str| {
+        let value = query.get(key).filter(|v| !v.is_empty())?;
+        let day = Day::parse(value);
+        if day.is_none() {
+            errors.push((
+                key.to_owned(),
+                format!("The field {key} must be a date (YYYY-MM-DD)."),
+            ));
+        }
+        day
+    };
+    let (from, to) = (day("date_from"), day("date_to"));
+    form::finish(errors)?;
+    let within = |p: &OnlinePayment| {
+        let paid = p.date.get(..10).and_then(Day::parse);
+        from.is_none_or(|from| paid.is_some_and(|d| d >= from))
+            && to.is_none_or(|to| paid.is_some_and(|d| d <= to))
+    };
     state.with(|s| {
         let ecommerce = &mut s.merchant(&merchant.id).ecommerce;
         if let Some(code) = code {
@@ -383,7 +408,7 @@ async fn payments<const BUTTON: bool>(
             .payments
             .iter()
             .rev()
-            .filter(|p| p.button == BUTTON && code.is_none_or(|c| &p.code == c))
+            .filter(|p| p.button == BUTTON && code.is_none_or(|c| &p.code == c) && within(p))
             .cloned()
             .collect();
         Ok(Json(nested(paging.slice(&matching))))

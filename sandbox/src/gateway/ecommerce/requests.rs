@@ -227,8 +227,10 @@ async fn one(
     })
 }
 
-/// `PATCH …/{code}/reminder` `{gsm?, email?}` (at least one): answers the request. Only an
-/// open request (`Pending`, `Seen`) can be reminded of; otherwise 409.
+/// `PATCH …/{code}/reminder` `{gsm?, email?}`: answers the request. Without either (as
+/// `mypos-api-gateway` sends it) the reminder goes to the request's own `notify_gsm` /
+/// `notify_email`; a request with neither is a 400. Only an open request (`Pending`, `Seen`)
+/// can be reminded of; otherwise 409.
 async fn remind(
     State(state): State<SandboxState>,
     merchant: Merchant,
@@ -239,15 +241,19 @@ async fn remind(
     let gsm = phone(&mut form, "gsm");
     let mail = email(&mut form, "email");
     let given = |name: &str| body.get(name).is_some_and(|v| !v.is_null());
-    if !given("gsm") && !given("email") {
-        form.error("gsm", "A gsm (phone number) or an email is required.");
-    }
+    let addressed = given("gsm") || given("email");
     state.with(|s| {
         let requests = &mut s.merchant(&merchant.id).ecommerce.requests;
         let request = requests
             .iter_mut()
             .find(|r| r.code == code)
             .ok_or_else(|| not_found("payment request", &code))?;
+        if !addressed && request.notify_gsm.is_none() && request.notify_email.is_none() {
+            form.error(
+                "gsm",
+                "The payment request has no phone number or email to remind; give a gsm or an email.",
+            );
+        }
         form.finish()?;
         let current = request.refreshed();
         if !matches!(current.status, "Pending" | "Seen") {

@@ -52,6 +52,10 @@ pub(crate) fn seed(merchant_id: &str, accounts: &[Account]) -> EcommerceState {
             send_sms: false,
             send_email: true,
             ask_for_customer_name: true,
+            ask_for_shipping_address: false,
+            ask_for_customer_email: button,
+            ask_for_customer_phone_number: false,
+            ask_for_customer_id: false,
             hide_quantity: false,
             expired_date: None,
             enable: i != 2,
@@ -59,7 +63,6 @@ pub(crate) fn seed(merchant_id: &str, accounts: &[Account]) -> EcommerceState {
             created_at: date_time(today.minus(60 - i as i64), 9 * 3600),
             button: button.then(|| ButtonFields {
                 button_size: (i % 2) as i64,
-                ask_for_customer_email: true,
                 ..ButtonFields::default()
             }),
         };

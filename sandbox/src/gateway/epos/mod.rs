@@ -100,6 +100,7 @@ pub(crate) fn new_terminal(
         forbidden_refund: false,
         forbidden_topup: true,
         card_topup_enabled: false,
+        activation_code: None,
     }
 }
 

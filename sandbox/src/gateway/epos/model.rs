@@ -68,6 +68,9 @@ pub(crate) struct Terminal {
     pub forbidden_refund: bool,
     pub forbidden_topup: bool,
     pub card_topup_enabled: bool,
+    /// The code `activation` answered for it; `deactivation` names the terminal by it.
+    #[serde(skip)]
+    pub activation_code: Option<String>,
 }
 
 impl Terminal {

@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::clock::Stamp;
-use super::fields::{Fields, MAX_DESCRIPTION, MAX_REFERENCE, is_terminal_id};
+use super::fields::{Fields, MAX_DESCRIPTION, MAX_REFERENCE};
 use super::model::{ACTIVE, Amount, EposState, Kind, Payment, WAIT_FOR_CARD_SECS, status};
 use super::{conflict, payment_not_found, terminal_not_found};
 use crate::extract::{JsonBody, query_pairs};
@@ -41,7 +41,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<Payment>), Problem> {
     let mut fields = Fields::of(&body)?;
     let terminal_id = fields.terminal_id(true);
-    let amount = fields.amount(true);
+    let amount = fields.amount();
     let reference_number = fields.text("reference_number", false, MAX_REFERENCE);
     let description = fields.text("description", false, MAX_DESCRIPTION);
     let operator_code = app_fields(&mut fields);
@@ -68,7 +68,7 @@ async fn refund(
 ) -> Result<Json<Payment>, Problem> {
     let mut fields = Fields::of(&body)?;
     let terminal_id = fields.terminal_id(true);
-    let amount = fields.amount(false);
+    let amount = fields.amount();
     let description = fields.text("description", false, MAX_DESCRIPTION);
     app_fields(&mut fields);
     fields.finish()?;
@@ -170,12 +170,6 @@ async fn list(
             return Err(Problem::validation(
                 "terminal_id",
                 "The terminal_id field is required.",
-            ));
-        }
-        Some(id) if !is_terminal_id(id) => {
-            return Err(Problem::validation(
-                "terminal_id",
-                "The field terminal_id must be an 8-digit terminal id.",
             ));
         }
         Some(id) => id,

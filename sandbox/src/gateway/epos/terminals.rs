@@ -13,8 +13,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::clock::Stamp;
-use super::fields::{Fields, MAX_REFERENCE, is_terminal_id};
-use super::model::{ACTIVE, CURRENCIES, INACTIVE, Kind, MODELS, Transaction, digits, status};
+use super::fields::{Fields, MAX_REFERENCE};
+use super::model::{
+    ACTIVE, Amount, CURRENCIES, INACTIVE, Kind, MODELS, Transaction, digits, status,
+};
 use super::{conflict, new_terminal, terminal_not_found};
 use crate::extract::{JsonBody, query_pairs};
 use crate::identity::Merchant;
@@ -56,17 +58,6 @@ fn nested<T: Clone + Serialize>(paging: PageRequest, all: &[T], name: &str) -> V
     })
 }
 
-fn checked_terminal_id(terminal_id: &str) -> Result<(), Problem> {
-    if is_terminal_id(terminal_id) {
-        Ok(())
-    } else {
-        Err(Problem::validation(
-            "terminal_id",
-            "The field terminal_id must be an 8-digit terminal id.",
-        ))
-    }
-}
-
 async fn list(
     State(state): State<SandboxState>,
     merchant: Merchant,
@@ -96,7 +87,6 @@ async fn details(
     merchant: Merchant,
     Path(terminal_id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    checked_terminal_id(&terminal_id)?;
     state.with(|s| {
         let terminal = s
             .merchant(&merchant.id)
@@ -110,8 +100,8 @@ async fn details(
 /// The transaction filters both lists share; dates default to today, as documented.
 struct Filters {
     query: HashMap<String, String>,
-    date_from: String,
-    date_to: String,
+    from_date: String,
+    to_date: String,
     amount_from: Option<Decimal>,
     amount_to: Option<Decimal>,
 }
@@ -132,7 +122,9 @@ impl Filters {
                 today.clone()
             }
         };
-        let (date_from, date_to) = (date("date_from"), date("date_to"));
+        // `from_date`/`to_date`, as `mypos-api-gateway` names them (`fromDate`); the POS API's
+        // page spells them `date_from`/`date_to`.
+        let (from_date, to_date) = (date("from_date"), date("to_date"));
         let mut amount = |key: &str| match query.get(key).filter(|v| !v.is_empty()) {
             None => None,
             Some(v) => match Decimal::from_str(v) {
@@ -147,10 +139,10 @@ impl Filters {
             },
         };
         let (amount_from, amount_to) = (amount("amount_from"), amount("amount_to"));
-        if errors.is_empty() && date_from > date_to {
+        if errors.is_empty() && from_date > to_date {
             errors.push((
-                "date_from".into(),
-                "The field date_from must not be after date_to.".into(),
+                "from_date".into(),
+                "The field from_date must not be after to_date.".into(),
             ));
         }
         if let Some((field, message)) = errors.first() {
@@ -162,8 +154,8 @@ impl Filters {
         }
         Ok(Self {
             query,
-            date_from,
-            date_to,
+            from_date,
+            to_date,
             amount_from,
             amount_to,
         })
@@ -177,8 +169,8 @@ impl Filters {
                     .get(key)
                     .is_none_or(|q| q.is_empty() || Some(q.as_str()) == value)
         };
-        t.day >= self.date_from
-            && t.day <= self.date_to
+        t.day >= self.from_date
+            && t.day <= self.to_date
             && self.amount_from.is_none_or(|a| t.amount >= a)
             && self.amount_to.is_none_or(|a| t.amount <= a)
             && equal("terminal_id", Some(&t.terminal_id))
@@ -206,9 +198,6 @@ async fn all_transactions(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, Problem> {
     let filters = Filters::read(query.as_deref())?;
-    if let Some(id) = filters.query.get("terminal_id").filter(|v| !v.is_empty()) {
-        checked_terminal_id(id)?;
-    }
     let matching: Vec<Transaction> = state.with(|s| {
         let epos = &s.merchant(&merchant.id).epos;
         let keys = ["terminal_id", "terminal_name"];
@@ -231,7 +220,6 @@ async fn terminal_transactions(
     paging: PageRequest,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, Problem> {
-    checked_terminal_id(&terminal_id)?;
     let filters = Filters::read(query.as_deref())?;
     let matching: Vec<Transaction> = state.with(|s| {
         let epos = &s.merchant(&merchant.id).epos;
@@ -262,14 +250,15 @@ async fn outlets(State(state): State<SandboxState>, merchant: Merchant) -> Json<
     Json(state.with(|s| json!(s.merchant(&merchant.id).epos.outlets)))
 }
 
-/// Provisions a new terminal, active at once (the code counts as entered on the device).
+/// Provisions a new terminal, active at once (the code counts as entered on the device). An
+/// empty body (`activate()` in `mypos-api-gateway`) provisions the first model in EUR.
 async fn activate(
     State(state): State<SandboxState>,
     merchant: Merchant,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Value>, Problem> {
     let mut fields = Fields::of(&body)?;
-    let product = fields.text("product_code", true, 32);
+    let product = fields.text("product_code", false, 32);
     let unknown_model = |code: &&String| !MODELS.iter().any(|(known, _)| known == *code);
     if let Some(code) = product.as_ref().filter(unknown_model) {
         fields.error(
@@ -297,34 +286,44 @@ async fn activate(
         );
     }
     fields.finish()?;
-    let product = product.expect("a missing required field is a validation error");
+    let product = product.unwrap_or_else(|| MODELS[0].0.to_owned());
+    let code = digits(6);
     let terminal_id = state.with(|s| {
         let epos = &mut s.merchant(&merchant.id).epos;
         let mut terminal = new_terminal(epos, &product, &currency, account.as_deref(), 0);
         if let Some(descriptor) = descriptor {
             terminal.billing_descriptor = descriptor;
         }
+        terminal.activation_code = Some(code.clone());
         let id = terminal.terminal_id.clone();
         epos.terminals.push(terminal);
         id
     });
-    Ok(Json(
-        json!({ "code": digits(6), "terminal_id": terminal_id }),
-    ))
+    Ok(Json(json!({ "code": code, "terminal_id": terminal_id })))
 }
 
-/// Takes an idle, active terminal out of service.
+/// Takes an idle, active terminal out of service, named by the `code` its activation answered
+/// (`deactivate({ code })` in `mypos-api-gateway`).
 async fn deactivate(
     State(state): State<SandboxState>,
     merchant: Merchant,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Value>, Problem> {
     let mut fields = Fields::of(&body)?;
-    let terminal_id = fields.terminal_id(true);
+    let code = fields.text("code", true, 64);
     fields.finish()?;
-    let terminal_id = terminal_id.expect("a missing required field is a validation error");
+    let code = code.expect("a missing required field is a validation error");
     state.with(|s| {
         let epos = &mut s.merchant(&merchant.id).epos;
+        let terminal_id = epos
+            .terminals
+            .iter()
+            .find(|t| t.activation_code.as_deref() == Some(code.as_str()))
+            .map(|t| t.terminal_id.clone())
+            .ok_or_else(|| {
+                Problem::new(StatusCode::NOT_FOUND)
+                    .with_detail(format!("No terminal was activated with the code {code}."))
+            })?;
         if let Some(busy) = epos.busy_with(&terminal_id) {
             return Err(conflict(format!(
                 "Terminal {terminal_id} is busy with payment {}.",
@@ -372,12 +371,25 @@ async fn refund(
     Path(terminal_id): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<StatusCode, Problem> {
-    checked_terminal_id(&terminal_id)?;
     let mut fields = Fields::of(&body)?;
     let reference = fields.text("reference_number", true, MAX_REFERENCE);
-    let amount = fields.amount(false);
+    // Minor units as a bare number (`amount: 1500`, as `mypos-api-gateway` sends it), in the
+    // payment's currency; the POS API page's `{value, currency_code}` is read too.
+    let amount = match body.get("amount") {
+        Some(Value::Number(n)) => match n.as_u64().filter(|v| *v > 0) {
+            Some(value) => Some((value, None)),
+            None => {
+                fields.error(
+                    "amount",
+                    "The field amount must be a whole number of minor units greater than 0.",
+                );
+                None
+            }
+        },
+        _ => fields.amount().map(|a| (a.value, Some(a.currency_code))),
+    };
     fields.finish()?;
-    let (Some(reference), Some(amount)) = (reference, amount) else {
+    let (Some(reference), Some((value, currency))) = (reference, amount) else {
         unreachable!("a missing required field is a validation error")
     };
     state.with(|s| {
@@ -411,16 +423,22 @@ async fn refund(
                 original.payment_id, original.status
             )));
         }
-        if amount.currency_code != original.amount.currency_code {
+        let currency_code = original.amount.currency_code.clone();
+        if currency.is_some_and(|c| c != currency_code) {
             return Err(Problem::validation(
                 "amount.currency_code",
-                format!("The payment was in {}.", original.amount.currency_code),
+                format!("The payment was in {currency_code}."),
             ));
         }
+        let amount = Amount {
+            value,
+            currency_code,
+            tip: 0,
+        };
         let left = original.amount.value + original.amount.tip - original.refunded;
         if amount.value > left {
             return Err(Problem::validation(
-                "amount.value",
+                "amount",
                 format!("At most {left} minor units of this payment are left to refund."),
             ));
         }
