@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::answer::Answer;
 use crate::error::{Error, Result};
-use crate::host::Answer;
 use crate::page::Page;
 use crate::retry::Repeat;
 use crate::transport::{self, Body, Request, Response};
@@ -54,6 +54,12 @@ pub trait ApiResponse: Serialize + DeserializeOwned + JsonSchema + Send + 'stati
     fn decode(response: &Response) -> Result<Self> {
         transport::decode_json(response)
     }
+}
+
+// Here rather than in `page.rs`: a page is a value, below the endpoint layer that defines
+// what a response is.
+impl<T: Serialize + DeserializeOwned + JsonSchema + Send + 'static> ApiResponse for Page<T> {
+    const PAGED: bool = true;
 }
 
 /// Settles a call whose outcome is unknown (the answer was lost after the request may have

@@ -30,8 +30,8 @@ use serde_json::{Map, Value};
 use crate::MerchantClient;
 use crate::endpoint::{ApiRequest, ApiResponse};
 use crate::error::{Error, Result};
-use crate::gateway::epos::decode_list;
 use crate::page::Page;
+use crate::shapes::decode_list;
 use crate::transport::{self, Response};
 
 /// Which page of a list, and how many items on it.

@@ -13,11 +13,6 @@ use super::envelope::payload;
 use super::payments::{Message, TerminalRequest};
 use crate::endpoint::ApiRequest;
 
-/// The path of `manage.create_token`, the one call that needs no access token.
-pub(crate) const CREATE_TOKEN_PATH: &str = "/api/pos/manage/token";
-/// The path of `manage.reset_token`, which sends the token as `previousAccessToken`.
-pub(crate) const RESET_TOKEN_PATH: &str = "/api/pos/manage/token/reset";
-
 /// Nothing but the merchant's credentials, which the client adds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -22,7 +22,6 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use crate::endpoint::Executor;
 use crate::error::{ApiError, Error, Result};
 use crate::raw::RawRequest;
 use crate::retry::{self, Failure};
@@ -31,7 +30,6 @@ use crate::transport::{self, CallOptions, Request, Response, Transport};
 use super::config::Psd2Config;
 use super::model::{self, ScaTarget};
 use super::oauth::{self, Grant, Issued, TokenEndpoint, TokenListener, TokenSet, TokenSlot};
-use super::{Accounts, CardAccounts, Consents, Funds, Payments};
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const API_KEY: HeaderName = HeaderName::from_static("api-key");
@@ -256,31 +254,6 @@ impl Psd2Client {
         request.send(self).await
     }
 
-    /// Consents: create, read, check and delete.
-    pub fn consents(&self) -> Consents<'_> {
-        Consents(self)
-    }
-
-    /// The holder's payment accounts, their balances and transactions.
-    pub fn accounts(&self) -> Accounts<'_> {
-        Accounts(self)
-    }
-
-    /// The holder's card accounts, their balances and transactions.
-    pub fn card_accounts(&self) -> CardAccounts<'_> {
-        CardAccounts(self)
-    }
-
-    /// Credit transfers from the holder's account.
-    pub fn payments(&self) -> Payments<'_> {
-        Payments(self)
-    }
-
-    /// Whether an amount is available on an account.
-    pub fn funds(&self) -> Funds<'_> {
-        Funds(self)
-    }
-
     /// The access token for one attempt: the holder's (refreshed when due) or the TPP's.
     async fn access(&self) -> Result<(HeaderValue, Arc<Issued>)> {
         let inner = &*self.inner;
@@ -405,12 +378,10 @@ impl Inner {
     }
 }
 
-impl Executor for Psd2Client {
-    fn operations() -> Vec<&'static dyn crate::endpoint::Operation<Self>> {
-        crate::psd2::operations()
-    }
-
-    fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
+impl Psd2Client {
+    /// Sends `request` with the holder's or the TPP's token: what
+    /// [`Executor::execute_request`](crate::endpoint::Executor::execute_request) does for it.
+    pub(crate) fn execute<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             // One id per logical call, reused on retries and the replay: the bank (and its
             // support) sees one request tried several times, not several requests.

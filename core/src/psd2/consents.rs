@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::endpoint::{ApiRequest, ApiResponse};
 use crate::error::Result;
-use crate::gateway::epos::Empty;
+use crate::shapes::Empty;
 use crate::transport::Response;
 
 use super::Psd2Client;

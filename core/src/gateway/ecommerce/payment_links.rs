@@ -5,10 +5,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Created, LinkStatus, OnlineTransaction};
+use super::links_and_buttons::{Created, LinkStatus, OnlineTransaction};
 use crate::endpoint::{ApiRequest, ApiResponse};
-use crate::gateway::epos::Empty;
 use crate::page::Page;
+use crate::shapes::Empty;
 use crate::{Amount, MerchantClient};
 
 fn one() -> u32 {

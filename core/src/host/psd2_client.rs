@@ -9,9 +9,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
-use crate::host::Case;
+use crate::psd2::{Psd2Client, TokenSet};
 
-use super::{Psd2Client, TokenSet};
+use super::casing::Case;
 
 /// A token set as a host sees it: `holder_id`, `access_token`, `refresh_token`, `expires_at`
 /// (seconds since the Unix epoch), `scope`, keys in `case`. It holds secrets: it is for the

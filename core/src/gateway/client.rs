@@ -10,11 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::auth::{MerchantAuth, MerchantSession, PartnerToken};
 use crate::config::{GatewayConfig, MerchantCredentials, validate_merchant};
-use crate::endpoint::Executor;
 use crate::error::{Error, Result};
-use crate::gateway::Banking;
-use crate::gateway::Ecommerce;
-use crate::gateway::Epos;
 use crate::raw::RawRequest;
 use crate::transport::{CallOptions, Request, Response, Transport};
 
@@ -150,28 +146,9 @@ impl MerchantClient {
         request.send(self).await
     }
 
-    /// Accounts, transactions and statements.
-    pub fn banking(&self) -> Banking<'_> {
-        Banking(self)
-    }
-
-    /// Payment links, buttons and requests.
-    pub fn ecommerce(&self) -> Ecommerce<'_> {
-        Ecommerce(self)
-    }
-
-    /// Card payments on terminals, and the terminals.
-    pub fn epos(&self) -> Epos<'_> {
-        Epos(self)
-    }
-}
-
-impl Executor for MerchantClient {
-    fn operations() -> Vec<&'static dyn crate::endpoint::Operation<Self>> {
-        crate::gateway::operations()
-    }
-
-    fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
+    /// Sends `request` as this merchant: what
+    /// [`Executor::execute_request`](crate::endpoint::Executor::execute_request) does for it.
+    pub(crate) fn execute<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             let gateway = &*self.gateway;
             if gateway.closed.load(Ordering::Acquire) {
