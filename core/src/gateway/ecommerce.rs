@@ -2,7 +2,7 @@
 //! languages they use (`/ecommerce/v1/...`).
 //!
 //! Only `POST /ecommerce/v1/pr` is attested; every other path is this project's choice where
-//! the public record is silent (see `gateway.md`), marked `unverified` at its definition. The
+//! the public record is silent, marked `unverified` at its definition. The
 //! bodies follow the legacy v1.1 API, whose structures the gateway says it kept.
 //!
 //! ```no_run
@@ -112,10 +112,10 @@ crate::operations! {
     /// Payment links, buttons and requests.
     pub struct Ecommerce<MerchantClient> as "ecommerce" {
         /// The languages payment pages can be shown in. Path unverified.
-        // unverified: path chosen in gateway.md; not in any public source.
+        // unverified: path is the project's choice; not in any public source.
         get_languages(GetLanguagesRequest) -> Vec<Language> = GET "/ecommerce/v1/languages";
         /// The accounts and currencies online payments can settle into. Path unverified.
-        // unverified: path chosen in gateway.md; not in any public source.
+        // unverified: path is the project's choice; not in any public source.
         get_settlement_data(GetSettlementDataRequest) -> Vec<SettlementAccount> = GET "/ecommerce/v1/settlement-data";
     }
 }

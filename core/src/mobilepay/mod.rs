@@ -3,7 +3,7 @@
 //! own answer envelope (`{success, errors, <payload>}`).
 //!
 //! The API is the one documented at Integra's MobilePay PoS help pages, a wrapper of
-//! MobilePay PoS v10 (see `mobilepay.md` in the project's records). Facts the record marks as
+//! MobilePay PoS v10. Facts the public texts leave
 //! unsure are kept in the one definition of the endpoint, each with an `unverified:` comment.
 //!
 //! ```no_run

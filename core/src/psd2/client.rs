@@ -470,7 +470,7 @@ pub(crate) fn api_error(response: &Response, request_id: &str) -> ApiError {
     {
         // The daily access limit of a consent resets with the day, so retrying within
         // seconds cannot help; say when it can.
-        // unverified: psd2.md 1.8: BG does not say which day boundary; UTC is assumed.
+        // unverified: BG does not say which day boundary; UTC is assumed.
         error.retry_after = Some(until_next_utc_day());
     }
     error

@@ -16,7 +16,7 @@ pub use super::oauth::ClientAuth;
 use super::oauth::TokenListener;
 
 /// The PSD2 API's base URL. The services live under `/v1/...`.
-// unverified: psd2.md 1.1 [X]: the overview's example uses api.mypos.com, every curl example
+// unverified: the overview's example uses api.mypos.com, every curl example
 // uses mp-psd2-api.mypos.com. The project's decision is api.mypos.com, configurable.
 pub const DEFAULT_PSD2_URL: &str = "https://api.mypos.com";
 
@@ -26,7 +26,7 @@ pub struct Psd2Config {
     /// Default [`DEFAULT_PSD2_URL`]; the sandbox's URL in tests.
     pub base_url: String,
     /// The OAuth2 token endpoint; by default `{base_url}/oauth/token`.
-    // unverified: psd2.md 1.2 [I]: myPOS's general REST APIs use auth-api.mypos.com/oauth/token;
+    // unverified: myPOS's general REST APIs use auth-api.mypos.com/oauth/token;
     // the PSD2 pages do not say. The project's decision is `POST /oauth/token`, configurable.
     pub token_url: Option<String>,
     /// The TPP's OAuth client.

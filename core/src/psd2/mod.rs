@@ -3,7 +3,7 @@
 //!
 //! A TPP creates a consent, sends the holder to its SCA link to approve it, exchanges the
 //! `code` the holder comes back with for the holder's tokens, and reads accounts and initiates
-//! payments with them. Facts the project's record marks as unsure (`psd2.md`) are kept in the
+//! payments with them. Facts the public texts leave unsure are kept in the
 //! one definition of the endpoint, each with an `unverified:` comment.
 //!
 //! ```no_run

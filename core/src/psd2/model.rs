@@ -1,7 +1,7 @@
 //! The Berlin Group shapes the PSD2 services share: account references, amounts, balances,
 //! links, statuses, and the header fields requests carry.
 //!
-//! Answers are read tolerantly (see `psd2.md`): myPOS's pages describe a dialect of the
+//! Answers are read tolerantly: myPOS's pages describe a dialect of the
 //! standard, so each answer is normalised into the standard's shape before it is typed.
 
 use std::collections::BTreeMap;

@@ -360,7 +360,7 @@ fn token_answer(response: &transport::Response, grant: Grant) -> Result<TokenSet
 
 /// The page the account holder approves at: the SCA link with the OAuth authorization
 /// parameters added.
-// unverified: psd2.md 1.2 NOT FOUND: myPOS publishes no authorize-URL parameters. These are
+// unverified: myPOS publishes no authorize-URL parameters. These are
 // RFC 6749 §4.1.1's (`response_type=code`, `client_id`, `redirect_uri`, `state`).
 pub(crate) fn authorization_url(
     base: &url::Url,
