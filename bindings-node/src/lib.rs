@@ -86,7 +86,7 @@ impl Gateway {
     ) -> Result<MerchantClient> {
         let credentials = mypos::Credentials::new(client_id, client_secret);
         self.0
-            .client(credentials)
+            .create_client(credentials)
             .map(MerchantClient)
             .map_err(reject)
     }

@@ -12,7 +12,7 @@
 //!     "mps-p-…",
 //!     "mps-app-…",
 //! ))?;
-//! let merchant = gateway.client(Credentials::new("cli_…", "sec_…"))?;
+//! let merchant = gateway.create_client(Credentials::new("cli_…", "sec_…"))?;
 //! let accounts = merchant.banking().get_accounts(GetAccountsRequest::default()).await?;
 //! # Ok(()) }
 //! ```

@@ -68,14 +68,20 @@ impl Gateway {
     }
 
     /// A client for one merchant. Checks the credentials' form; its session is fetched on
-    /// the first call.
-    pub fn client(&self, credentials: MerchantCredentials) -> Result<MerchantClient> {
+    /// the first call. (`create_client` in Python and Node too.)
+    pub fn create_client(&self, credentials: MerchantCredentials) -> Result<MerchantClient> {
         validate_merchant(&credentials)?;
         Ok(MerchantClient {
             options: self.inner.options,
             gateway: self.inner.clone(),
             session: Arc::new(MerchantSession::new(credentials)),
         })
+    }
+
+    /// The former name of [`Gateway::create_client`], kept for code written against it.
+    #[doc(hidden)]
+    pub fn client(&self, credentials: MerchantCredentials) -> Result<MerchantClient> {
+        self.create_client(credentials)
     }
 
     /// Closes the gateway: its pooled connections now, and every call of its merchant
