@@ -148,13 +148,14 @@ impl Psd2Client {
         Ok(client)
     }
 
-    /// Where to send the account holder to approve a consent or a payment (the answer, or
-    /// its links): the answer's `authorizationUrl`, else its SCA link (`_links.scaRedirect`
-    /// or `_links.scaOAuth`), with the OAuth parameters it lacks added. `redirect_uri`
+    /// Where to send the account holder to approve a consent or a payment (the answer, its
+    /// links, or the link's text, as in Python and Node): the answer's `authorizationUrl`, else
+    /// its SCA link (`_links.scaRedirect` or `_links.scaOAuth`), with the OAuth parameters it
+    /// lacks added. `redirect_uri`
     /// defaults to the configured one; `state` is echoed back with the code.
     pub fn authorization_url(
         &self,
-        target: &impl ScaTarget,
+        target: &(impl ScaTarget + ?Sized),
         state: Option<&str>,
         redirect_uri: Option<&str>,
     ) -> Result<String> {
@@ -167,7 +168,9 @@ impl Psd2Client {
         self.authorization_url_for(href, state, redirect_uri)
     }
 
-    /// [`Self::authorization_url`] for an SCA link given as text.
+    /// [`Self::authorization_url`] for an SCA link given as text: its former name, kept for
+    /// code written against it.
+    #[doc(hidden)]
     pub fn authorization_url_for(
         &self,
         sca_href: &str,

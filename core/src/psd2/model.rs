@@ -111,6 +111,19 @@ pub trait ScaTarget {
     fn sca_href(&self) -> Option<&str>;
 }
 
+/// An SCA link given as text.
+impl ScaTarget for str {
+    fn sca_href(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl ScaTarget for String {
+    fn sca_href(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
 impl ScaTarget for Links {
     fn sca_href(&self) -> Option<&str> {
         sca_link(self)
