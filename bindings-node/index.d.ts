@@ -64,6 +64,8 @@ export interface RawRequest {
 export declare class Gateway {
   constructor(options: GatewayOptions)
   /** The gateway's base URL. */
+  readonly baseUrl: string
+  /** The same as `baseUrl`. */
   readonly url: string
   /** Closes pooled connections; calls through this gateway's clients then reject with ConfigError. */
   close(): void
@@ -534,6 +536,8 @@ export interface Psd2ClientOptions {
 export declare class Psd2Client {
   constructor(options: Psd2ClientOptions)
   /** The base URL calls go to. */
+  readonly baseUrl: string
+  /** The same as `baseUrl`. */
   readonly url: string
   /** The account holder this client acts for; null for the TPP's own client. */
   readonly holderId: string | null

@@ -58,6 +58,11 @@ class Gateway {
     Object.defineProperty(this, '_partnerId', { value: partnerId })
   }
 
+  /** The gateway's base URL (`url` is the same). */
+  get baseUrl() {
+    return this._native.url
+  }
+
   get url() {
     return this._native.url
   }

@@ -46,7 +46,11 @@ class Psd2Client {
     bind(this, errors.translated(() => new native.NativePsd2Client(encode(config), callback)))
   }
 
-  /** The base URL calls go to. */
+  /** The base URL calls go to (`url` is the same). */
+  get baseUrl() {
+    return this._native.url
+  }
+
   get url() {
     return this._native.url
   }

@@ -203,6 +203,7 @@ test('mTLS: refused without the client certificate, accepted with it', async () 
     expect(error.message).toMatch(/requires a client certificate/)
     const tpp = tlsSandbox.psd2()
     expect(tpp.url).toMatch(/^https:/)
+    expect(tpp.baseUrl).toBe(tpp.url)
     expect((await tpp.consents.create(allAccounts())).consentStatus).toBe('received')
   } finally {
     await tlsSandbox.stop()

@@ -32,7 +32,7 @@ const gateway = new Gateway({
 })
 const client = gateway.createClient({ clientId: 'cli_…', clientSecret: 'sec_…' })
 expectType<Equal<typeof client, MerchantClient>>()
-expectType<Equal<typeof client.clientId | typeof gateway.url | typeof VERSION, string>>()
+expectType<Equal<typeof client.clientId | typeof gateway.url | typeof gateway.baseUrl | typeof VERSION, string>>()
 
 // @ts-expect-error partnerId and applicationId are required
 new Gateway({ integration: { clientId: 'a', clientSecret: 'b' } })

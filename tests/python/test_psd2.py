@@ -275,6 +275,7 @@ async def test_mtls_refuses_a_call_without_the_certificate(sandbox: Sandbox) -> 
         await without.consents.create(**all_accounts())
     tpp = sandbox.psd2()
     assert tpp.url.startswith("https://")
+    assert tpp.base_url == tpp.url
     created = await tpp.consents.create(**all_accounts())
     assert created["consent_status"] == "received"
     # The Gateway takes the same options.

@@ -102,6 +102,9 @@ class Gateway:
         tls: dict[str, str] | None = None,
     ) -> None: ...
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+    @property
     def url(self) -> str: ...
     def close(self) -> None:
         """Closes pooled connections; calls through this gateway's clients then raise
@@ -239,6 +242,9 @@ macro_rules! psd2_client {
         connect_timeout: float = 10.0,
         max_retries: int = 2,
     ) -> None: ...
+    @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
     @property
     def url(self) -> str: ...
     @property

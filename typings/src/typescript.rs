@@ -97,6 +97,8 @@ export interface RawRequest {
 export declare class Gateway {
   constructor(options: GatewayOptions)
   /** The gateway's base URL. */
+  readonly baseUrl: string
+  /** The same as `baseUrl`. */
   readonly url: string
   /** Closes pooled connections; calls through this gateway's clients then reject with ConfigError. */
   close(): void
@@ -267,6 +269,8 @@ export interface Psd2ClientOptions {
 
 /// Mirrors `psd2.js`: the hand-written members of `Psd2Client`.
 pub(super) const PSD2_CLIENT: &str = r#"  /** The base URL calls go to. */
+  readonly baseUrl: string
+  /** The same as `baseUrl`. */
   readonly url: string
   /** The account holder this client acts for; null for the TPP's own client. */
   readonly holderId: string | null

@@ -92,6 +92,11 @@ class Psd2Client(Operations):
         return client
 
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+        return str(self._native.url)
+
+    @property
     def url(self) -> str:
         return str(self._native.url)
 

@@ -56,6 +56,9 @@ class Psd2Client:
         max_retries: int = 2,
     ) -> None: ...
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+    @property
     def url(self) -> str: ...
     @property
     def holder_id(self) -> str | None:

@@ -101,6 +101,9 @@ class Gateway:
         tls: dict[str, str] | None = None,
     ) -> None: ...
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+    @property
     def url(self) -> str: ...
     def close(self) -> None:
         """Closes pooled connections; calls through this gateway's clients then raise
@@ -1237,6 +1240,9 @@ class Psd2Client:
         connect_timeout: float = 10.0,
         max_retries: int = 2,
     ) -> None: ...
+    @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
     @property
     def url(self) -> str: ...
     @property

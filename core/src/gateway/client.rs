@@ -96,9 +96,14 @@ impl Gateway {
         self.inner.closed.load(Ordering::Acquire)
     }
 
-    /// The base URL calls go to.
-    pub fn url(&self) -> &str {
+    /// The base URL calls go to (as `base_url` in Python and Node, and on `MobilePayPos`).
+    pub fn base_url(&self) -> &str {
         self.inner.transport.base().as_str()
+    }
+
+    /// The same as [`Self::base_url`], its former name.
+    pub fn url(&self) -> &str {
+        self.base_url()
     }
 }
 

@@ -120,9 +120,14 @@ impl Psd2Client {
         })
     }
 
-    /// The base URL calls go to.
-    pub fn url(&self) -> &str {
+    /// The base URL calls go to (as `base_url` in Python and Node, and on `MobilePayPos`).
+    pub fn base_url(&self) -> &str {
         self.inner.api.base().as_str()
+    }
+
+    /// The same as [`Self::base_url`], its former name.
+    pub fn url(&self) -> &str {
+        self.base_url()
     }
 
     /// The account holder this handle acts for; `None` for the TPP itself.
