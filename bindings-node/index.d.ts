@@ -365,6 +365,11 @@ export declare class MobilePayPos {
   /** The merchant's `bioCode`. */
   readonly bioCode: string
   /**
+   * The same merchant, token and connections with other limits for the calls made through it
+   * (milliseconds), as a Gateway merchant client's `withOptions`.
+   */
+  withOptions(options?: ClientOptions): MobilePayPos
+  /**
    * The same merchant and connections with another access token, e.g. the one
    * `manage.createToken()` or `manage.resetToken()` answered with (its `message`).
    */

@@ -327,6 +327,11 @@ pub(super) const MOBILEPAY_POS: &str = r#"  /** The base URL calls go to. */
   /** The merchant's `bioCode`. */
   readonly bioCode: string
   /**
+   * The same merchant, token and connections with other limits for the calls made through it
+   * (milliseconds), as a Gateway merchant client's `withOptions`.
+   */
+  withOptions(options?: ClientOptions): MobilePayPos
+  /**
    * The same merchant and connections with another access token, e.g. the one
    * `manage.createToken()` or `manage.resetToken()` answered with (its `message`).
    */

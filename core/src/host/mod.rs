@@ -19,4 +19,6 @@ pub use casing::{Case, iterator_name};
 pub use errors::error_json;
 pub use registry::{Api, HostOperation, gateway, mobilepay, psd2};
 pub use renamer::Renamer;
-pub use settings::{duration, gateway_config, mobilepay_config, psd2_config, with_options};
+pub use settings::{
+    duration, gateway_config, mobilepay_config, mobilepay_with_options, psd2_config, with_options,
+};

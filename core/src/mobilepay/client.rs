@@ -183,6 +183,20 @@ impl MobilePayPos {
         Ok(client)
     }
 
+    /// The same client with connections for its calls opened within `connect_timeout`
+    /// (instead of the configured one).
+    pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
+        if connect_timeout.is_zero() {
+            return Err(Error::config(
+                "connect_timeout",
+                "must be greater than zero",
+            ));
+        }
+        let mut client = self.clone();
+        client.options.connect_timeout = Some(connect_timeout);
+        Ok(client)
+    }
+
     /// The merchant's `bioCode`.
     pub fn bio_code(&self) -> &str {
         &self.inner.bio_code

@@ -15,7 +15,7 @@ use super::casing::Case;
 use crate::error::{Error, Result};
 
 pub use gateway::{gateway_config, with_options};
-pub use mobilepay::mobilepay_config;
+pub use mobilepay::{mobilepay_config, mobilepay_with_options};
 pub use psd2::psd2_config;
 
 /// A host's duration: seconds in Python ([`Case::Snake`]), milliseconds in Node; a value that
