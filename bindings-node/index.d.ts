@@ -554,8 +554,8 @@ export declare class Psd2Client {
   exchangeCode(code: string, options: { holderId: string; redirectUri?: string }): Promise<Psd2Client>
   /** A holder's client from tokens you kept. */
   accountHolder(holderId: string, tokens: Psd2Tokens): Psd2Client
-  /** The same client with other limits for its calls; `timeout` in milliseconds. */
-  withOptions(options: { timeout?: number; maxRetries?: number }): Psd2Client
+  /** The same client with other limits for its calls; durations in milliseconds. */
+  withOptions(options?: ClientOptions): Psd2Client
   /** An authenticated request the SDK does not type yet. */
   request(options: RawRequest): Promise<unknown>
   readonly accounts: Psd2AccountsNamespace

@@ -86,8 +86,8 @@ class Psd2Client {
   }
 
   /** The same client (same holder and tokens) with other limits; `timeout` in milliseconds. */
-  withOptions({ timeout, maxRetries } = {}) {
-    return wrap(errors.translated(() => this._native.withOptions(encode({ timeout, maxRetries }))))
+  withOptions({ timeout, maxRetries, connectTimeout } = {}) {
+    return wrap(errors.translated(() => this._native.withOptions(encode({ timeout, maxRetries, connectTimeout }))))
   }
 
   /** An authenticated request the SDK does not type yet (same tokens and errors). */

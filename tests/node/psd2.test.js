@@ -222,3 +222,9 @@ test('the account-information example runs', async () => {
     log.mockRestore()
   }
 })
+
+test('withOptions takes the limits a merchant client takes', async () => {
+  const tpp = sandbox.psd2().withOptions({ timeout: 5000, connectTimeout: 1000, maxRetries: 0 })
+  expect((await tpp.consents.create(allAccounts())).consentStatus).toBe('received')
+  expect(() => tpp.withOptions({ connectTimeout: 0 })).toThrow(expect.objectContaining({ field: 'connectTimeout' }))
+})

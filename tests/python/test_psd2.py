@@ -297,3 +297,12 @@ async def test_the_account_information_example_runs(capsys: pytest.CaptureFixtur
     await example.main()
     out = capsys.readouterr().out
     assert "tokens stored for ['user-42']" in out and "bill paid: ACSC" in out
+
+
+async def test_with_options_takes_the_limits_a_merchant_client_takes(sandbox: Sandbox) -> None:
+    tpp = sandbox.psd2().with_options(timeout=5, connect_timeout=1, max_retries=0)
+    created = await tpp.consents.create(**all_accounts())
+    assert created["consent_status"] == "received"
+    with pytest.raises(mypos.ConfigError) as caught:
+        tpp.with_options(connect_timeout=0)
+    assert caught.value.field == "connect_timeout"

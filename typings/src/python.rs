@@ -263,7 +263,9 @@ macro_rules! psd2_client {
         """The holder came back with `code`: their client."""
     def account_holder(self, holder_id: str, tokens: dict[str, Any]) -> Psd2Client:
         """A holder's client from tokens you kept (what `on_tokens` gave you)."""
-    def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Psd2Client:
+    def with_options(
+        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+    ) -> Psd2Client:
         """The same client (same holder and tokens) with other limits for its calls."""
     "#,
             $def,

@@ -282,8 +282,8 @@ pub(super) const PSD2_CLIENT: &str = r#"  /** The base URL calls go to. */
   exchangeCode(code: string, options: { holderId: string; redirectUri?: string }): Promise<Psd2Client>
   /** A holder's client from tokens you kept. */
   accountHolder(holderId: string, tokens: Psd2Tokens): Psd2Client
-  /** The same client with other limits for its calls; `timeout` in milliseconds. */
-  withOptions(options: { timeout?: number; maxRetries?: number }): Psd2Client
+  /** The same client with other limits for its calls; durations in milliseconds. */
+  withOptions(options?: ClientOptions): Psd2Client
   /** An authenticated request the SDK does not type yet. */
   request(options: RawRequest): Promise<unknown>
 "#;

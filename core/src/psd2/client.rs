@@ -153,6 +153,20 @@ impl Psd2Client {
         Ok(client)
     }
 
+    /// The same client with connections for its calls opened within `connect_timeout`
+    /// (instead of the configured one).
+    pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
+        if connect_timeout.is_zero() {
+            return Err(Error::config(
+                "connect_timeout",
+                "must be greater than zero",
+            ));
+        }
+        let mut client = self.clone();
+        client.options.connect_timeout = Some(connect_timeout);
+        Ok(client)
+    }
+
     /// Where to send the account holder to approve a consent or a payment (the answer, its
     /// links, or the link's text, as in Python and Node): the answer's `authorizationUrl`, else
     /// its SCA link (`_links.scaRedirect` or `_links.scaOAuth`), with the OAuth parameters it
@@ -308,7 +322,13 @@ impl Psd2Client {
             let (bearer, used) = self.access().await.map_err(Failure::before_sending)?;
             let mut headers = headers.clone();
             headers.insert(AUTHORIZATION, bearer);
-            Ok((self.inner.api.send(request, headers).await?, used))
+            Ok((
+                self.inner
+                    .api
+                    .send_with(request, headers, self.options.connect_timeout)
+                    .await?,
+                used,
+            ))
         };
         let (mut response, used) = send().await?;
         if response.status == StatusCode::UNAUTHORIZED && token_refused(&response) {
