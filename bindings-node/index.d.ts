@@ -179,6 +179,8 @@ export declare class MerchantClient {
    * answer returned as the API spells them (no renaming).
    */
   request(options: RawRequest): Promise<unknown>
+  /** The same, as the Python package takes it: `request('GET', path, { query })`. */
+  request(method: string, path: string, options?: Omit<RawRequest, 'method' | 'path'>): Promise<unknown>
   readonly banking: BankingNamespace
   readonly ecommerce: EcommerceNamespace
   readonly epos: EposNamespace
@@ -558,6 +560,8 @@ export declare class Psd2Client {
   withOptions(options?: ClientOptions): Psd2Client
   /** An authenticated request the SDK does not type yet. */
   request(options: RawRequest): Promise<unknown>
+  /** The same, as the Python package takes it: `request('GET', path, { query })`. */
+  request(method: string, path: string, options?: Omit<RawRequest, 'method' | 'path'>): Promise<unknown>
   readonly accounts: Psd2AccountsNamespace
   readonly cardAccounts: Psd2CardAccountsNamespace
   readonly consents: Psd2ConsentsNamespace

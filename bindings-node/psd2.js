@@ -6,7 +6,7 @@
 
 const native = require('./binding')
 const errors = require('./errors')
-const { attach, encode, tree } = require('./api')
+const { attach, encode, rawRequest, tree } = require('./api')
 
 const { DEFAULT_PSD2_URL } = native
 
@@ -91,8 +91,8 @@ class Psd2Client {
   }
 
   /** An authenticated request the SDK does not type yet (same tokens and errors). */
-  async request({ method = 'GET', path, query = {}, json } = {}) {
-    const text = await errors.translated(() => this._native.raw(encode({ method, path, query, json })))
+  async request(...args) {
+    const text = await errors.translated(() => this._native.raw(encode(rawRequest(args))))
     return JSON.parse(text)
   }
 

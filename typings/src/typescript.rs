@@ -213,6 +213,8 @@ pub(super) const MERCHANT_CLIENT: &str = r#"  /** The merchant's client id (`cli
    * answer returned as the API spells them (no renaming).
    */
   request(options: RawRequest): Promise<unknown>
+  /** The same, as the Python package takes it: `request('GET', path, { query })`. */
+  request(method: string, path: string, options?: Omit<RawRequest, 'method' | 'path'>): Promise<unknown>
 "#;
 
 /// Mirrors `psd2.js`: how a `Psd2Client` is made.
@@ -286,6 +288,8 @@ pub(super) const PSD2_CLIENT: &str = r#"  /** The base URL calls go to. */
   withOptions(options?: ClientOptions): Psd2Client
   /** An authenticated request the SDK does not type yet. */
   request(options: RawRequest): Promise<unknown>
+  /** The same, as the Python package takes it: `request('GET', path, { query })`. */
+  request(method: string, path: string, options?: Omit<RawRequest, 'method' | 'path'>): Promise<unknown>
 "#;
 
 /// Mirrors `mobilepay.js`: how a `MobilePayPos` is made.
