@@ -48,7 +48,7 @@ pub trait ApiRequest: Serialize + DeserializeOwned + JsonSchema + Send + Sync + 
 
 /// A response type: decoded from the API's answer, handed to hosts as plain data.
 pub trait ApiResponse: Serialize + DeserializeOwned + JsonSchema + Send + 'static {
-    /// True for [`Page`](crate::Page): the answer is one page of a longer list.
+    /// True for [`Page`]: the answer is one page of a longer list.
     const PAGED: bool = false;
 
     fn decode(response: &Response) -> Result<Self> {
@@ -386,7 +386,7 @@ pub struct OperationInfo {
     /// any other field the definition names.
     pub positional: Vec<&'static str>,
     pub doc: &'static str,
-    /// Answers with a [`Page`](crate::Page) and takes a `page` number: iterable.
+    /// Answers with a [`Page`] and takes a `page` number: iterable.
     pub paged: bool,
 }
 

@@ -2,9 +2,9 @@
 //! JSON text, keys in the host's casing. Casing is decided here, from the same JSON Schema the
 //! typings are generated from, so map keys (field errors, metadata) keep their spelling.
 //!
-//! One file per concern: [`casing`] (how a host spells names), [`registry`] (every operation
-//! by name), [`renamer`] (keys between the wire and the host's casing), [`settings`] (each
-//! API's configuration from plain data), [`errors`] (an error as a host raises it) and
+//! One file per concern: `casing` (how a host spells names), `registry` (every operation
+//! by name), `renamer` (keys between the wire and the host's casing), `settings` (each
+//! API's configuration from plain data), `errors` (an error as a host raises it) and
 //! [`psd2_client`] (a PSD2 client's tokens and links as plain data).
 
 mod casing;
