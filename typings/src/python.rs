@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Body, ClientSurface, Dir, Field, Method, Model, Namespace, Surface, Ty};
-use super::{clients, doc_text, header, pascal};
+use super::{clients, doc_text, header, pascal, with_defaults};
 use mypos::host::Case;
 
 /// `bindings-python/python/mypos/types.py`.
@@ -13,13 +13,13 @@ pub fn python_types() -> String {
 
 /// `bindings-python/python/mypos/_client.pyi`.
 pub fn python_stub() -> String {
-    stub(&Surface::new(clients()))
+    with_defaults(&stub(&Surface::new(clients())))
 }
 
 /// `bindings-python/python/mypos/<module>.pyi`: the clients that live in another module than
 /// `_client.py` (`mobilepay`).
 pub fn python_module_stub(module: &str) -> String {
-    module_stub(&Surface::new(clients()), module)
+    with_defaults(&module_stub(&Surface::new(clients()), module))
 }
 
 pub(super) fn types(surface: &Surface) -> String {
@@ -96,9 +96,9 @@ class Gateway:
         integration: dict[str, str],
         partner_id: str,
         application_id: str,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
+        timeout: float = @DEFAULT_TIMEOUT_S@,
+        connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
+        max_retries: int = @DEFAULT_MAX_RETRIES@,
         tls: dict[str, str] | None = None,
     ) -> None: ...
     @property
@@ -238,9 +238,9 @@ macro_rules! psd2_client {
         client_auth: str = "body",
         tls: dict[str, str] | None = None,
         on_tokens: TokenListener | None = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
+        timeout: float = @DEFAULT_TIMEOUT_S@,
+        connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
+        max_retries: int = @DEFAULT_MAX_RETRIES@,
     ) -> None: ...
     @property
     def base_url(self) -> str:
@@ -299,9 +299,9 @@ pub(super) const MOBILEPAY_POS: &str = r#"
         base_url: str,
         bio_code: str,
         access_token: str | None = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
+        timeout: float = @DEFAULT_TIMEOUT_S@,
+        connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
+        max_retries: int = @DEFAULT_MAX_RETRIES@,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...

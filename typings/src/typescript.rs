@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::{Body, ClientSurface, Dir, Field, Method, Model, Namespace, Surface, Ty};
-use super::{clients, doc_text, header, pascal};
+use super::{clients, doc_text, header, pascal, with_defaults};
 use mypos::host::Case;
 
 /// `bindings-node/index.d.ts`.
 pub fn typescript_definitions() -> String {
-    definitions(&Surface::new(clients()))
+    with_defaults(&definitions(&Surface::new(clients())))
 }
 
 pub(super) fn definitions(surface: &Surface) -> String {
@@ -58,11 +58,11 @@ export interface GatewayOptions {
   partnerId: string
   /** The application id (`mps-app-…`). */
   applicationId: string
-  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  /** How long one call may take, every attempt included, in milliseconds (default @DEFAULT_TIMEOUT_MS@). */
   timeout?: number
-  /** How long opening a connection may take, in milliseconds (default 10000). */
+  /** How long opening a connection may take, in milliseconds (default @DEFAULT_CONNECT_TIMEOUT_MS@). */
   connectTimeout?: number
-  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  /** How many times a failed call that is safe to repeat is retried (default @DEFAULT_MAX_RETRIES@). */
   maxRetries?: number
   /** An extra CA to trust and a client certificate to present (PEM text). */
   tls?: TlsOptions
@@ -260,11 +260,11 @@ export interface Psd2ClientOptions {
   tls?: TlsOptions
   /** Receives every new or rotated token set of a holder, to persist it. */
   onTokens?: (holderId: string, tokens: Psd2Tokens) => void | Promise<void>
-  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  /** How long one call may take, every attempt included, in milliseconds (default @DEFAULT_TIMEOUT_MS@). */
   timeout?: number
-  /** How long opening a connection may take, in milliseconds (default 10000). */
+  /** How long opening a connection may take, in milliseconds (default @DEFAULT_CONNECT_TIMEOUT_MS@). */
   connectTimeout?: number
-  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  /** How many times a failed call that is safe to repeat is retried (default @DEFAULT_MAX_RETRIES@). */
   maxRetries?: number
 }
 "#;
@@ -304,11 +304,11 @@ export interface MobilePayPosOptions {
   bioCode: string
   /** The merchant's long-lived access token; leave it out only to create the first one. */
   accessToken?: string
-  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  /** How long one call may take, every attempt included, in milliseconds (default @DEFAULT_TIMEOUT_MS@). */
   timeout?: number
-  /** How long opening a connection may take, in milliseconds (default 10000). */
+  /** How long opening a connection may take, in milliseconds (default @DEFAULT_CONNECT_TIMEOUT_MS@). */
   connectTimeout?: number
-  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  /** How many times a failed call that is safe to repeat is retried (default @DEFAULT_MAX_RETRIES@). */
   maxRetries?: number
 }
 
