@@ -101,4 +101,15 @@ function tree(operations) {
   return root
 }
 
-module.exports = { attach, tree, encode }
+/**
+ * A raw request's parts from either form: `request(method, path, { query, json })`, as the
+ * Python package takes them, or `request({ method, path, query, json })`.
+ */
+function rawRequest(args) {
+  const [first, path, options] = args
+  const spec = typeof first === 'string' ? { ...(options ?? {}), method: first, path } : (first ?? {})
+  const { method = 'GET', query = {}, json } = spec
+  return { method, path: spec.path, query, json }
+}
+
+module.exports = { attach, tree, encode, rawRequest }

@@ -64,6 +64,8 @@ export interface RawRequest {
 export declare class Gateway {
   constructor(options: GatewayOptions)
   /** The gateway's base URL. */
+  readonly baseUrl: string
+  /** The same as `baseUrl`. */
   readonly url: string
   /** Closes pooled connections; calls through this gateway's clients then reject with ConfigError. */
   close(): void
@@ -177,6 +179,8 @@ export declare class MerchantClient {
    * answer returned as the API spells them (no renaming).
    */
   request(options: RawRequest): Promise<unknown>
+  /** The same, as the Python package takes it: `request('GET', path, { query })`. */
+  request(method: string, path: string, options?: Omit<RawRequest, 'method' | 'path'>): Promise<unknown>
   readonly banking: BankingNamespace
   readonly ecommerce: EcommerceNamespace
   readonly epos: EposNamespace
@@ -363,6 +367,11 @@ export declare class MobilePayPos {
   /** The merchant's `bioCode`. */
   readonly bioCode: string
   /**
+   * The same merchant, token and connections with other limits for the calls made through it
+   * (milliseconds), as a Gateway merchant client's `withOptions`.
+   */
+  withOptions(options?: ClientOptions): MobilePayPos
+  /**
    * The same merchant and connections with another access token, e.g. the one
    * `manage.createToken()` or `manage.resetToken()` answered with (its `message`).
    */
@@ -534,6 +543,8 @@ export interface Psd2ClientOptions {
 export declare class Psd2Client {
   constructor(options: Psd2ClientOptions)
   /** The base URL calls go to. */
+  readonly baseUrl: string
+  /** The same as `baseUrl`. */
   readonly url: string
   /** The account holder this client acts for; null for the TPP's own client. */
   readonly holderId: string | null
@@ -545,10 +556,12 @@ export declare class Psd2Client {
   exchangeCode(code: string, options: { holderId: string; redirectUri?: string }): Promise<Psd2Client>
   /** A holder's client from tokens you kept. */
   accountHolder(holderId: string, tokens: Psd2Tokens): Psd2Client
-  /** The same client with other limits for its calls; `timeout` in milliseconds. */
-  withOptions(options: { timeout?: number; maxRetries?: number }): Psd2Client
+  /** The same client with other limits for its calls; durations in milliseconds. */
+  withOptions(options?: ClientOptions): Psd2Client
   /** An authenticated request the SDK does not type yet. */
   request(options: RawRequest): Promise<unknown>
+  /** The same, as the Python package takes it: `request('GET', path, { query })`. */
+  request(method: string, path: string, options?: Omit<RawRequest, 'method' | 'path'>): Promise<unknown>
   readonly accounts: Psd2AccountsNamespace
   readonly cardAccounts: Psd2CardAccountsNamespace
   readonly consents: Psd2ConsentsNamespace

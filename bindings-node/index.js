@@ -3,7 +3,7 @@
 
 const native = require('./binding')
 const errors = require('./errors')
-const { attach, encode, tree } = require('./api')
+const { attach, encode, rawRequest, tree } = require('./api')
 const { MobilePayPos } = require('./mobilepay')
 const { Psd2Client, DEFAULT_PSD2_URL } = require('./psd2')
 
@@ -35,8 +35,8 @@ class MerchantClient {
    * Same tokens, replay and errors as every typed method; `query` and `json` are sent and the
    * answer returned as the API spells them (no renaming).
    */
-  async request({ method = 'GET', path, query = {}, json } = {}) {
-    const text = await errors.translated(() => this._native.raw(encode({ method, path, query, json })))
+  async request(...args) {
+    const text = await errors.translated(() => this._native.raw(encode(rawRequest(args))))
     return JSON.parse(text)
   }
 
@@ -56,6 +56,11 @@ class Gateway {
     const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, tls, host: `node; ${process.version}` }
     Object.defineProperty(this, '_native', { value: errors.translated(() => new native.NativeGateway(encode(config))) })
     Object.defineProperty(this, '_partnerId', { value: partnerId })
+  }
+
+  /** The gateway's base URL (`url` is the same). */
+  get baseUrl() {
+    return this._native.url
   }
 
   get url() {

@@ -65,6 +65,17 @@ class MobilePayPos {
    * The same merchant and connections with another access token, e.g. the one
    * `manage.createToken()` or `manage.resetToken()` answered with (its `message`).
    */
+  /**
+   * The same merchant, token and connections with other limits for the calls made through it
+   * (milliseconds), as a Gateway merchant client's `withOptions`.
+   */
+  withOptions({ timeout, maxRetries, connectTimeout } = {}) {
+    const nativePos = errors.translated(() => this._native.native.withOptions(encode({ timeout, maxRetries, connectTimeout })))
+    const pos = Object.create(MobilePayPos.prototype)
+    bind(pos, nativePos)
+    return pos
+  }
+
   withAccessToken(accessToken) {
     const nativePos = errors.translated(() => this._native.native.withAccessToken(String(accessToken ?? '')))
     const pos = Object.create(MobilePayPos.prototype)

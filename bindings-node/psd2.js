@@ -6,7 +6,7 @@
 
 const native = require('./binding')
 const errors = require('./errors')
-const { attach, encode, tree } = require('./api')
+const { attach, encode, rawRequest, tree } = require('./api')
 
 const { DEFAULT_PSD2_URL } = native
 
@@ -46,7 +46,11 @@ class Psd2Client {
     bind(this, errors.translated(() => new native.NativePsd2Client(encode(config), callback)))
   }
 
-  /** The base URL calls go to. */
+  /** The base URL calls go to (`url` is the same). */
+  get baseUrl() {
+    return this._native.url
+  }
+
   get url() {
     return this._native.url
   }
@@ -82,13 +86,13 @@ class Psd2Client {
   }
 
   /** The same client (same holder and tokens) with other limits; `timeout` in milliseconds. */
-  withOptions({ timeout, maxRetries } = {}) {
-    return wrap(errors.translated(() => this._native.withOptions(encode({ timeout, maxRetries }))))
+  withOptions({ timeout, maxRetries, connectTimeout } = {}) {
+    return wrap(errors.translated(() => this._native.withOptions(encode({ timeout, maxRetries, connectTimeout }))))
   }
 
   /** An authenticated request the SDK does not type yet (same tokens and errors). */
-  async request({ method = 'GET', path, query = {}, json } = {}) {
-    const text = await errors.translated(() => this._native.raw(encode({ method, path, query, json })))
+  async request(...args) {
+    const text = await errors.translated(() => this._native.raw(encode(rawRequest(args))))
     return JSON.parse(text)
   }
 

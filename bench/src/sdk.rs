@@ -29,7 +29,7 @@ pub fn gateway(url: &str) -> Result<Gateway, String> {
 fn merchant(gateway: &Gateway, id: &str) -> Result<MerchantClient, String> {
     let secret = id.replacen("cli_", "sec_", 1);
     gateway
-        .client(Credentials::new(id, secret))
+        .create_client(Credentials::new(id, secret))
         .map_err(|e| e.to_string())
 }
 

@@ -13,8 +13,10 @@ use mypos::host::{self, Case};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod mobilepay;
-mod psd2;
+// Public so that their exports, which napi registers outside a test build, are reachable in
+// one too (otherwise `cargo test` sees them as dead code).
+pub mod mobilepay;
+pub mod psd2;
 
 pub(crate) const CASE: Case = Case::Camel;
 
@@ -84,7 +86,7 @@ impl Gateway {
     ) -> Result<MerchantClient> {
         let credentials = mypos::Credentials::new(client_id, client_secret);
         self.0
-            .client(credentials)
+            .create_client(credentials)
             .map(MerchantClient)
             .map_err(reject)
     }

@@ -63,6 +63,13 @@ impl MobilePayPos {
 
     /// The same merchant with another access token.
     #[napi]
+    pub fn with_options(&self, options: String) -> Result<MobilePayPos> {
+        host::mobilepay_with_options(&self.0, &options, CASE)
+            .map(MobilePayPos)
+            .map_err(reject)
+    }
+
+    #[napi]
     pub fn with_access_token(&self, access_token: String) -> Result<MobilePayPos> {
         self.0
             .with_access_token(access_token)

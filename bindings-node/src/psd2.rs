@@ -9,7 +9,8 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 
 use mypos::host;
-use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet, host as psd2_host};
+use mypos::host::psd2_client as psd2_host;
+use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet};
 
 use crate::{CASE, guarded, reject};
 

@@ -74,7 +74,7 @@ impl Gateway {
     fn create_client(&self, client_id: &str, client_secret: &str) -> PyResult<MerchantClient> {
         let credentials = mypos::Credentials::new(client_id, client_secret);
         self.0
-            .client(credentials)
+            .create_client(credentials)
             .map(MerchantClient)
             .map_err(raise)
     }

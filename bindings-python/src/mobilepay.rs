@@ -57,6 +57,13 @@ impl MobilePayPos {
         )
     }
 
+    /// The same client with other call limits (JSON, seconds).
+    fn with_options(&self, options: &str) -> PyResult<MobilePayPos> {
+        host::mobilepay_with_options(&self.0, options, CASE)
+            .map(MobilePayPos)
+            .map_err(raise)
+    }
+
     /// The same merchant with another access token.
     fn with_access_token(&self, access_token: &str) -> PyResult<MobilePayPos> {
         self.0

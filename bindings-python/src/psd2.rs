@@ -8,7 +8,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use mypos::host;
-use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet, host as psd2_host};
+use mypos::host::psd2_client as psd2_host;
+use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet};
 
 use crate::{BlockingCall, CASE, awaitable, blocking, raise, runtime};
 

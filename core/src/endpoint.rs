@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::answer::Answer;
 use crate::error::{Error, Result};
-use crate::host::Answer;
 use crate::page::Page;
 use crate::retry::Repeat;
 use crate::transport::{self, Body, Request, Response};
@@ -48,12 +48,18 @@ pub trait ApiRequest: Serialize + DeserializeOwned + JsonSchema + Send + Sync + 
 
 /// A response type: decoded from the API's answer, handed to hosts as plain data.
 pub trait ApiResponse: Serialize + DeserializeOwned + JsonSchema + Send + 'static {
-    /// True for [`Page`](crate::Page): the answer is one page of a longer list.
+    /// True for [`Page`]: the answer is one page of a longer list.
     const PAGED: bool = false;
 
     fn decode(response: &Response) -> Result<Self> {
         transport::decode_json(response)
     }
+}
+
+// Here rather than in `page.rs`: a page is a value, below the endpoint layer that defines
+// what a response is.
+impl<T: Serialize + DeserializeOwned + JsonSchema + Send + 'static> ApiResponse for Page<T> {
+    const PAGED: bool = true;
 }
 
 /// Settles a call whose outcome is unknown (the answer was lost after the request may have
@@ -380,7 +386,7 @@ pub struct OperationInfo {
     /// any other field the definition names.
     pub positional: Vec<&'static str>,
     pub doc: &'static str,
-    /// Answers with a [`Page`](crate::Page) and takes a `page` number: iterable.
+    /// Answers with a [`Page`] and takes a `page` number: iterable.
     pub paged: bool,
 }
 

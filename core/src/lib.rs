@@ -12,14 +12,14 @@
 //!     "mps-p-…",
 //!     "mps-app-…",
 //! ))?;
-//! let merchant = gateway.client(Credentials::new("cli_…", "sec_…"))?;
+//! let merchant = gateway.create_client(Credentials::new("cli_…", "sec_…"))?;
 //! let accounts = merchant.banking().get_accounts(GetAccountsRequest::default()).await?;
 //! # Ok(()) }
 //! ```
 
+pub mod answer;
 mod auth;
 pub mod cleanup;
-mod client;
 pub mod config;
 pub mod endpoint;
 mod enums;
@@ -35,17 +35,18 @@ pub mod page;
 pub mod psd2;
 pub mod raw;
 pub mod retry;
+mod shapes;
 mod tls;
 mod transport;
 
 pub use transport::CallOptions;
 
-pub use client::{Gateway, MerchantClient};
 pub use config::{
     Credentials, DEFAULT_TIMEOUT, DEMO_GATEWAY_URL, Environment, GatewayConfig,
     MerchantCredentials, PRODUCTION_GATEWAY_URL,
 };
 pub use error::{ApiError, Error, Result};
+pub use gateway::{Gateway, MerchantClient};
 pub use money::{Amount, MinorUnits};
 pub use page::Page;
 pub use tls::TlsOptions;

@@ -10,8 +10,6 @@ use serde::de::{
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::endpoint::ApiResponse;
-
 /// A page of a list. `page` counts from 1.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Page<T> {
@@ -24,10 +22,6 @@ pub struct Page<T> {
     pub total_count: Option<u64>,
     pub has_next_page: bool,
     pub has_previous_page: bool,
-}
-
-impl<T: Serialize + DeserializeOwned + JsonSchema + Send + 'static> ApiResponse for Page<T> {
-    const PAGED: bool = true;
 }
 
 /// The API's envelopes: flat (`items`, `page`, `page_size`, …), nested (`pagination: {…}`

@@ -259,3 +259,60 @@ fn every_sdk_operation_is_in_its_texts_fixture() {
     }
     report("SDK operations missing from the fixtures", problems);
 }
+
+/// Core and sandbox agree: every operation of the core's tables (Gateway, MobilePay, PSD2),
+/// by the method and path its one definition declares, is a route the sandbox serves. The
+/// paths are written twice (`operations!` in core, the sandbox's routers); this holds them
+/// together. (MobilePay's flows are made of these operations and send nothing of their own.)
+#[tokio::test]
+async fn the_sandbox_serves_every_operation_of_the_sdk() {
+    let sandbox = Sandbox::start().await.expect("the sandbox starts");
+    let base = sandbox.url();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::new();
+    let mut no_route = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut probed = BTreeMap::new();
+    for api in ["gateway", "mobilepay", "psd2"] {
+        let table = sdk::table(api).expect("an API of the SDK");
+        for shape in &table {
+            let method = shape.info.method.clone();
+            if !no_route.contains_key(&method) {
+                let answer = no_route_answer(&client, &base, &method).await;
+                no_route.insert(method.clone(), answer);
+            }
+            // A request of the operation's form, every parameter a placeholder.
+            let operation: TextOperation = serde_json::from_value(
+                serde_json::json!({"method": method, "path": shape.info.path}),
+            )
+            .expect("a probe");
+            let response = probe(&client, &base, &operation)
+                .send()
+                .await
+                .expect("the sandbox answers");
+            let status = response.status().as_u16();
+            let body = comparable(response).await;
+            *probed.entry(api).or_insert(0) += 1;
+            let at = format!(
+                "{api}: `{}` ({method} {})",
+                shape.info.name, shape.info.path
+            );
+            if status == 405 {
+                problems.push(format!("{at}: 405, the sandbox does not serve this method"));
+            } else if (status, &body) == (no_route[&method].0, &no_route[&method].1) {
+                problems.push(format!("{at}: {status}, the sandbox has no such route"));
+            }
+        }
+    }
+    // Every table was walked, each whole.
+    for api in ["gateway", "mobilepay", "psd2"] {
+        assert_eq!(
+            probed.get(api).copied().unwrap_or(0),
+            sdk::table(api).unwrap().len(),
+            "{api}"
+        );
+        assert!(probed[api] > 0, "{api} has operations");
+    }
+    report("the sandbox against the SDK's operation tables", problems);
+    sandbox.stop().await;
+}

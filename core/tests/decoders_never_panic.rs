@@ -899,12 +899,19 @@ fn host_side_parsers_survive_arbitrary_text() {
                 no_panic(|| host::gateway_config(&text, case).map(drop))?,
                 no_panic(|| host::mobilepay_config(&text, case).map(drop))?,
                 no_panic(|| host::psd2_config(&text, case).map(drop))?,
-                no_panic(|| mypos::psd2::host::tokens_from_json(&text, case).map(drop))?,
+                no_panic(|| mypos::host::psd2_client::tokens_from_json(&text, case).map(drop))?,
                 no_panic(|| host::with_options(&clients.gateway, &text, case).map(drop))?,
-                no_panic(|| mypos::psd2::host::with_options(&clients.psd2, &text, case).map(drop))?,
                 no_panic(|| {
-                    mypos::psd2::host::authorization_url(&clients.psd2, &text, state, redirect_uri)
-                        .map(drop)
+                    mypos::host::psd2_client::with_options(&clients.psd2, &text, case).map(drop)
+                })?,
+                no_panic(|| {
+                    mypos::host::psd2_client::authorization_url(
+                        &clients.psd2,
+                        &text,
+                        state,
+                        redirect_uri,
+                    )
+                    .map(drop)
                 })?,
             ] {
                 if let Err(e) = outcome {
@@ -992,7 +999,7 @@ fn the_page_envelope_survives_arbitrary_json() {
 fn stored_tokens_expiring_past_any_clock_are_refused() {
     for expires_at in ["1e19", "1e300", "-1"] {
         let text = format!(r#"{{"access_token": "a", "expires_at": {expires_at}}}"#);
-        let error = mypos::psd2::host::tokens_from_json(&text, Case::Snake).unwrap_err();
+        let error = mypos::host::psd2_client::tokens_from_json(&text, Case::Snake).unwrap_err();
         assert!(
             matches!(&error, Error::InvalidRequest { field, .. } if field == "tokens.expires_at"),
             "{expires_at}: {error:?}"

@@ -990,6 +990,12 @@ async fn the_texts_answers_and_calls_work_as_written() {
         tpp.authorization_url(&created, None, None).unwrap(),
         tpp.authorization_url_for(&approve_at, None, None).unwrap()
     );
+    // The link's text goes to the same method, as in Python and Node.
+    assert_eq!(
+        tpp.authorization_url(approve_at.as_str(), None, None)
+            .unwrap(),
+        tpp.authorization_url(&created, None, None).unwrap()
+    );
     let back = decide(
         &tpp.authorization_url(&created, None, None).unwrap(),
         "approve",

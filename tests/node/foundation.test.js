@@ -152,6 +152,8 @@ test('raw requests share tokens and errors', async () => {
   const answer = await current.client.request({ method: 'GET', path: ACCOUNTS, query: { size: 1 } })
   expect(answer.items).toHaveLength(1)
   expect(answer.items[0]).toHaveProperty('account_number')
+  // The Python package's form: method and path first.
+  expect(await current.client.request('GET', ACCOUNTS, { query: { size: 1 } })).toEqual(answer)
   const error = await current.client.request({ path: '/accounting/v1/nowhere' }).catch((e) => e)
   expect(error).toBeInstanceOf(mypos.NotFoundError)
   expect([error.status, error.code]).toEqual([404, 'MYPOS_NOT_FOUND'])

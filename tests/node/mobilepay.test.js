@@ -336,3 +336,20 @@ test('a state-changing GET is sent once', async () => {
   await expect(pos.payments.capture({ paymentId: 'p-1', amount: '1' })).rejects.toBeInstanceOf(mypos.AuthError)
   expect(await current.sandbox.requests({ method: 'GET', path: capture })).toHaveLength(2)
 })
+
+test('withOptions sets the limits of the calls through it', async () => {
+  const { sandbox } = current
+  const pos = sandbox.mobilepay()
+  // As a Gateway merchant client's: the same merchant and token, other limits.
+  const once = pos.withOptions({ timeout: 5000, connectTimeout: 1000, maxRetries: 0 })
+  expect(once).toBeInstanceOf(mypos.MobilePayPos)
+  expect(once.bioCode).toBe(pos.bioCode)
+  const before = await sandbox.count('GET', '/api/pos/payments')
+  await sandbox.injectFault({ path: '/api/pos/payments', status: 503, count: 1 })
+  await expect(once.payments.list({ terminalId: TERMINAL })).rejects.toBeInstanceOf(mypos.ServerError)
+  expect(await sandbox.count('GET', '/api/pos/payments')).toBe(before + 1)
+  await sandbox.injectFault({ path: '/api/pos/payments', status: 503, count: 1 })
+  await pos.payments.list({ terminalId: TERMINAL }) // the original still retries
+  expect(await sandbox.count('GET', '/api/pos/payments')).toBe(before + 3)
+  expect(() => pos.withOptions({ connectTimeout: 0 })).toThrow(expect.objectContaining({ field: 'connectTimeout' }))
+})

@@ -203,6 +203,7 @@ test('mTLS: refused without the client certificate, accepted with it', async () 
     expect(error.message).toMatch(/requires a client certificate/)
     const tpp = tlsSandbox.psd2()
     expect(tpp.url).toMatch(/^https:/)
+    expect(tpp.baseUrl).toBe(tpp.url)
     expect((await tpp.consents.create(allAccounts())).consentStatus).toBe('received')
   } finally {
     await tlsSandbox.stop()
@@ -220,4 +221,10 @@ test('the account-information example runs', async () => {
   } finally {
     log.mockRestore()
   }
+})
+
+test('withOptions takes the limits a merchant client takes', async () => {
+  const tpp = sandbox.psd2().withOptions({ timeout: 5000, connectTimeout: 1000, maxRetries: 0 })
+  expect((await tpp.consents.create(allAccounts())).consentStatus).toBe('received')
+  expect(() => tpp.withOptions({ connectTimeout: 0 })).toThrow(expect.objectContaining({ field: 'connectTimeout' }))
 })

@@ -32,7 +32,7 @@ const gateway = new Gateway({
 })
 const client = gateway.createClient({ clientId: 'cli_…', clientSecret: 'sec_…' })
 expectType<Equal<typeof client, MerchantClient>>()
-expectType<Equal<typeof client.clientId | typeof gateway.url | typeof VERSION, string>>()
+expectType<Equal<typeof client.clientId | typeof gateway.url | typeof gateway.baseUrl | typeof VERSION, string>>()
 
 // @ts-expect-error partnerId and applicationId are required
 new Gateway({ integration: { clientId: 'a', clientSecret: 'b' } })
@@ -69,6 +69,8 @@ export async function epos(): Promise<void> {
   const known: PaymentStatus = 'Success'
   const later: PaymentStatus = 'SomethingNew' // open enums take new values too
   expectType<Equal<Awaited<ReturnType<typeof client.epos.payments.get>>, Payment>>()
+  // Raw requests in either form: an object, or method and path first as in Python.
+  void [await client.request({ path: '/x' }), await client.request('GET', '/x', { query: { page: 2 } })]
   for await (const tx of client.epos.terminals.iterTransactions({ amountFrom: '10.00', amountTo: 12 })) {
     expectType<Equal<typeof tx, TerminalTransaction>>()
     expectType<Equal<typeof tx.amount, string | null>>()

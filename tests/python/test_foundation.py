@@ -97,6 +97,7 @@ async def test_wrong_merchant_credentials(sandbox: Sandbox, gateway: mypos.Gatew
 
 async def test_wrong_partner_credentials(sandbox: Sandbox) -> None:
     gateway = mypos.Gateway(**gateway_args(sandbox, integration={"client_id": "client_x", "client_secret": "secret_x"}))
+    assert gateway.base_url == gateway.url
     with pytest.raises(mypos.AuthError) as caught:
         await sandbox.client(gateway=gateway).banking.get_accounts()
     assert caught.value.status == 401

@@ -353,3 +353,20 @@ async def test_a_state_changing_get_is_sent_once(sandbox: Sandbox, pos: mypos.Mo
     with pytest.raises(mypos.AuthError):
         await pos.payments.capture(payment_id="p-1", amount="1")
     assert len(sandbox.requests("GET", capture)) == 2, "no replay with the same access token"
+
+
+async def test_with_options_sets_the_limits_of_the_calls_through_it(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
+    # As a Gateway merchant client's: the same merchant and token, other limits.
+    once = pos.with_options(timeout=5, connect_timeout=1, max_retries=0)
+    assert type(once) is type(pos) and once.bio_code == pos.bio_code
+    before = sandbox.count("GET", "/api/pos/payments")
+    sandbox.inject_fault("/api/pos/payments", status=503, count=1)
+    with pytest.raises(mypos.ServerError):
+        await once.payments.list(terminal_id="1001")
+    assert sandbox.count("GET", "/api/pos/payments") == before + 1
+    sandbox.inject_fault("/api/pos/payments", status=503, count=1)
+    await pos.payments.list(terminal_id="1001")  # the original still retries
+    assert sandbox.count("GET", "/api/pos/payments") == before + 3
+    with pytest.raises(mypos.ConfigError) as caught:
+        pos.with_options(connect_timeout=0)
+    assert caught.value.field == "connect_timeout"

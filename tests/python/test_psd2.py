@@ -275,6 +275,7 @@ async def test_mtls_refuses_a_call_without_the_certificate(sandbox: Sandbox) -> 
         await without.consents.create(**all_accounts())
     tpp = sandbox.psd2()
     assert tpp.url.startswith("https://")
+    assert tpp.base_url == tpp.url
     created = await tpp.consents.create(**all_accounts())
     assert created["consent_status"] == "received"
     # The Gateway takes the same options.
@@ -296,3 +297,12 @@ async def test_the_account_information_example_runs(capsys: pytest.CaptureFixtur
     await example.main()
     out = capsys.readouterr().out
     assert "tokens stored for ['user-42']" in out and "bill paid: ACSC" in out
+
+
+async def test_with_options_takes_the_limits_a_merchant_client_takes(sandbox: Sandbox) -> None:
+    tpp = sandbox.psd2().with_options(timeout=5, connect_timeout=1, max_retries=0)
+    created = await tpp.consents.create(**all_accounts())
+    assert created["consent_status"] == "received"
+    with pytest.raises(mypos.ConfigError) as caught:
+        tpp.with_options(connect_timeout=0)
+    assert caught.value.field == "connect_timeout"

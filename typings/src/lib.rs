@@ -26,6 +26,27 @@ use mypos::host::{self, Api, Case, HostOperation};
 use mypos::page::Page;
 
 /// The command that rewrites the generated files.
+/// The defaults the typings show, filled in from the core's own constants so that they cannot
+/// drift from what a client does when the option is left out.
+fn with_defaults(text: &str) -> String {
+    let seconds = |d: std::time::Duration| format!("{:.1}", d.as_secs_f64());
+    let millis = |d: std::time::Duration| d.as_millis().to_string();
+    text.replace("@DEFAULT_TIMEOUT_S@", &seconds(mypos::DEFAULT_TIMEOUT))
+        .replace(
+            "@DEFAULT_CONNECT_TIMEOUT_S@",
+            &seconds(mypos::config::DEFAULT_CONNECT_TIMEOUT),
+        )
+        .replace("@DEFAULT_TIMEOUT_MS@", &millis(mypos::DEFAULT_TIMEOUT))
+        .replace(
+            "@DEFAULT_CONNECT_TIMEOUT_MS@",
+            &millis(mypos::config::DEFAULT_CONNECT_TIMEOUT),
+        )
+        .replace(
+            "@DEFAULT_MAX_RETRIES@",
+            &mypos::retry::DEFAULT_MAX_RETRIES.to_string(),
+        )
+}
+
 const REGENERATE: &str = "UPDATE_EXPECT=1 cargo test -p mypos-typings --test typings";
 
 /// The client classes of the packages. A new client type (MobilePay, PSD2) is one more line

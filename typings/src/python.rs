@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Body, ClientSurface, Dir, Field, Method, Model, Namespace, Surface, Ty};
-use super::{clients, doc_text, header, pascal};
+use super::{clients, doc_text, header, pascal, with_defaults};
 use mypos::host::Case;
 
 /// `bindings-python/python/mypos/types.py`.
@@ -13,13 +13,13 @@ pub fn python_types() -> String {
 
 /// `bindings-python/python/mypos/_client.pyi`.
 pub fn python_stub() -> String {
-    stub(&Surface::new(clients()))
+    with_defaults(&stub(&Surface::new(clients())))
 }
 
 /// `bindings-python/python/mypos/<module>.pyi`: the clients that live in another module than
 /// `_client.py` (`mobilepay`).
 pub fn python_module_stub(module: &str) -> String {
-    module_stub(&Surface::new(clients()), module)
+    with_defaults(&module_stub(&Surface::new(clients()), module))
 }
 
 pub(super) fn types(surface: &Surface) -> String {
@@ -96,11 +96,14 @@ class Gateway:
         integration: dict[str, str],
         partner_id: str,
         application_id: str,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
+        timeout: float = @DEFAULT_TIMEOUT_S@,
+        connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
+        max_retries: int = @DEFAULT_MAX_RETRIES@,
         tls: dict[str, str] | None = None,
     ) -> None: ...
+    @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
     @property
     def url(self) -> str: ...
     def close(self) -> None:
@@ -235,10 +238,13 @@ macro_rules! psd2_client {
         client_auth: str = "body",
         tls: dict[str, str] | None = None,
         on_tokens: TokenListener | None = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
+        timeout: float = @DEFAULT_TIMEOUT_S@,
+        connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
+        max_retries: int = @DEFAULT_MAX_RETRIES@,
     ) -> None: ...
+    @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
     @property
     def url(self) -> str: ...
     @property
@@ -257,7 +263,9 @@ macro_rules! psd2_client {
         """The holder came back with `code`: their client."""
     def account_holder(self, holder_id: str, tokens: dict[str, Any]) -> Psd2Client:
         """A holder's client from tokens you kept (what `on_tokens` gave you)."""
-    def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Psd2Client:
+    def with_options(
+        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+    ) -> Psd2Client:
         """The same client (same holder and tokens) with other limits for its calls."""
     "#,
             $def,
@@ -291,14 +299,19 @@ pub(super) const MOBILEPAY_POS: &str = r#"
         base_url: str,
         bio_code: str,
         access_token: str | None = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
+        timeout: float = @DEFAULT_TIMEOUT_S@,
+        connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
+        max_retries: int = @DEFAULT_MAX_RETRIES@,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
     @property
     def bio_code(self) -> str: ...
+    def with_options(
+        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+    ) -> MobilePayPos:
+        """The same merchant, token and connections with other limits for the calls made
+        through it (seconds), as a Gateway merchant client's `with_options`."""
     def with_access_token(self, access_token: str) -> MobilePayPos:
         """The same merchant and connections with another access token, e.g. the one
         `manage.create_token()` or `manage.reset_token()` answered with (its `message`)."""

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::{Body, ClientSurface, Dir, Field, Method, Model, Namespace, Surface, Ty};
-use super::{clients, doc_text, header, pascal};
+use super::{clients, doc_text, header, pascal, with_defaults};
 use mypos::host::Case;
 
 /// `bindings-node/index.d.ts`.
 pub fn typescript_definitions() -> String {
-    definitions(&Surface::new(clients()))
+    with_defaults(&definitions(&Surface::new(clients())))
 }
 
 pub(super) fn definitions(surface: &Surface) -> String {
@@ -58,11 +58,11 @@ export interface GatewayOptions {
   partnerId: string
   /** The application id (`mps-app-…`). */
   applicationId: string
-  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  /** How long one call may take, every attempt included, in milliseconds (default @DEFAULT_TIMEOUT_MS@). */
   timeout?: number
-  /** How long opening a connection may take, in milliseconds (default 10000). */
+  /** How long opening a connection may take, in milliseconds (default @DEFAULT_CONNECT_TIMEOUT_MS@). */
   connectTimeout?: number
-  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  /** How many times a failed call that is safe to repeat is retried (default @DEFAULT_MAX_RETRIES@). */
   maxRetries?: number
   /** An extra CA to trust and a client certificate to present (PEM text). */
   tls?: TlsOptions
@@ -97,6 +97,8 @@ export interface RawRequest {
 export declare class Gateway {
   constructor(options: GatewayOptions)
   /** The gateway's base URL. */
+  readonly baseUrl: string
+  /** The same as `baseUrl`. */
   readonly url: string
   /** Closes pooled connections; calls through this gateway's clients then reject with ConfigError. */
   close(): void
@@ -211,6 +213,8 @@ pub(super) const MERCHANT_CLIENT: &str = r#"  /** The merchant's client id (`cli
    * answer returned as the API spells them (no renaming).
    */
   request(options: RawRequest): Promise<unknown>
+  /** The same, as the Python package takes it: `request('GET', path, { query })`. */
+  request(method: string, path: string, options?: Omit<RawRequest, 'method' | 'path'>): Promise<unknown>
 "#;
 
 /// Mirrors `psd2.js`: how a `Psd2Client` is made.
@@ -256,17 +260,19 @@ export interface Psd2ClientOptions {
   tls?: TlsOptions
   /** Receives every new or rotated token set of a holder, to persist it. */
   onTokens?: (holderId: string, tokens: Psd2Tokens) => void | Promise<void>
-  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  /** How long one call may take, every attempt included, in milliseconds (default @DEFAULT_TIMEOUT_MS@). */
   timeout?: number
-  /** How long opening a connection may take, in milliseconds (default 10000). */
+  /** How long opening a connection may take, in milliseconds (default @DEFAULT_CONNECT_TIMEOUT_MS@). */
   connectTimeout?: number
-  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  /** How many times a failed call that is safe to repeat is retried (default @DEFAULT_MAX_RETRIES@). */
   maxRetries?: number
 }
 "#;
 
 /// Mirrors `psd2.js`: the hand-written members of `Psd2Client`.
 pub(super) const PSD2_CLIENT: &str = r#"  /** The base URL calls go to. */
+  readonly baseUrl: string
+  /** The same as `baseUrl`. */
   readonly url: string
   /** The account holder this client acts for; null for the TPP's own client. */
   readonly holderId: string | null
@@ -278,10 +284,12 @@ pub(super) const PSD2_CLIENT: &str = r#"  /** The base URL calls go to. */
   exchangeCode(code: string, options: { holderId: string; redirectUri?: string }): Promise<Psd2Client>
   /** A holder's client from tokens you kept. */
   accountHolder(holderId: string, tokens: Psd2Tokens): Psd2Client
-  /** The same client with other limits for its calls; `timeout` in milliseconds. */
-  withOptions(options: { timeout?: number; maxRetries?: number }): Psd2Client
+  /** The same client with other limits for its calls; durations in milliseconds. */
+  withOptions(options?: ClientOptions): Psd2Client
   /** An authenticated request the SDK does not type yet. */
   request(options: RawRequest): Promise<unknown>
+  /** The same, as the Python package takes it: `request('GET', path, { query })`. */
+  request(method: string, path: string, options?: Omit<RawRequest, 'method' | 'path'>): Promise<unknown>
 "#;
 
 /// Mirrors `mobilepay.js`: how a `MobilePayPos` is made.
@@ -296,11 +304,11 @@ export interface MobilePayPosOptions {
   bioCode: string
   /** The merchant's long-lived access token; leave it out only to create the first one. */
   accessToken?: string
-  /** How long one call may take, every attempt included, in milliseconds (default 30000). */
+  /** How long one call may take, every attempt included, in milliseconds (default @DEFAULT_TIMEOUT_MS@). */
   timeout?: number
-  /** How long opening a connection may take, in milliseconds (default 10000). */
+  /** How long opening a connection may take, in milliseconds (default @DEFAULT_CONNECT_TIMEOUT_MS@). */
   connectTimeout?: number
-  /** How many times a failed call that is safe to repeat is retried (default 2). */
+  /** How many times a failed call that is safe to repeat is retried (default @DEFAULT_MAX_RETRIES@). */
   maxRetries?: number
 }
 
@@ -322,6 +330,11 @@ pub(super) const MOBILEPAY_POS: &str = r#"  /** The base URL calls go to. */
   readonly baseUrl: string
   /** The merchant's `bioCode`. */
   readonly bioCode: string
+  /**
+   * The same merchant, token and connections with other limits for the calls made through it
+   * (milliseconds), as a Gateway merchant client's `withOptions`.
+   */
+  withOptions(options?: ClientOptions): MobilePayPos
   /**
    * The same merchant and connections with another access token, e.g. the one
    * `manage.createToken()` or `manage.resetToken()` answered with (its `message`).

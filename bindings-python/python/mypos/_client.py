@@ -52,6 +52,11 @@ class Gateway:
         self._partner_id = partner_id
 
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+        return self._native.url
+
+    @property
     def url(self) -> str:
         return self._native.url
 

@@ -62,6 +62,9 @@ class Gateway:
         tls: dict[str, str] | None = None,
     ) -> None: ...
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+    @property
     def url(self) -> str: ...
     def close(self) -> None:
         """Closes pooled connections; calls through this gateway's clients then raise

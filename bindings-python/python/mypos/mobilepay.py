@@ -77,6 +77,14 @@ class MobilePayPos(Operations):
     def bio_code(self) -> str:
         return str(self._native.bio_code)
 
+    def with_options(
+        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+    ) -> MobilePayPos:
+        """The same merchant, token and connections with other limits for the calls made
+        through it (seconds), as a Gateway merchant client's `with_options`."""
+        options = {"timeout": timeout, "connect_timeout": connect_timeout, "max_retries": max_retries}
+        return self._from_native(self._native.with_options(encode({k: v for k, v in options.items() if v is not None})))
+
     def with_access_token(self, access_token: str) -> MobilePayPos:
         """The same merchant and connections with another access token, e.g. the one
         `manage.create_token()` or `manage.reset_token()` answered with (its `message`)."""

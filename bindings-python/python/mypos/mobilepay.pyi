@@ -44,6 +44,11 @@ class MobilePayPos:
     def base_url(self) -> str: ...
     @property
     def bio_code(self) -> str: ...
+    def with_options(
+        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+    ) -> MobilePayPos:
+        """The same merchant, token and connections with other limits for the calls made
+        through it (seconds), as a Gateway merchant client's `with_options`."""
     def with_access_token(self, access_token: str) -> MobilePayPos:
         """The same merchant and connections with another access token, e.g. the one
         `manage.create_token()` or `manage.reset_token()` answered with (its `message`)."""

@@ -92,6 +92,11 @@ class Psd2Client(Operations):
         return client
 
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+        return str(self._native.url)
+
+    @property
     def url(self) -> str:
         return str(self._native.url)
 
@@ -122,9 +127,11 @@ class Psd2Client(Operations):
         """A holder's client from tokens you kept (what `on_tokens` gave you)."""
         return self._from_native(self._native.account_holder(holder_id, encode(tokens)))
 
-    def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Psd2Client:
+    def with_options(
+        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+    ) -> Psd2Client:
         """The same client (same holder and tokens) with other limits for its calls."""
-        options = {"timeout": timeout, "max_retries": max_retries}
+        options = {"timeout": timeout, "connect_timeout": connect_timeout, "max_retries": max_retries}
         return self._from_native(self._native.with_options(encode({k: v for k, v in options.items() if v is not None})))
 
     async def request(

@@ -56,6 +56,9 @@ class Psd2Client:
         max_retries: int = 2,
     ) -> None: ...
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+    @property
     def url(self) -> str: ...
     @property
     def holder_id(self) -> str | None:
@@ -71,7 +74,9 @@ class Psd2Client:
         """The holder came back with `code`: their client."""
     def account_holder(self, holder_id: str, tokens: dict[str, Any]) -> Psd2Client:
         """A holder's client from tokens you kept (what `on_tokens` gave you)."""
-    def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Psd2Client:
+    def with_options(
+        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+    ) -> Psd2Client:
         """The same client (same holder and tokens) with other limits for its calls."""
     async def request(
         self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None

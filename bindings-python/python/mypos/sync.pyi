@@ -101,6 +101,9 @@ class Gateway:
         tls: dict[str, str] | None = None,
     ) -> None: ...
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+    @property
     def url(self) -> str: ...
     def close(self) -> None:
         """Closes pooled connections; calls through this gateway's clients then raise
@@ -855,6 +858,11 @@ class MobilePayPos:
     def base_url(self) -> str: ...
     @property
     def bio_code(self) -> str: ...
+    def with_options(
+        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+    ) -> MobilePayPos:
+        """The same merchant, token and connections with other limits for the calls made
+        through it (seconds), as a Gateway merchant client's `with_options`."""
     def with_access_token(self, access_token: str) -> MobilePayPos:
         """The same merchant and connections with another access token, e.g. the one
         `manage.create_token()` or `manage.reset_token()` answered with (its `message`)."""
@@ -1238,6 +1246,9 @@ class Psd2Client:
         max_retries: int = 2,
     ) -> None: ...
     @property
+    def base_url(self) -> str:
+        """The base URL calls go to (`url` is the same)."""
+    @property
     def url(self) -> str: ...
     @property
     def holder_id(self) -> str | None:
@@ -1253,7 +1264,9 @@ class Psd2Client:
         """The holder came back with `code`: their client."""
     def account_holder(self, holder_id: str, tokens: dict[str, Any]) -> Psd2Client:
         """A holder's client from tokens you kept (what `on_tokens` gave you)."""
-    def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> Psd2Client:
+    def with_options(
+        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+    ) -> Psd2Client:
         """The same client (same holder and tokens) with other limits for its calls."""
     def request(
         self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None

@@ -1,7 +1,7 @@
 //! Banking: accounts, transactions and MT940 statements (`/accounting/v1/...`).
 //!
 //! Only the accounts and transactions-list paths are attested; the others are this project's
-//! choice where the public record is silent (see `gateway.md`), each marked `unverified`.
+//! choice where the public record is silent, each marked `unverified`.
 //!
 //! ```no_run
 //! # async fn run(merchant: mypos::MerchantClient) -> mypos::Result<()> {
@@ -30,8 +30,8 @@ use serde_json::{Map, Value};
 use crate::MerchantClient;
 use crate::endpoint::{ApiRequest, ApiResponse};
 use crate::error::{Error, Result};
-use crate::gateway::epos::decode_list;
 use crate::page::Page;
+use crate::shapes::decode_list;
 use crate::transport::{self, Response};
 
 /// Which page of a list, and how many items on it.
@@ -314,14 +314,14 @@ crate::operations! {
         /// List account transactions, newest first unless `order` says otherwise, a page at a time.
         get_transactions(GetTransactionsRequest) -> Page<Transaction> = GET "/accounting/v1/transactions";
         /// One transaction's details, by payment reference. Path unverified.
-        // unverified: path chosen in gateway.md; not in any public source.
+        // unverified: path is the project's choice; not in any public source.
         get_transaction(GetTransactionRequest) -> TransactionDetails = GET "/accounting/v1/transactions/{payment_reference}";
         /// Several transactions' details at once, by payment reference. Path unverified.
-        // unverified: path chosen in gateway.md; not in any public source.
+        // unverified: path is the project's choice; not in any public source.
         /// Takes the references positionally, as `getMultipleTransactions(['REF1', 'REF2'])`.
         get_multiple_transactions(GetMultipleTransactionsRequest, payment_references) -> Vec<TransactionDetails> = GET "/accounting/v1/transactions/details";
         /// An account's MT940 statement for one day, as text. Path unverified.
-        // unverified: path chosen in gateway.md (body from the legacy API); not in any public source.
+        // unverified: path is the project's choice (body from the legacy API); not in any public source.
         generate_statement(GenerateStatementRequest) -> Statement = POST "/accounting/v1/accounts/statement";
     }
 }

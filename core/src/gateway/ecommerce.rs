@@ -2,7 +2,7 @@
 //! languages they use (`/ecommerce/v1/...`).
 //!
 //! Only `POST /ecommerce/v1/pr` is attested; every other path is this project's choice where
-//! the public record is silent (see `gateway.md`), marked `unverified` at its definition. The
+//! the public record is silent, marked `unverified` at its definition. The
 //! bodies follow the legacy v1.1 API, whose structures the gateway says it kept.
 //!
 //! ```no_run
@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod links_and_buttons;
 pub mod payment_buttons;
 pub mod payment_links;
 pub mod payment_requests;
@@ -26,6 +27,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+pub use links_and_buttons::{Created, LinkStatus, OnlineTransaction};
 pub use payment_buttons::PaymentButtons;
 pub use payment_links::PaymentLinks;
 pub use payment_requests::PaymentRequests;
@@ -33,7 +35,7 @@ pub use payment_requests::PaymentRequests;
 use crate::MerchantClient;
 use crate::endpoint::{ApiRequest, ApiResponse, Operation};
 use crate::error::Result;
-use crate::gateway::epos::decode_list;
+use crate::shapes::decode_list;
 use crate::transport::Response;
 
 /// The languages a payment page can be shown in.
@@ -106,66 +108,14 @@ impl ApiResponse for Vec<SettlementAccount> {
     }
 }
 
-crate::string_enum! {
-    /// Whether a payment link or button can be paid.
-    pub enum LinkStatus {
-        Active = "Active",
-        /// Switched off with `enable: false`.
-        Disabled = "Disabled",
-        /// Past its `expired_date`.
-        Expired = "Expired",
-    }
-}
-
-/// What a create call answers: the new code and the address to share.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Created {
-    /// The page customers pay on.
-    pub url: String,
-    /// The key of `get`, `update` and `delete`.
-    #[serde(default)]
-    pub code: Option<String>,
-    /// Fields this SDK does not know yet, kept as the API sent them.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-impl ApiResponse for Created {}
-
-/// A payment made through a link or button.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct OnlineTransaction {
-    pub payment_reference: String,
-    /// The code of the link or button paid through.
-    #[serde(default)]
-    pub code: Option<String>,
-    /// In major units.
-    #[serde(default)]
-    pub amount: Option<rust_decimal::Decimal>,
-    #[serde(default)]
-    pub currency: Option<String>,
-    #[serde(default)]
-    pub quantity: Option<u32>,
-    /// When it was paid (`2025-05-01T10:15:00`).
-    #[serde(default)]
-    pub date: Option<String>,
-    #[serde(default)]
-    pub customer_name: Option<String>,
-    #[serde(default)]
-    pub customer_email: Option<String>,
-    /// Fields this SDK does not know yet, kept as the API sent them.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 crate::operations! {
     /// Payment links, buttons and requests.
     pub struct Ecommerce<MerchantClient> as "ecommerce" {
         /// The languages payment pages can be shown in. Path unverified.
-        // unverified: path chosen in gateway.md; not in any public source.
+        // unverified: path is the project's choice; not in any public source.
         get_languages(GetLanguagesRequest) -> Vec<Language> = GET "/ecommerce/v1/languages";
         /// The accounts and currencies online payments can settle into. Path unverified.
-        // unverified: path chosen in gateway.md; not in any public source.
+        // unverified: path is the project's choice; not in any public source.
         get_settlement_data(GetSettlementDataRequest) -> Vec<SettlementAccount> = GET "/ecommerce/v1/settlement-data";
     }
 }

@@ -11,7 +11,7 @@ use crate::transport::{self, Response};
 /// payload that is one object (`posInformation`), that object.
 ///
 /// `wrapper` names the member that holds an object payload. When the answer has no member of
-/// that name but exactly one object member, that one is taken: the record does not name the
+/// that name but exactly one object member, that one is taken: the API text does not name the
 /// wrapper of every answer, and a flat answer is read as it is.
 pub(crate) fn decode<T: DeserializeOwned>(response: &Response, wrapper: Option<&str>) -> Result<T> {
     let status = response.status.as_u16();
@@ -22,7 +22,7 @@ pub(crate) fn decode<T: DeserializeOwned>(response: &Response, wrapper: Option<&
             "expected the MobilePay envelope {success, errors, ...}".into(),
         ));
     };
-    // unverified: the record shows `success` and `errors` in camelCase; ASP.NET may be
+    // unverified: the API text shows `success` and `errors` in camelCase; ASP.NET may be
     // configured for PascalCase, which is accepted too.
     let success = take(&mut members, "success");
     let errors = take(&mut members, "errors");

@@ -28,9 +28,9 @@ use super::payments::{
     PaymentStatus, PreparePaymentRequest, ReadyPaymentRequest, StartByPosIdRequest,
     StartPaymentRequest, TerminalRequest,
 };
+use crate::answer::Answer;
 use crate::endpoint::{ApiRequest, Operation, OperationInfo};
 use crate::error::{Error, Result};
-use crate::host::Answer;
 use crate::money::Amount;
 
 /// The wait between status polls when the answer names none (MobilePay's example value).

@@ -13,11 +13,6 @@ use super::envelope::payload;
 use super::payments::{Message, TerminalRequest};
 use crate::endpoint::ApiRequest;
 
-/// The path of `manage.create_token`, the one call that needs no access token.
-pub(crate) const CREATE_TOKEN_PATH: &str = "/api/pos/manage/token";
-/// The path of `manage.reset_token`, which sends the token as `previousAccessToken`.
-pub(crate) const RESET_TOKEN_PATH: &str = "/api/pos/manage/token/reset";
-
 /// Nothing but the merchant's credentials, which the client adds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -58,7 +53,7 @@ impl JsonSchema for Token {
 #[schemars(rename = "MobilePayAccessToken")]
 pub struct AccessToken {
     /// The token. Make a client with it (`with_access_token`) and keep it secret.
-    // unverified: the record names no field for the token; the answer's one field is
+    // unverified: the API text names no field for the token; the answer's one field is
     // `message`, and `accessToken` is read too.
     #[serde(alias = "accessToken")]
     pub message: Token,
@@ -85,11 +80,11 @@ pub struct PosInformation {
     #[serde(default)]
     pub beacon_id: Option<String>,
     /// `QR`, `NFC`, `Bluetooth`…
-    // The record's sample shows one string, MobilePay v10 a list: both are read.
+    // The API text's sample shows one string, MobilePay v10 a list: both are read.
     #[serde(default, deserialize_with = "list_or_text")]
     pub supported_beacon_types: Vec<String>,
     /// Whether a customer may check in only once a payment is waiting.
-    // The record's sample shows a string, MobilePay v10 a boolean: both are read.
+    // The API text's sample shows a string, MobilePay v10 a boolean: both are read.
     #[serde(default, deserialize_with = "bool_or_text")]
     pub require_payment_before_checkin: Option<bool>,
     #[serde(default)]

@@ -44,7 +44,7 @@ pub enum Rule {
 
 /// Each rule: MobilePay's error code, its id, the rule in words, and phrases of MobilePay's
 /// own messages for it.
-// unverified: Integra's texts for these refusals are not in the record; MobilePay's v10
+// unverified: Integra's texts for these refusals are not in the public texts; MobilePay's v10
 // codes and messages are, and a wrapper is likely to pass them on. A message is matched by
 // its code first, then by these phrases.
 const RULES: &[(Rule, &str, &str, &str, &[&str])] = &[

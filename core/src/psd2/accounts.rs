@@ -168,7 +168,7 @@ pub struct TransactionsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_balance: Option<bool>,
     /// 1-based page number (default 1).
-    // unverified: psd2.md 1.3: myPOS names a `pagination` (page size, current page, total
+    // unverified: myPOS names a `pagination` (page size, current page, total
     // count) without its query parameters; `page` and `size` are the project's choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,

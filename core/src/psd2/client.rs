@@ -22,7 +22,6 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use crate::endpoint::Executor;
 use crate::error::{ApiError, Error, Result};
 use crate::raw::RawRequest;
 use crate::retry::{self, Failure};
@@ -31,7 +30,6 @@ use crate::transport::{self, CallOptions, Request, Response, Transport};
 use super::config::Psd2Config;
 use super::model::{self, ScaTarget};
 use super::oauth::{self, Grant, Issued, TokenEndpoint, TokenListener, TokenSet, TokenSlot};
-use super::{Accounts, CardAccounts, Consents, Funds, Payments};
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const API_KEY: HeaderName = HeaderName::from_static("api-key");
@@ -122,9 +120,14 @@ impl Psd2Client {
         })
     }
 
-    /// The base URL calls go to.
-    pub fn url(&self) -> &str {
+    /// The base URL calls go to (as `base_url` in Python and Node, and on `MobilePayPos`).
+    pub fn base_url(&self) -> &str {
         self.inner.api.base().as_str()
+    }
+
+    /// The same as [`Self::base_url`], its former name.
+    pub fn url(&self) -> &str {
+        self.base_url()
     }
 
     /// The account holder this handle acts for; `None` for the TPP itself.
@@ -150,13 +153,28 @@ impl Psd2Client {
         Ok(client)
     }
 
-    /// Where to send the account holder to approve a consent or a payment (the answer, or
-    /// its links): the answer's `authorizationUrl`, else its SCA link (`_links.scaRedirect`
-    /// or `_links.scaOAuth`), with the OAuth parameters it lacks added. `redirect_uri`
+    /// The same client with connections for its calls opened within `connect_timeout`
+    /// (instead of the configured one).
+    pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
+        if connect_timeout.is_zero() {
+            return Err(Error::config(
+                "connect_timeout",
+                "must be greater than zero",
+            ));
+        }
+        let mut client = self.clone();
+        client.options.connect_timeout = Some(connect_timeout);
+        Ok(client)
+    }
+
+    /// Where to send the account holder to approve a consent or a payment (the answer, its
+    /// links, or the link's text, as in Python and Node): the answer's `authorizationUrl`, else
+    /// its SCA link (`_links.scaRedirect` or `_links.scaOAuth`), with the OAuth parameters it
+    /// lacks added. `redirect_uri`
     /// defaults to the configured one; `state` is echoed back with the code.
     pub fn authorization_url(
         &self,
-        target: &impl ScaTarget,
+        target: &(impl ScaTarget + ?Sized),
         state: Option<&str>,
         redirect_uri: Option<&str>,
     ) -> Result<String> {
@@ -169,7 +187,9 @@ impl Psd2Client {
         self.authorization_url_for(href, state, redirect_uri)
     }
 
-    /// [`Self::authorization_url`] for an SCA link given as text.
+    /// [`Self::authorization_url`] for an SCA link given as text: its former name, kept for
+    /// code written against it.
+    #[doc(hidden)]
     pub fn authorization_url_for(
         &self,
         sca_href: &str,
@@ -256,31 +276,6 @@ impl Psd2Client {
         request.send(self).await
     }
 
-    /// Consents: create, read, check and delete.
-    pub fn consents(&self) -> Consents<'_> {
-        Consents(self)
-    }
-
-    /// The holder's payment accounts, their balances and transactions.
-    pub fn accounts(&self) -> Accounts<'_> {
-        Accounts(self)
-    }
-
-    /// The holder's card accounts, their balances and transactions.
-    pub fn card_accounts(&self) -> CardAccounts<'_> {
-        CardAccounts(self)
-    }
-
-    /// Credit transfers from the holder's account.
-    pub fn payments(&self) -> Payments<'_> {
-        Payments(self)
-    }
-
-    /// Whether an amount is available on an account.
-    pub fn funds(&self) -> Funds<'_> {
-        Funds(self)
-    }
-
     /// The access token for one attempt: the holder's (refreshed when due) or the TPP's.
     async fn access(&self) -> Result<(HeaderValue, Arc<Issued>)> {
         let inner = &*self.inner;
@@ -327,7 +322,13 @@ impl Psd2Client {
             let (bearer, used) = self.access().await.map_err(Failure::before_sending)?;
             let mut headers = headers.clone();
             headers.insert(AUTHORIZATION, bearer);
-            Ok((self.inner.api.send(request, headers).await?, used))
+            Ok((
+                self.inner
+                    .api
+                    .send_with(request, headers, self.options.connect_timeout)
+                    .await?,
+                used,
+            ))
         };
         let (mut response, used) = send().await?;
         if response.status == StatusCode::UNAUTHORIZED && token_refused(&response) {
@@ -405,12 +406,10 @@ impl Inner {
     }
 }
 
-impl Executor for Psd2Client {
-    fn operations() -> Vec<&'static dyn crate::endpoint::Operation<Self>> {
-        crate::psd2::operations()
-    }
-
-    fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
+impl Psd2Client {
+    /// Sends `request` with the holder's or the TPP's token: what
+    /// [`Executor::execute_request`](crate::endpoint::Executor::execute_request) does for it.
+    pub(crate) fn execute<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             // One id per logical call, reused on retries and the replay: the bank (and its
             // support) sees one request tried several times, not several requests.
@@ -499,7 +498,7 @@ pub(crate) fn api_error(response: &Response, request_id: &str) -> ApiError {
     {
         // The daily access limit of a consent resets with the day, so retrying within
         // seconds cannot help; say when it can.
-        // unverified: psd2.md 1.8: BG does not say which day boundary; UTC is assumed.
+        // unverified: BG does not say which day boundary; UTC is assumed.
         error.retry_after = Some(until_next_utc_day());
     }
     error

@@ -11,22 +11,14 @@ use crate::config::{Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, valid
 use crate::error::{Error, Result};
 use crate::tls::TlsOptions;
 
+// Defined beside the token endpoint that reads it; `psd2::config::ClientAuth` still names it.
+pub use super::oauth::ClientAuth;
 use super::oauth::TokenListener;
 
 /// The PSD2 API's base URL. The services live under `/v1/...`.
-// unverified: psd2.md 1.1 [X]: the overview's example uses api.mypos.com, every curl example
+// unverified: the overview's example uses api.mypos.com, every curl example
 // uses mp-psd2-api.mypos.com. The project's decision is api.mypos.com, configurable.
 pub const DEFAULT_PSD2_URL: &str = "https://api.mypos.com";
-
-/// How the TPP's client id and secret reach the token endpoint.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ClientAuth {
-    /// `client_id` and `client_secret` in the form body, as the description shows.
-    #[default]
-    Body,
-    /// `Authorization: Basic base64(client_id:client_secret)` (RFC 6749 §2.3.1).
-    Basic,
-}
 
 /// Everything a [`Psd2Client`](super::Psd2Client) needs.
 #[derive(Clone)]
@@ -34,7 +26,7 @@ pub struct Psd2Config {
     /// Default [`DEFAULT_PSD2_URL`]; the sandbox's URL in tests.
     pub base_url: String,
     /// The OAuth2 token endpoint; by default `{base_url}/oauth/token`.
-    // unverified: psd2.md 1.2 [I]: myPOS's general REST APIs use auth-api.mypos.com/oauth/token;
+    // unverified: myPOS's general REST APIs use auth-api.mypos.com/oauth/token;
     // the PSD2 pages do not say. The project's decision is `POST /oauth/token`, configurable.
     pub token_url: Option<String>,
     /// The TPP's OAuth client.

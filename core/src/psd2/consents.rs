@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::endpoint::{ApiRequest, ApiResponse};
 use crate::error::Result;
-use crate::gateway::epos::Empty;
+use crate::shapes::Empty;
 use crate::transport::Response;
 
 use super::Psd2Client;
@@ -253,7 +253,7 @@ crate::operations! {
         /// Read a consent's status.
         get_status(ConsentRequest) -> ConsentStatusResponse = GET "/v1/consents/{consentId}/status";
         /// Delete (terminate) a consent: it becomes `terminatedByTpp`.
-        // unverified: psd2.md 1.1 [X]: myPOS answers 200, the standard 204; both are accepted.
+        // unverified: myPOS answers 200, the standard 204; both are accepted.
         delete(ConsentRequest) -> Empty = DELETE "/v1/consents/{consentId}";
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! A TPP creates a consent, sends the holder to its SCA link to approve it, exchanges the
 //! `code` the holder comes back with for the holder's tokens, and reads accounts and initiates
-//! payments with them. Facts the project's record marks as unsure (`psd2.md`) are kept in the
+//! payments with them. Facts the public texts leave unsure are kept in the
 //! one definition of the endpoint, each with an `unverified:` comment.
 //!
 //! ```no_run
@@ -35,7 +35,6 @@ mod client;
 pub mod config;
 pub mod consents;
 pub mod funds;
-pub mod host;
 mod model;
 mod oauth;
 pub mod payments;
@@ -55,7 +54,50 @@ pub use model::{
 pub use oauth::{TokenListener, TokenSet};
 pub use payments::Payments;
 
-use crate::endpoint::Operation;
+use futures::future::BoxFuture;
+
+use crate::endpoint::{Executor, Operation};
+use crate::error::Result;
+use crate::transport::{Request, Response};
+
+// The namespaces of the client are here, not in `client.rs`, so that the client is below its
+// namespaces: they hold it, it does not know them.
+impl Psd2Client {
+    /// Consents: create, read, check and delete.
+    pub fn consents(&self) -> Consents<'_> {
+        Consents(self)
+    }
+
+    /// The holder's payment accounts, their balances and transactions.
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts(self)
+    }
+
+    /// The holder's card accounts, their balances and transactions.
+    pub fn card_accounts(&self) -> CardAccounts<'_> {
+        CardAccounts(self)
+    }
+
+    /// Credit transfers from the holder's account.
+    pub fn payments(&self) -> Payments<'_> {
+        Payments(self)
+    }
+
+    /// Whether an amount is available on an account.
+    pub fn funds(&self) -> Funds<'_> {
+        Funds(self)
+    }
+}
+
+impl Executor for Psd2Client {
+    fn operations() -> Vec<&'static dyn Operation<Self>> {
+        operations()
+    }
+
+    fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
+        self.execute(request)
+    }
+}
 
 /// Every PSD2 endpoint, for hosts and typings.
 pub fn operations() -> Vec<&'static dyn Operation<Psd2Client>> {

@@ -1,7 +1,7 @@
 //! The Berlin Group shapes the PSD2 services share: account references, amounts, balances,
 //! links, statuses, and the header fields requests carry.
 //!
-//! Answers are read tolerantly (see `psd2.md`): myPOS's pages describe a dialect of the
+//! Answers are read tolerantly: myPOS's pages describe a dialect of the
 //! standard, so each answer is normalised into the standard's shape before it is typed.
 
 use std::collections::BTreeMap;
@@ -109,6 +109,19 @@ pub trait ScaTarget {
     /// The address: the answer's `authorizationUrl` (as the API text shows its answers),
     /// else its `scaRedirect` or `scaOAuth` link.
     fn sca_href(&self) -> Option<&str>;
+}
+
+/// An SCA link given as text.
+impl ScaTarget for str {
+    fn sca_href(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl ScaTarget for String {
+    fn sca_href(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl ScaTarget for Links {

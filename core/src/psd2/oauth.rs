@@ -20,7 +20,15 @@ use crate::config::Credentials;
 use crate::error::{Error, Result};
 use crate::transport::{self, Body, Request, Transport};
 
-use super::config::ClientAuth;
+/// How the TPP's client id and secret reach the token endpoint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// `client_id` and `client_secret` in the form body, as the description shows.
+    #[default]
+    Body,
+    /// `Authorization: Basic base64(client_id:client_secret)` (RFC 6749 §2.3.1).
+    Basic,
+}
 
 /// Refresh this long before an access token expires (at most half its lifetime).
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -352,7 +360,7 @@ fn token_answer(response: &transport::Response, grant: Grant) -> Result<TokenSet
 
 /// The page the account holder approves at: the SCA link with the OAuth authorization
 /// parameters added.
-// unverified: psd2.md 1.2 NOT FOUND: myPOS publishes no authorize-URL parameters. These are
+// unverified: myPOS publishes no authorize-URL parameters. These are
 // RFC 6749 §4.1.1's (`response_type=code`, `client_id`, `redirect_uri`, `state`).
 pub(crate) fn authorization_url(
     base: &url::Url,

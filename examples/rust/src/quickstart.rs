@@ -42,7 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let gateway = Gateway::new(config)?;
-    let client = gateway.client(merchant)?;
+    let client = gateway.create_client(merchant)?;
     let page = client
         .banking()
         .get_accounts(GetAccountsRequest {

@@ -33,7 +33,7 @@ const MAX_REFERENCES: usize = 100;
 pub(crate) fn router() -> Router<SandboxState> {
     Router::new()
         .route("/accounting/v1/accounts", get(list_accounts))
-        // unverified: the paths below are gateway.md's choice; no public source gives them.
+        // unverified: the paths below are the project's choice; no public source gives them.
         .route("/accounting/v1/accounts/statement", post(statement))
         .route("/accounting/v1/transactions", get(list_transactions))
         .route("/accounting/v1/transactions/details", get(several_details))

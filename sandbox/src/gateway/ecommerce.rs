@@ -1,6 +1,6 @@
 //! Ecommerce (`/ecommerce/v1/...`): payment links and buttons ([`offers`]), payment requests
 //! ([`requests`]), and the languages and settlement accounts they draw on. Only
-//! `POST /ecommerce/v1/pr` is attested; the other paths are gateway.md's choice (unverified).
+//! `POST /ecommerce/v1/pr` is attested; the other paths are the project's choice (unverified).
 
 mod offers;
 mod requests;
@@ -83,7 +83,7 @@ impl EcommerceState {
 
 pub(crate) fn router() -> Router<SandboxState> {
     Router::new()
-        // unverified: gateway.md's choice of paths; no public source gives them.
+        // unverified: the project's choice of paths; no public source gives them.
         .route("/ecommerce/v1/languages", get(languages))
         .route("/ecommerce/v1/settlement-data", get(settlement_data))
         .merge(offers::router())

@@ -107,7 +107,7 @@ pub(crate) struct PointOfSale {
 }
 
 impl PointOfSale {
-    /// As `terminal/information` serves it: every field a string, as in the record's sample.
+    /// As `terminal/information` serves it: every field a string, as in the API text's sample.
     pub fn json(&self) -> Value {
         json!({
             "beaconId": self.beacon_id,

@@ -2,7 +2,7 @@
 //! of it: an OAuth2 token endpoint (`/oauth/token`), the SCA page where the holder approves
 //! consents and payments (`/psd2/sca`), and accounts with balances and transactions.
 //!
-//! Where the record (`psd2.md`) is silent, the decisions are listed in the sandbox README.
+//! Where the public texts are silent, the decisions are listed in the sandbox README.
 
 mod accounts;
 mod consents;

@@ -5,10 +5,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Created, LinkStatus, OnlineTransaction};
+use super::links_and_buttons::{Created, LinkStatus, OnlineTransaction};
 use crate::endpoint::{ApiRequest, ApiResponse};
-use crate::gateway::epos::Empty;
 use crate::page::Page;
+use crate::shapes::Empty;
 use crate::{Amount, MerchantClient};
 
 crate::code_enum! {
@@ -296,24 +296,24 @@ crate::operations! {
     /// Buttons for a website, to a payment page for one item.
     pub struct PaymentButtons<MerchantClient> as "ecommerce.payment_buttons" {
         /// Create a payment button; answers its code and URL. Path unverified.
-        // unverified: path chosen in gateway.md; body from the legacy API, except that the
+        // unverified: path is the project's choice; body from the legacy API, except that the
         // `mypos-api-gateway` samples (followed here) write `ask_for_customer_phone_number`
         // where the legacy page wrote `ask_for_customer_phone`, and add `ask_for_customer_id`.
         create(CreatePaymentButtonRequest) -> Created = POST "/ecommerce/v1/buttons";
         /// List the merchant's payment buttons, a page at a time. Path unverified.
-        // unverified: path chosen in gateway.md.
+        // unverified: path is the project's choice.
         list(ListPaymentButtonsRequest) -> Page<PaymentButton> = GET "/ecommerce/v1/buttons";
         /// One payment button, by code. Path unverified.
-        // unverified: path chosen in gateway.md.
+        // unverified: path is the project's choice.
         get(GetPaymentButtonRequest) -> PaymentButton = GET "/ecommerce/v1/buttons/{code}";
         /// Change a payment button (`enable: false` disables it); answers the button. Path unverified.
-        // unverified: path chosen in gateway.md; body modelled on the legacy link edit.
+        // unverified: path is the project's choice; body modelled on the legacy link edit.
         update(UpdatePaymentButtonRequest) -> PaymentButton = PATCH "/ecommerce/v1/buttons/{code}";
         /// Delete a payment button. Path unverified.
-        // unverified: path chosen in gateway.md; no source documents deleting buttons.
+        // unverified: path is the project's choice; no source documents deleting buttons.
         delete(DeletePaymentButtonRequest) -> Empty = DELETE "/ecommerce/v1/buttons/{code}";
         /// Payments made through payment buttons, a page at a time. Path unverified.
-        // unverified: path chosen in gateway.md; no source documents it.
+        // unverified: path is the project's choice; no source documents it.
         get_transactions(GetPaymentButtonTransactionsRequest) -> Page<OnlineTransaction> = GET "/ecommerce/v1/buttons/transactions";
     }
 }

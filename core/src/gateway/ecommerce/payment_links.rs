@@ -5,10 +5,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Created, LinkStatus, OnlineTransaction};
+use super::links_and_buttons::{Created, LinkStatus, OnlineTransaction};
 use crate::endpoint::{ApiRequest, ApiResponse};
-use crate::gateway::epos::Empty;
 use crate::page::Page;
+use crate::shapes::Empty;
 use crate::{Amount, MerchantClient};
 
 fn one() -> u32 {
@@ -271,23 +271,23 @@ crate::operations! {
     /// Links to a payment page for one item.
     pub struct PaymentLinks<MerchantClient> as "ecommerce.payment_links" {
         /// Create a payment link; answers its code and URL. Path unverified.
-        // unverified: path chosen in gateway.md; body from the legacy API and the
+        // unverified: path is the project's choice; body from the legacy API and the
         // `mypos-api-gateway` samples (the four `ask_for_…` flags beyond the customer's name).
         create(CreatePaymentLinkRequest) -> Created = POST "/ecommerce/v1/links";
         /// List the merchant's payment links, a page at a time. Path unverified.
-        // unverified: path chosen in gateway.md.
+        // unverified: path is the project's choice.
         list(ListPaymentLinksRequest) -> Page<PaymentLink> = GET "/ecommerce/v1/links";
         /// One payment link, by code. Path unverified.
-        // unverified: path chosen in gateway.md.
+        // unverified: path is the project's choice.
         get(GetPaymentLinkRequest) -> PaymentLink = GET "/ecommerce/v1/links/{code}";
         /// Change a payment link (`enable: false` disables it); answers the link. Path unverified.
-        // unverified: path chosen in gateway.md; body from the legacy API.
+        // unverified: path is the project's choice; body from the legacy API.
         update(UpdatePaymentLinkRequest) -> PaymentLink = PATCH "/ecommerce/v1/links/{code}";
         /// Delete a payment link. Path unverified.
-        // unverified: path chosen in gateway.md; no source documents deleting links.
+        // unverified: path is the project's choice; no source documents deleting links.
         delete(DeletePaymentLinkRequest) -> Empty = DELETE "/ecommerce/v1/links/{code}";
         /// Payments made through payment links, a page at a time. Path unverified.
-        // unverified: path chosen in gateway.md; no source documents it.
+        // unverified: path is the project's choice; no source documents it.
         get_transactions(GetPaymentLinkTransactionsRequest) -> Page<OnlineTransaction> = GET "/ecommerce/v1/links/transactions";
     }
 }

@@ -212,13 +212,13 @@ crate::operations! {
         /// Create a payment request; answers its code and payment page URL.
         create(CreatePaymentRequestRequest) -> CreatedPaymentRequest = POST "/ecommerce/v1/pr";
         /// List the merchant's payment requests, a page at a time. Path unverified.
-        // unverified: path chosen in gateway.md.
+        // unverified: path is the project's choice.
         list(ListPaymentRequestsRequest) -> Page<PaymentRequest> = GET "/ecommerce/v1/pr";
         /// One payment request, by code. Path unverified.
-        // unverified: path chosen in gateway.md.
+        // unverified: path is the project's choice.
         get(GetPaymentRequestRequest) -> PaymentRequest = GET "/ecommerce/v1/pr/{code}";
         /// Remind the customer of a payment request; answers the request. Path unverified.
-        // unverified: path chosen in gateway.md; body from the legacy API.
+        // unverified: path is the project's choice; body from the legacy API.
         send_reminder(SendReminderRequest) -> PaymentRequest = PATCH "/ecommerce/v1/pr/{code}/reminder";
     }
 }

@@ -1,12 +1,14 @@
 //! ePOS payments (`/epos/v1/payments...`): the API asks a terminal to take a card payment; the
 //! payment stays `InProgress` until the terminal finishes it.
 
+use futures::future::BoxFuture;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::endpoint::{ApiRequest, ApiResponse};
+use crate::error::{Error, Result};
 use crate::page::Page;
 use crate::{MerchantClient, MinorUnits};
 
@@ -76,7 +78,7 @@ impl ApiRequest for CreatePaymentRequest {
     /// Every payment gets a reference, so one whose answer is lost can be found again.
     fn prepare(&self) -> Option<Self> {
         self.reference_number.is_none().then(|| Self {
-            reference_number: Some(super::reconcile::new_reference()),
+            reference_number: Some(new_reference()),
             ..self.clone()
         })
     }
@@ -319,7 +321,7 @@ crate::operations! {
         /// `reference_number` (generated when not given) and returned if it exists; otherwise
         /// the error carries the reference, to look it up again later.
         create(CreatePaymentRequest) -> Payment = POST "/epos/v1/payments",
-            reconciled by crate::gateway::epos::reconcile::create;
+            reconciled by crate::gateway::epos::payments::reconcile_create;
         /// One payment, with its card details once the terminal has finished it.
         get(GetPaymentRequest) -> Payment = GET "/epos/v1/payments/{payment_id}";
         /// The payments of one terminal, a page at a time.
@@ -331,6 +333,70 @@ crate::operations! {
         /// Refund to a card presented on the terminal; answers a refund payment `InProgress`.
         refund(RefundPaymentRequest) -> Payment = POST "/epos/v1/payments/refund";
     }
+}
+
+// A card payment whose creation answer was lost is looked up by its reference, never sent
+// again: sending it twice could charge the card twice. (Here, beside `create`, as the
+// reconciler is part of that endpoint's one definition.)
+
+/// How many pages of the terminal's payments to search. The filter by reference is not
+/// documented by myPOS, so matches are also checked here, in case the API ignores it.
+const PAGES_SEARCHED: u32 = 3;
+
+/// A reference for a payment created without one: `mypos-` and 32 random hex digits.
+fn new_reference() -> String {
+    format!("mypos-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Settles an ePOS create whose outcome is unknown.
+fn reconcile_create<'a>(
+    client: &'a MerchantClient,
+    request: &'a CreatePaymentRequest,
+    error: Error,
+) -> BoxFuture<'a, Result<Payment>> {
+    Box::pin(async move {
+        let reference = request.reference_number.clone().unwrap_or_default();
+        let unconfirmed = |cause: String| Error::PaymentUnconfirmed {
+            reference_number: reference.clone(),
+            cause,
+        };
+        match find_by_reference(client, &request.terminal_id, &reference).await {
+            Ok(Some(payment)) => {
+                tracing::warn!(reference = %reference, "the payment exists: returning it instead of creating another");
+                Ok(payment)
+            }
+            Ok(None) => Err(unconfirmed(format!(
+                "{error}; no payment with this reference was found yet"
+            ))),
+            Err(lookup) => Err(unconfirmed(format!(
+                "{error}; looking it up failed too: {lookup}"
+            ))),
+        }
+    })
+}
+
+async fn find_by_reference(
+    client: &MerchantClient,
+    terminal_id: &str,
+    reference: &str,
+) -> Result<Option<Payment>> {
+    for page in 1..=PAGES_SEARCHED {
+        let request = ListPaymentsRequest {
+            terminal_id: terminal_id.to_string(),
+            reference_number: Some(reference.to_string()),
+            page: Some(page),
+            size: Some(100),
+        };
+        let answer = endpoints::list.call(client, &request).await?;
+        let found = answer
+            .items
+            .into_iter()
+            .find(|p| p.reference_number.as_deref() == Some(reference));
+        if found.is_some() || !answer.has_next_page {
+            return Ok(found);
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! The ePOS status vocabularies. The public record disagrees on them (gateway.md §9), so
+//! The ePOS status vocabularies. The public record disagrees on them, so
 //! each enum names the values seen anywhere and keeps any other value as text instead of
 //! failing to read the payment.
 

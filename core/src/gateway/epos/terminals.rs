@@ -6,10 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Empty, decode_list};
 use crate::endpoint::{ApiRequest, ApiResponse};
 use crate::error::Result;
 use crate::page::Page;
+use crate::shapes::{Empty, decode_list};
 use crate::transport::Response;
 use crate::{Amount, MerchantClient, MinorUnits};
 

@@ -1,6 +1,6 @@
 //! Payment links (`/ecommerce/v1/links`) and payment buttons (`/ecommerce/v1/buttons`): the
 //! same resource with a few extra fields on buttons, so one set of handlers serves both
-//! (`BUTTON` picks which). Paths unverified: gateway.md's choice.
+//! (`BUTTON` picks which). Paths unverified: the project's choice.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -20,7 +20,7 @@ use crate::problem::Problem;
 use crate::state::SandboxState;
 
 pub(crate) fn router() -> Router<SandboxState> {
-    // unverified: every path here is gateway.md's choice; no public source gives them.
+    // unverified: every path here is the project's choice; no public source gives them.
     Router::new()
         .route(
             "/ecommerce/v1/links",

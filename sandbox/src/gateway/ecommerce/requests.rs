@@ -1,5 +1,5 @@
 //! Payment requests (`/ecommerce/v1/pr`): create (attested path), list, get and remind
-//! (paths unverified: gateway.md's choice). A new request is `Pending`; one past its
+//! (paths unverified: the project's choice). A new request is `Pending`; one past its
 //! `expiry_date` reads as `Expired`.
 
 use axum::extract::{Path, RawQuery, State};

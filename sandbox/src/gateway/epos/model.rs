@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::clock::Stamp;
 
-/// Payment statuses the sandbox emits (gateway.md §9).
+/// Payment statuses the sandbox emits.
 pub(crate) mod status {
     pub const IN_PROGRESS: &str = "InProgress";
     pub const SUCCESS: &str = "Success";

@@ -11,21 +11,19 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use axum::Json;
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use futures::StreamExt;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::Sandbox;
-use crate::extract::JsonBody;
-use crate::log::{LogStatus, is_control};
-use crate::problem::Problem;
+use crate::log::is_control;
 use crate::state::SandboxState;
+
+mod apply;
+mod control;
+
+pub(crate) use apply::apply;
+pub(crate) use control::{clear, create, list};
 
 /// One queued fault: which requests it hits, how many times, and what happens to them.
 ///
@@ -362,194 +360,10 @@ impl Sandbox {
     }
 }
 
-// -- control API -------------------------------------------------------------------------------
-
-/// `POST /_sandbox/faults` → 201 `{"id": n}`.
-pub(crate) async fn create(
-    State(state): State<SandboxState>,
-    JsonBody(fault): JsonBody<Fault>,
-) -> Result<(StatusCode, Json<Value>), Problem> {
-    fault
-        .validate()
-        .map_err(|(field, message)| Problem::validation(field, message))?;
-    let id = state.with(|s| s.faults.add(fault));
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
-}
-
-/// `GET /_sandbox/faults` → `{"faults": [PendingFault, ...]}`.
-pub(crate) async fn list(State(state): State<SandboxState>) -> Json<Value> {
-    Json(json!({ "faults": state.faults() }))
-}
-
-/// `DELETE /_sandbox/faults` → 204.
-pub(crate) async fn clear(State(state): State<SandboxState>) -> StatusCode {
-    state.clear_faults();
-    StatusCode::NO_CONTENT
-}
-
-// -- the middleware ----------------------------------------------------------------------------
-
-/// How long a half-sent answer stays open before the connection is cut, so the client surely
-/// receives the headers and the first part of the body first.
-const HALF_OPEN: Duration = Duration::from_millis(50);
-
-const MALFORMED_JSON: &str = "{\"items\": [";
-
-const TRUNCATED_JSON: &str = "{\"items\": [{\"id\": \"4012345678\", \"currency\": \"EUR\", \
-                              \"amount\": 1520.35, \"status\": \"active\"}, {\"id\": \"40123";
-
-/// Middleware: applies the first pending fault that matches the request, if any.
-pub(crate) async fn apply(
-    State(state): State<SandboxState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path();
-    if is_control(path) {
-        return next.run(request).await;
-    }
-    let method = request.method().as_str();
-    let Some(fault) = state.with(|s| s.faults.take(method, path)) else {
-        return next.run(request).await;
-    };
-    tracing::debug!(%method, %path, kind = ?fault.kind, "sandbox fault injected");
-
-    let response = match fault.kind {
-        FaultKind::Status { status, body } => {
-            let status = status_code(status);
-            let response = match body {
-                None => Problem::new(status)
-                    .with_detail("Injected by the sandbox's fault injection.")
-                    .into_response(),
-                Some(body) => {
-                    let bytes = serde_json::to_vec(&body).unwrap_or_default();
-                    let mut response = (status, bytes).into_response();
-                    response.headers_mut().insert(
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("application/problem+json"),
-                    );
-                    response
-                }
-            };
-            crate::log::record_unhandled(&state, &request, status.as_u16());
-            response
-        }
-        FaultKind::Delay { delay_ms } => {
-            // The handler runs (and the request is logged) before the wait: a client that
-            // gives up meanwhile leaves the request done, as with a slow real gateway.
-            let response = next.run(request).await;
-            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
-            response
-        }
-        FaultKind::DropBeforeHeaders { after_handler } => {
-            if after_handler {
-                request.extensions_mut().insert(LogStatus(0));
-                drop(next.run(request).await);
-            } else {
-                crate::log::record_unhandled(&state, &request, 0);
-            }
-            return dropped_connection();
-        }
-        FaultKind::DropAfterHeaders => cut_short(next.run(request).await).await,
-        FaultKind::MalformedJson => {
-            crate::log::record_unhandled(&state, &request, 200);
-            json_text(MALFORMED_JSON)
-        }
-        FaultKind::Html { status } => {
-            let status = status_code(status);
-            crate::log::record_unhandled(&state, &request, status.as_u16());
-            html_page(status)
-        }
-        FaultKind::TruncatedBody => {
-            crate::log::record_unhandled(&state, &request, 200);
-            json_text(TRUNCATED_JSON)
-        }
-        FaultKind::ExpireSession => {
-            state.expire_sessions();
-            next.run(request).await
-        }
-    };
-    with_headers(response, &fault.headers)
-}
-
-fn status_code(status: u16) -> StatusCode {
-    // Validated when queued.
-    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-}
-
-fn with_headers(mut response: Response, headers: &BTreeMap<String, String>) -> Response {
-    for (name, value) in headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::try_from(name.as_str()),
-            HeaderValue::try_from(value.as_str()),
-        ) {
-            response.headers_mut().insert(name, value);
-        }
-    }
-    response
-}
-
-/// An answer whose body fails on the first read. hyper has only buffered the status line and
-/// headers at that point; it drops them with the connection, so the client gets nothing.
-fn dropped_connection() -> Response {
-    let failing = futures::stream::once(async {
-        Err::<Bytes, _>(std::io::Error::other("sandbox fault: connection dropped"))
-    });
-    Body::from_stream(failing).into_response()
-}
-
-/// The handler's answer with its full length announced but only half of its body sent before
-/// the connection is cut.
-async fn cut_short(response: Response) -> Response {
-    let (mut parts, body) = response.into_parts();
-    let full = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    let announced = full.len().max(1);
-    let sent = full.slice(..full.len() / 2);
-    parts.headers.remove(header::TRANSFER_ENCODING);
-    parts
-        .headers
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(announced));
-    let head = futures::stream::iter([Ok::<Bytes, std::io::Error>(sent)]);
-    let cut = futures::stream::once(async {
-        // Let hyper flush the headers and the first half before the error closes the socket.
-        tokio::time::sleep(HALF_OPEN).await;
-        Err(std::io::Error::other("sandbox fault: connection dropped"))
-    });
-    Response::from_parts(parts, Body::from_stream(head.chain(cut)))
-}
-
-fn json_text(text: &'static str) -> Response {
-    let mut response = (StatusCode::OK, text).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-/// An nginx-style error page.
-fn html_page(status: StatusCode) -> Response {
-    let line = format!(
-        "{} {}",
-        status.as_u16(),
-        status.canonical_reason().unwrap_or("Error")
-    );
-    let page = format!(
-        "<html>\r\n<head><title>{line}</title></head>\r\n<body>\r\n<center><h1>{line}</h1></center>\r\n\
-         <hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-    );
-    let mut response = (status, page).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
-    response
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn deserializes_the_control_json() {

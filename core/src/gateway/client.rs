@@ -10,11 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::auth::{MerchantAuth, MerchantSession, PartnerToken};
 use crate::config::{GatewayConfig, MerchantCredentials, validate_merchant};
-use crate::endpoint::Executor;
 use crate::error::{Error, Result};
-use crate::gateway::Banking;
-use crate::gateway::Ecommerce;
-use crate::gateway::Epos;
 use crate::raw::RawRequest;
 use crate::transport::{CallOptions, Request, Response, Transport};
 
@@ -72,14 +68,20 @@ impl Gateway {
     }
 
     /// A client for one merchant. Checks the credentials' form; its session is fetched on
-    /// the first call.
-    pub fn client(&self, credentials: MerchantCredentials) -> Result<MerchantClient> {
+    /// the first call. (`create_client` in Python and Node too.)
+    pub fn create_client(&self, credentials: MerchantCredentials) -> Result<MerchantClient> {
         validate_merchant(&credentials)?;
         Ok(MerchantClient {
             options: self.inner.options,
             gateway: self.inner.clone(),
             session: Arc::new(MerchantSession::new(credentials)),
         })
+    }
+
+    /// The former name of [`Gateway::create_client`], kept for code written against it.
+    #[doc(hidden)]
+    pub fn client(&self, credentials: MerchantCredentials) -> Result<MerchantClient> {
+        self.create_client(credentials)
     }
 
     /// Closes the gateway: its pooled connections now, and every call of its merchant
@@ -94,9 +96,14 @@ impl Gateway {
         self.inner.closed.load(Ordering::Acquire)
     }
 
-    /// The base URL calls go to.
-    pub fn url(&self) -> &str {
+    /// The base URL calls go to (as `base_url` in Python and Node, and on `MobilePayPos`).
+    pub fn base_url(&self) -> &str {
         self.inner.transport.base().as_str()
+    }
+
+    /// The same as [`Self::base_url`], its former name.
+    pub fn url(&self) -> &str {
+        self.base_url()
     }
 }
 
@@ -150,28 +157,9 @@ impl MerchantClient {
         request.send(self).await
     }
 
-    /// Accounts, transactions and statements.
-    pub fn banking(&self) -> Banking<'_> {
-        Banking(self)
-    }
-
-    /// Payment links, buttons and requests.
-    pub fn ecommerce(&self) -> Ecommerce<'_> {
-        Ecommerce(self)
-    }
-
-    /// Card payments on terminals, and the terminals.
-    pub fn epos(&self) -> Epos<'_> {
-        Epos(self)
-    }
-}
-
-impl Executor for MerchantClient {
-    fn operations() -> Vec<&'static dyn crate::endpoint::Operation<Self>> {
-        crate::gateway::operations()
-    }
-
-    fn execute_request<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
+    /// Sends `request` as this merchant: what
+    /// [`Executor::execute_request`](crate::endpoint::Executor::execute_request) does for it.
+    pub(crate) fn execute<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
             let gateway = &*self.gateway;
             if gateway.closed.load(Ordering::Acquire) {
