@@ -36,6 +36,7 @@ pub mod psd2;
 pub mod raw;
 pub mod retry;
 mod tls;
+pub mod token_store;
 mod transport;
 
 pub use transport::CallOptions;
@@ -49,6 +50,7 @@ pub use error::{ApiError, Error, Result};
 pub use money::{Amount, MinorUnits};
 pub use page::Page;
 pub use tls::TlsOptions;
+pub use token_store::{RedisTokenStore, TokenStore};
 
 /// This SDK's version, as sent in the `User-Agent`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
