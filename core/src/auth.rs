@@ -109,7 +109,6 @@ impl std::fmt::Debug for Token {
 
 /// A cached token with single-flight refresh, in this process and (with a shared store)
 /// across the fleet.
-#[derive(Debug)]
 pub(crate) struct TokenCell {
     current: RwLock<Option<Arc<Token>>>,
     /// Per process: a forked child must not wait for a refresh its parent was running.
@@ -119,6 +118,16 @@ pub(crate) struct TokenCell {
     /// The stored form of the last shared token refused with a 401: deleted from the store
     /// (unless replaced already) before the next look there.
     refused: Mutex<Option<Stamp>>,
+}
+
+/// Neither the token nor its stored form shows (the stored form is the plain value when the
+/// store is not encrypted).
+impl std::fmt::Debug for TokenCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCell")
+            .field("shared", &self.shared)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TokenCell {
