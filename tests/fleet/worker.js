@@ -52,6 +52,8 @@ async function main() {
     console.log(JSON.stringify(answer))
   }
   gateway.close()
+  // Standard input stays open (the harness holds it): exit rather than wait for its end.
+  process.exit(0)
 }
 
 main().catch((e) => {
