@@ -47,13 +47,56 @@ class MerchantClient {
 attach(MerchantClient.prototype, tree(JSON.parse(native.gatewayOperations())), 'client')
 
 /**
+ * A Redis server the processes of a fleet share the partner token and merchant sessions
+ * through: one token, and one session per merchant, for the whole fleet. `encryptionKey`: 32
+ * bytes (a Buffer) or their base64 text; required unless `unencrypted: true`. The URL (and its
+ * password) is kept private: it shows in no inspection or JSON.
+ */
+class RedisTokenStore {
+  #url
+  #encryptionKey
+  constructor({ url, encryptionKey, keyPrefix = 'mypos', unencrypted = false } = {}) {
+    this.#url = url
+    this.#encryptionKey = ArrayBuffer.isView(encryptionKey)
+      ? Buffer.from(encryptionKey.buffer, encryptionKey.byteOffset, encryptionKey.byteLength).toString('base64')
+      : encryptionKey
+    this.keyPrefix = keyPrefix
+    this.unencrypted = unencrypted
+  }
+
+  /** What the core reads. */
+  static _settings(store) {
+    return { url: store.#url, encryptionKey: store.#encryptionKey, keyPrefix: store.keyPrefix, unencrypted: store.unencrypted }
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    let url
+    try {
+      const parsed = new URL(this.#url)
+      const hidden = parsed.username || parsed.password
+      parsed.username = ''
+      parsed.password = ''
+      url = hidden ? parsed.href.replace('://', '://***@') : parsed.href
+    } catch {
+      url = '<unparsable url>'
+    }
+    return `RedisTokenStore { url: '${url}', keyPrefix: '${this.keyPrefix}', encrypted: ${this.#encryptionKey != null} }`
+  }
+}
+
+/**
  * One partner integration on one myPOS gateway, for any number of merchants. Owns the
  * connection pool and the partner's OAuth token; merchant clients share both.
  */
 class Gateway {
-  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2, tls } = {}) {
+  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2, tls, tokenStore } = {}) {
+    if (tokenStore != null && !(tokenStore instanceof RedisTokenStore)) {
+      throw new errors.ConfigError('invalid configuration: `tokenStore` must be a RedisTokenStore or undefined', { field: 'tokenStore' })
+    }
     // `tls`: `extraCaPem`, `clientCertPem`, `clientKeyPem` (PEM text), as for PSD2.
-    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, tls, host: `node; ${process.version}` }
+    // `tokenStore`: shared by the processes of a fleet; this process only when left out.
+    const store = tokenStore == null ? null : RedisTokenStore._settings(tokenStore)
+    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, tls, tokenStore: store, host: `node; ${process.version}` }
     Object.defineProperty(this, '_native', { value: errors.translated(() => new native.NativeGateway(encode(config))) })
     Object.defineProperty(this, '_partnerId', { value: partnerId })
   }
@@ -85,6 +128,7 @@ class Gateway {
 module.exports = {
   Gateway,
   MerchantClient,
+  RedisTokenStore,
   MobilePayPos,
   Psd2Client,
   DEFAULT_PSD2_URL,

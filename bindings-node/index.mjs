@@ -1,7 +1,7 @@
 import sdk from './index.js'
 
 export const {
-  Gateway, MerchantClient, DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL, VERSION, version,
+  Gateway, MerchantClient, RedisTokenStore, DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL, VERSION, version,
   MyPOSError, ConfigError, InvalidRequestError, AuthError, APIError, BadRequestError,
   AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError, RateLimitError,
   ServerError, APIConnectionError, APITimeoutError, TimeoutError, APIDecodeError,

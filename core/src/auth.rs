@@ -1,8 +1,9 @@
 //! The token lifecycle: one partner OAuth token per [`Gateway`](crate::Gateway), one session
 //! per merchant. Each is cached, refreshed early, and refreshed by one caller at a time while
-//! the others wait for its result.
+//! the others wait for its result. With a shared [`TokenStore`](crate::TokenStore), the
+//! processes of a fleet share them as well (see [`crate::token_store`]).
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
@@ -18,6 +19,7 @@ const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 use crate::config::Credentials;
 use crate::error::{Error, Result};
 use crate::fork::PerProcess;
+use crate::token_store::{Shareable, Shared, Stamp};
 use crate::transport::{self, Authenticator, Body, Request, Transport};
 
 const TOKEN_PATH: &str = "/api/v1/oauth/token";
@@ -35,6 +37,8 @@ const DEFAULT_SESSION_LIFETIME: u64 = 300;
 pub(crate) struct Token {
     header: HeaderValue,
     refresh_at: Instant,
+    /// Its form in the shared store, if it is there: what a 401 deletes.
+    stamp: Option<Stamp>,
 }
 
 impl Token {
@@ -53,19 +57,47 @@ impl Token {
                 message: format!("the {what} is not a valid header value"),
             })?;
         header.set_sensitive(true);
-        // A lifetime past a day is taken as a day: an answer's `expires_in` could otherwise
-        // overflow the clock, and a token refreshed early costs one request.
-        let lifetime = lifetime.min(MAX_LIFETIME);
-        // Short lifetimes (tests, odd servers) are refreshed halfway rather than never used.
-        let margin = margin.min(lifetime / 2);
         Ok(Token {
             header,
-            refresh_at: Instant::now() + lifetime - margin,
+            refresh_at: Instant::now() + renew_after(lifetime, margin),
+            stamp: None,
         })
     }
 
     fn is_fresh(&self) -> bool {
         Instant::now() < self.refresh_at
+    }
+}
+
+/// When a token the API gave for `lifetime` is replaced: `margin` before it expires.
+fn renew_after(lifetime: Duration, margin: Duration) -> Duration {
+    // A lifetime past a day is taken as a day: an answer's `expires_in` could otherwise
+    // overflow the clock, and a token refreshed early costs one request.
+    let lifetime = lifetime.min(MAX_LIFETIME);
+    // Short lifetimes (tests, odd servers) are refreshed halfway rather than never used.
+    let margin = margin.min(lifetime / 2);
+    lifetime - margin
+}
+
+/// In the shared store a token is kept as its header value, until it is due for renewal:
+/// every process renews at the moment the fetching one would have.
+impl Shareable for Token {
+    fn plain(&self) -> &[u8] {
+        self.header.as_bytes()
+    }
+
+    fn valid_for(&self) -> Duration {
+        self.refresh_at.saturating_duration_since(Instant::now())
+    }
+
+    fn from_plain(plain: &[u8], valid_for: Duration) -> Option<Self> {
+        let mut header = HeaderValue::from_bytes(plain).ok()?;
+        header.set_sensitive(true);
+        Some(Token {
+            header,
+            refresh_at: Instant::now() + valid_for.min(MAX_LIFETIME),
+            stamp: None,
+        })
     }
 }
 
@@ -75,24 +107,39 @@ impl std::fmt::Debug for Token {
     }
 }
 
-/// A cached token with single-flight refresh.
-#[derive(Debug)]
+/// A cached token with single-flight refresh, in this process and (with a shared store)
+/// across the fleet.
 pub(crate) struct TokenCell {
     current: RwLock<Option<Arc<Token>>>,
     /// Per process: a forked child must not wait for a refresh its parent was running.
     refreshing: PerProcess<Arc<tokio::sync::Mutex<()>>>,
+    /// Where the fleet shares this token, if it does.
+    shared: Option<Shared>,
+    /// The stored form of the last shared token refused with a 401: deleted from the store
+    /// (unless replaced already) before the next look there.
+    refused: Mutex<Option<Stamp>>,
 }
 
-impl Default for TokenCell {
-    fn default() -> Self {
-        Self {
-            current: RwLock::default(),
-            refreshing: PerProcess::new(Arc::default()),
-        }
+/// Neither the token nor its stored form shows (the stored form is the plain value when the
+/// store is not encrypted).
+impl std::fmt::Debug for TokenCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCell")
+            .field("shared", &self.shared)
+            .finish_non_exhaustive()
     }
 }
 
 impl TokenCell {
+    fn new(shared: Option<Shared>) -> Self {
+        Self {
+            current: RwLock::default(),
+            refreshing: PerProcess::new(Arc::default()),
+            shared,
+            refused: Mutex::default(),
+        }
+    }
+
     fn fresh(&self) -> Option<Arc<Token>> {
         let current = self.current.read().unwrap_or_else(|e| e.into_inner());
         current.as_ref().filter(|t| t.is_fresh()).cloned()
@@ -111,16 +158,34 @@ impl TokenCell {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        let token = Arc::new(fetch().await?);
+        let token = match &self.shared {
+            None => fetch().await?,
+            Some(shared) => {
+                let refused = self
+                    .refused
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
+                let (mut token, stamp) = shared.obtain(refused.as_deref(), fetch).await?;
+                token.stamp = stamp;
+                *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                token
+            }
+        };
+        let token = Arc::new(token);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
         Ok(token)
     }
 
-    /// Forgets `used` unless it was already replaced by a newer one.
+    /// Forgets `used` unless it was already replaced by a newer one; in the shared store
+    /// too, where only that exact value is deleted (not one another process just wrote).
     fn invalidate(&self, used: &Arc<Token>) {
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, used)) {
             *current = None;
+            if let Some(stamp) = &used.stamp {
+                *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = Some(stamp.clone());
+            }
         }
     }
 }
@@ -133,10 +198,10 @@ pub(crate) struct PartnerToken {
 }
 
 impl PartnerToken {
-    pub fn new(credentials: Credentials) -> Self {
+    pub fn new(credentials: Credentials, shared: Option<Shared>) -> Self {
         Self {
             credentials,
-            cell: TokenCell::default(),
+            cell: TokenCell::new(shared),
         }
     }
 
@@ -196,10 +261,10 @@ pub(crate) struct MerchantSession {
 }
 
 impl MerchantSession {
-    pub fn new(credentials: Credentials) -> Self {
+    pub fn new(credentials: Credentials, shared: Option<Shared>) -> Self {
         Self {
             credentials,
-            cell: TokenCell::default(),
+            cell: TokenCell::new(shared),
         }
     }
 
@@ -318,5 +383,44 @@ impl Authenticator for MerchantAuth<'_> {
     fn invalidate(&self, (token, session): &Self::Used) {
         self.partner.cell.invalidate(token);
         self.session.cell.invalidate(session);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_renewed_their_margin_before_they_expire() {
+        let s = Duration::from_secs;
+        assert_eq!(renew_after(s(3600), TOKEN_MARGIN), s(3540));
+        assert_eq!(renew_after(s(300), SESSION_MARGIN), s(270));
+        // Short lifetimes are renewed halfway; long ones after a day at most.
+        assert_eq!(renew_after(s(20), SESSION_MARGIN), s(10));
+        assert_eq!(
+            renew_after(s(u64::MAX / 4), TOKEN_MARGIN),
+            MAX_LIFETIME - TOKEN_MARGIN
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shared_token_is_kept_until_the_moment_it_is_due() {
+        let token = Token::new(
+            "abc".into(),
+            "Bearer ",
+            "token",
+            Duration::from_secs(3600),
+            TOKEN_MARGIN,
+        )
+        .unwrap();
+        assert_eq!(token.valid_for(), Duration::from_secs(3540));
+        assert_eq!(token.plain(), b"Bearer abc");
+        let read = Token::from_plain(token.plain(), Duration::from_secs(100)).unwrap();
+        assert!(read.header.is_sensitive());
+        tokio::time::advance(Duration::from_secs(99)).await;
+        assert!(read.is_fresh());
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(!read.is_fresh());
+        assert!(Token::from_plain(b"bad\nvalue", Duration::from_secs(1)).is_none());
     }
 }

@@ -84,6 +84,11 @@ pub struct GatewayConfig {
     pub host: Option<String>,
     /// An extra CA to trust and a client certificate to present (a TLS-inspecting proxy).
     pub tls: crate::tls::TlsOptions,
+    /// Where the partner token and merchant sessions are kept: this process only (default),
+    /// or also a store the processes of a fleet share ([`TokenStore::Redis`]).
+    ///
+    /// [`TokenStore::Redis`]: crate::TokenStore::Redis
+    pub token_store: crate::TokenStore,
 }
 
 impl GatewayConfig {
@@ -103,6 +108,7 @@ impl GatewayConfig {
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
             host: None,
             tls: crate::tls::TlsOptions::default(),
+            token_store: crate::TokenStore::Memory,
         }
     }
 

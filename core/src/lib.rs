@@ -37,6 +37,7 @@ pub mod raw;
 pub mod retry;
 mod shapes;
 mod tls;
+pub mod token_store;
 mod transport;
 
 pub use transport::CallOptions;
@@ -50,6 +51,7 @@ pub use gateway::{Gateway, MerchantClient};
 pub use money::{Amount, MinorUnits};
 pub use page::Page;
 pub use tls::TlsOptions;
+pub use token_store::{RedisTokenStore, TokenStore};
 
 /// This SDK's version, as sent in the `User-Agent`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

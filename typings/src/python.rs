@@ -71,10 +71,31 @@ pub(super) fn stub(surface: &Surface) -> String {
     out + CONSTANTS + GATEWAY + &body
 }
 
-/// Mirrors `_client.py`: its constants.
+/// Mirrors `_client.py`: its constants and the token store.
 const CONSTANTS: &str = r#"
 DEMO_GATEWAY_URL: str
 PRODUCTION_GATEWAY_URL: str
+
+class RedisTokenStore:
+    """A Redis server the processes of a fleet share the partner token and merchant sessions
+    through: the fleet fetches one token, and one session per merchant, instead of one per
+    process. Pass it to `Gateway(..., token_store=...)`.
+
+    `encryption_key`: 32 bytes, or their base64 text (`openssl rand -base64 32`); tokens and
+    sessions are encrypted with it in Redis. Required unless `unencrypted=True`.
+    `key_prefix` starts every key the SDK writes. The URL's password never shows in `repr`.
+    """
+
+    key_prefix: str
+    unencrypted: bool
+    def __init__(
+        self,
+        url: str,
+        *,
+        encryption_key: bytes | str | None = None,
+        key_prefix: str = "mypos",
+        unencrypted: bool = False,
+    ) -> None: ...
 "#;
 
 /// The text of both `Gateway` stubs, written once.
@@ -100,6 +121,7 @@ class Gateway:
         connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
         max_retries: int = @DEFAULT_MAX_RETRIES@,
         tls: dict[str, str] | None = None,
+        token_store: RedisTokenStore | None = None,
     ) -> None: ...
     @property
     def base_url(self) -> str:
@@ -122,7 +144,7 @@ class Gateway:
 /// Mirrors `sync.py`: its `Gateway` has the same surface as `_client.py`'s; the clients it
 /// makes are that module's blocking ones.
 pub(super) const SYNC_PREAMBLE: &str = concat!(
-    "\nfrom ._client import DEMO_GATEWAY_URL\n",
+    "\nfrom ._client import DEMO_GATEWAY_URL, RedisTokenStore\n",
     gateway_class!()
 );
 

@@ -66,6 +66,33 @@ export interface GatewayOptions {
   maxRetries?: number
   /** An extra CA to trust and a client certificate to present (PEM text). */
   tls?: TlsOptions
+  /**
+   * Shares the partner token and merchant sessions with the other processes of a fleet;
+   * this process only when left out.
+   */
+  tokenStore?: RedisTokenStore
+}
+
+export interface RedisTokenStoreOptions {
+  /** `redis://[user:password@]host[:port][/db]`. Never shown. */
+  url: string
+  /** 32 bytes, or their base64 text: tokens and sessions are encrypted with it in Redis. */
+  encryptionKey?: Uint8Array | string
+  /** Starts every key the SDK writes (default `mypos`). */
+  keyPrefix?: string
+  /** Keeps tokens and sessions in plain text when no key is given (not recommended). */
+  unencrypted?: boolean
+}
+
+/**
+ * A Redis server the processes of a fleet share the partner token and merchant sessions
+ * through: one token, and one session per merchant, for the whole fleet. `encryptionKey` is
+ * required unless `unencrypted: true`. The URL (and its password) shows in no inspection.
+ */
+export declare class RedisTokenStore {
+  constructor(options: RedisTokenStoreOptions)
+  readonly keyPrefix: string
+  readonly unencrypted: boolean
 }
 
 /** Other limits for the calls made through one client (`withOptions`). */

@@ -6,7 +6,7 @@
 """
 
 from . import errors
-from ._client import DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL, Gateway, MerchantClient
+from ._client import DEMO_GATEWAY_URL, PRODUCTION_GATEWAY_URL, Gateway, MerchantClient, RedisTokenStore
 from ._native import VERSION as __version__
 from ._native import refresh_logging
 from .errors import *  # noqa: F403
@@ -18,6 +18,7 @@ __all__ = [
     "PRODUCTION_GATEWAY_URL",
     "Gateway",
     "MerchantClient",
+    "RedisTokenStore",
     "MobilePayPos",
     "Psd2Client",
     "DEFAULT_PSD2_URL",

@@ -2,18 +2,67 @@
 
 from __future__ import annotations
 
+import base64
 import json as _json  # `json` is a parameter name below
 import platform
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from . import _native
 from ._api import Namespace, Operations, encode, raw_request, tree
+from .errors import ConfigError
 
 DEMO_GATEWAY_URL: str = _native.DEMO_GATEWAY_URL
 PRODUCTION_GATEWAY_URL: str = _native.PRODUCTION_GATEWAY_URL
 
 _GATEWAY_OPERATIONS = tree(_json.loads(_native.gateway_operations()))
 _HOST = f"{platform.python_implementation()} {platform.python_version()}"
+
+
+class RedisTokenStore:
+    """A Redis server the processes of a fleet share the partner token and merchant sessions
+    through: the fleet fetches one token, and one session per merchant, instead of one per
+    process. Pass it to `Gateway(..., token_store=...)`.
+
+    `encryption_key`: 32 bytes, or their base64 text (`openssl rand -base64 32`); tokens and
+    sessions are encrypted with it in Redis. Required unless `unencrypted=True`.
+    `key_prefix` starts every key the SDK writes. The URL's password never shows in `repr`.
+    """
+
+    __slots__ = ("_url", "_encryption_key", "key_prefix", "unencrypted")
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        encryption_key: bytes | str | None = None,
+        key_prefix: str = "mypos",
+        unencrypted: bool = False,
+    ) -> None:
+        if isinstance(encryption_key, (bytes, bytearray, memoryview)):
+            encryption_key = base64.b64encode(bytes(encryption_key)).decode()
+        self._url = url
+        self._encryption_key = encryption_key
+        self.key_prefix = key_prefix
+        self.unencrypted = unencrypted
+
+    def _settings(self) -> dict[str, Any]:
+        return {
+            "url": self._url,
+            "encryption_key": self._encryption_key,
+            "key_prefix": self.key_prefix,
+            "unencrypted": self.unencrypted,
+        }
+
+    def __repr__(self) -> str:
+        try:
+            parts = urlsplit(self._url)
+            host = parts.netloc.rpartition("@")[2]
+            url = urlunsplit(parts._replace(netloc=f"***@{host}" if "@" in parts.netloc else host))
+        except ValueError:
+            url = "<unparsable url>"
+        encrypted = self._encryption_key is not None
+        return f"RedisTokenStore(url={url!r}, key_prefix={self.key_prefix!r}, encrypted={encrypted})"
 
 
 class Gateway:
@@ -35,7 +84,10 @@ class Gateway:
         connect_timeout: float = 10.0,
         max_retries: int = 2,
         tls: dict[str, str] | None = None,
+        token_store: RedisTokenStore | None = None,
     ) -> None:
+        if token_store is not None and not isinstance(token_store, RedisTokenStore):
+            raise ConfigError("invalid configuration: `token_store` must be a mypos.RedisTokenStore or None", field="token_store")
         config = {
             "gateway_url": gateway_url,
             "integration": integration,
@@ -47,6 +99,8 @@ class Gateway:
             "host": f"python; {_HOST}",
             # `extra_ca_pem`, `client_cert_pem`, `client_key_pem` (PEM text), as for PSD2.
             "tls": tls,
+            # Shared by the processes of a fleet; this process only when None.
+            "token_store": None if token_store is None else token_store._settings(),
         }
         self._native = _native.Gateway(encode(config))
         self._partner_id = partner_id

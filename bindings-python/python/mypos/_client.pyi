@@ -41,6 +41,27 @@ from .types import (
 DEMO_GATEWAY_URL: str
 PRODUCTION_GATEWAY_URL: str
 
+class RedisTokenStore:
+    """A Redis server the processes of a fleet share the partner token and merchant sessions
+    through: the fleet fetches one token, and one session per merchant, instead of one per
+    process. Pass it to `Gateway(..., token_store=...)`.
+
+    `encryption_key`: 32 bytes, or their base64 text (`openssl rand -base64 32`); tokens and
+    sessions are encrypted with it in Redis. Required unless `unencrypted=True`.
+    `key_prefix` starts every key the SDK writes. The URL's password never shows in `repr`.
+    """
+
+    key_prefix: str
+    unencrypted: bool
+    def __init__(
+        self,
+        url: str,
+        *,
+        encryption_key: bytes | str | None = None,
+        key_prefix: str = "mypos",
+        unencrypted: bool = False,
+    ) -> None: ...
+
 class Gateway:
     """One partner integration on one myPOS gateway, for any number of merchants.
 
@@ -60,6 +81,7 @@ class Gateway:
         connect_timeout: float = 10.0,
         max_retries: int = 2,
         tls: dict[str, str] | None = None,
+        token_store: RedisTokenStore | None = None,
     ) -> None: ...
     @property
     def base_url(self) -> str:

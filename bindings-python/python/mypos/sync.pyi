@@ -78,7 +78,7 @@ from .types import (
 
 __all__ = ["MerchantClient", "MobilePayPos", "Psd2Client", "Gateway"]
 
-from ._client import DEMO_GATEWAY_URL
+from ._client import DEMO_GATEWAY_URL, RedisTokenStore
 
 class Gateway:
     """One partner integration on one myPOS gateway, for any number of merchants.
@@ -99,6 +99,7 @@ class Gateway:
         connect_timeout: float = 10.0,
         max_retries: int = 2,
         tls: dict[str, str] | None = None,
+        token_store: RedisTokenStore | None = None,
     ) -> None: ...
     @property
     def base_url(self) -> str:

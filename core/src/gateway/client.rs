@@ -12,6 +12,7 @@ use crate::auth::{MerchantAuth, MerchantSession, PartnerToken};
 use crate::config::{GatewayConfig, MerchantCredentials, validate_merchant};
 use crate::error::{Error, Result};
 use crate::raw::RawRequest;
+use crate::token_store::Fleet;
 use crate::transport::{CallOptions, Request, Response, Transport};
 
 /// One partner integration talking to one gateway, for any number of merchants.
@@ -24,6 +25,8 @@ pub struct Gateway {
 struct GatewayInner {
     transport: Transport,
     partner: PartnerToken,
+    /// The store the fleet shares tokens and sessions through, if configured.
+    fleet: Option<Arc<Fleet>>,
     /// `X-Partner-Id` and `X-Application-Id`, the same on every business call.
     fixed_headers: HeaderMap,
     /// What calls get unless a client overrides it.
@@ -56,10 +59,21 @@ impl Gateway {
                 .map_err(|_| Error::config(field, "must be printable ASCII"))?;
             fixed_headers.insert(HeaderName::from_static(name), value);
         }
+        let fleet = Fleet::open(
+            &config.token_store,
+            transport.base().as_str(),
+            &config.partner_id,
+            &config.application_id,
+            &config.integration.client_id,
+        )?;
         Ok(Self {
             inner: Arc::new(GatewayInner {
                 transport,
-                partner: PartnerToken::new(config.integration),
+                partner: PartnerToken::new(
+                    config.integration,
+                    fleet.as_ref().map(Fleet::partner_token),
+                ),
+                fleet,
                 fixed_headers,
                 options,
                 closed: AtomicBool::new(false),
@@ -71,10 +85,11 @@ impl Gateway {
     /// the first call. (`create_client` in Python and Node too.)
     pub fn create_client(&self, credentials: MerchantCredentials) -> Result<MerchantClient> {
         validate_merchant(&credentials)?;
+        let shared = (self.inner.fleet.as_ref()).map(|f| f.session(&credentials.client_id));
         Ok(MerchantClient {
             options: self.inner.options,
             gateway: self.inner.clone(),
-            session: Arc::new(MerchantSession::new(credentials)),
+            session: Arc::new(MerchantSession::new(credentials, shared)),
         })
     }
 

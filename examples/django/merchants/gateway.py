@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+import mypos
 import mypos.sync
 from mypos.testing import SANDBOX_CREDENTIALS, Sandbox
 
@@ -44,6 +45,12 @@ def _make() -> mypos.sync.Gateway:
         partner_id=config["PARTNER_ID"],
         application_id=config["APPLICATION_ID"],
         timeout=config["TIMEOUT"],
+        # Shared by every worker process (gunicorn, celery) when a Redis is configured.
+        token_store=(
+            mypos.RedisTokenStore(config["REDIS_URL"], encryption_key=config["TOKEN_KEY"])
+            if config.get("REDIS_URL")
+            else None
+        ),
     )
 
 

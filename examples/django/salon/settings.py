@@ -6,7 +6,9 @@ MYPOS_APPLICATION_ID (and MYPOS_GATEWAY_URL, the demo gateway by default) name y
 integration. Merchants' secrets are encrypted in the database with the Fernet keys in
 CREDENTIALS_KEYS (comma-separated, newest first; `python -c "from cryptography.fernet import
 Fernet; print(Fernet.generate_key().decode())"` makes one); without it, a key derived from
-SECRET_KEY, for development only.
+SECRET_KEY, for development only. With MYPOS_REDIS_URL and MYPOS_TOKEN_KEY (`openssl rand
+-base64 32`), every worker process shares one partner token and one session per merchant
+through Redis (README, "Many processes").
 """
 
 import os
@@ -40,5 +42,7 @@ MYPOS = {
     "PARTNER_ID": env.get("MYPOS_PARTNER_ID"),
     "APPLICATION_ID": env.get("MYPOS_APPLICATION_ID"),
     "TIMEOUT": 30.0,  # seconds per call, retries included
+    "REDIS_URL": env.get("MYPOS_REDIS_URL"),  # None: each process keeps its own tokens
+    "TOKEN_KEY": env.get("MYPOS_TOKEN_KEY"),  # encrypts tokens and sessions in Redis
 }
 CREDENTIALS_KEYS = [key for key in env.get("CREDENTIALS_KEYS", "").split(",") if key]

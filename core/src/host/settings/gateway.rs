@@ -26,6 +26,7 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         max_retries: Option<u32>,
         host: Option<String>,
         tls: Option<TlsSpec>,
+        token_store: Option<TokenStoreSpec>,
     }
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -57,7 +58,37 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
     }
     config.host = spec.host;
     config.tls = spec.tls.map(TlsSpec::options).unwrap_or_default();
+    config.token_store = spec
+        .token_store
+        .map(TokenStoreSpec::store)
+        .unwrap_or_default();
     Ok(config)
+}
+
+/// The `token_store` member of a host's configuration (the fields of the host's
+/// `RedisTokenStore`), or null for the in-memory store. The key is base64 text here: the
+/// host packages encode raw bytes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenStoreSpec {
+    url: String,
+    encryption_key: Option<String>,
+    key_prefix: Option<String>,
+    #[serde(default)]
+    unencrypted: bool,
+}
+
+impl TokenStoreSpec {
+    fn store(self) -> crate::TokenStore {
+        crate::TokenStore::Redis(crate::RedisTokenStore {
+            url: self.url.into(),
+            encryption_key: self.encryption_key.map(Into::into),
+            key_prefix: self
+                .key_prefix
+                .unwrap_or_else(|| crate::token_store::DEFAULT_PREFIX.into()),
+            unencrypted: self.unencrypted,
+        })
+    }
 }
 
 /// The same client with other call limits: JSON `{timeout?, connect_timeout?, max_retries?}`
