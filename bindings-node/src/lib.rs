@@ -13,8 +13,11 @@ use mypos::host::{self, Case};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod inbox;
 mod mobilepay;
 mod psd2;
+
+pub(crate) use inbox::promise;
 
 pub(crate) const CASE: Case = Case::Camel;
 
@@ -109,8 +112,16 @@ pub struct MerchantClient(mypos::MerchantClient);
 impl MerchantClient {
     /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
     #[napi]
-    pub async fn call(&self, name: String, args: String) -> Result<String> {
-        guarded(host::gateway().call(&self.0, &name, &args, CASE)).await
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        name: String,
+        args: String,
+    ) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        promise(env, async move {
+            guarded(host::gateway().call(&client, &name, &args, CASE)).await
+        })
     }
 
     /// The same merchant with other call limits (`options`: JSON text).
@@ -123,8 +134,11 @@ impl MerchantClient {
 
     /// Sends a raw authenticated request described by `spec` (JSON text).
     #[napi]
-    pub async fn raw(&self, spec: String) -> Result<String> {
-        guarded(host::gateway().raw(&self.0, &spec)).await
+    pub fn raw<'env>(&self, env: &'env Env, spec: String) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        promise(env, async move {
+            guarded(host::gateway().raw(&client, &spec)).await
+        })
     }
 
     #[napi(getter)]
