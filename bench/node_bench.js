@@ -1,15 +1,13 @@
 'use strict'
-// The Node side of `scripts/bench`: the Node SDK and a hand-written `fetch` client under the
-// same loads. Prints one JSON object per line for `bench/run.py`.
+// The Node side of `scripts/bench`: the Node SDK and hand-written undici and `fetch` clients
+// under the same loads. Prints one JSON object per line for `bench/run.py`.
 //
-//   node bench/node_bench.js throughput --impl sdk|fetch --url URL --payment ID
-//   node bench/node_bench.js coldstart  --impl sdk|fetch --url URL [--clients 100 --calls 1000]
-//   node --expose-gc bench/node_bench.js memory --impl sdk|fetch --url URL [--clients 10000]
+//   node bench/node_bench.js throughput --impl sdk|undici|fetch --url URL --payment ID
+//   node bench/node_bench.js coldstart  --impl sdk|undici|fetch --url URL [--clients 100 --calls 1000]
+//   node --expose-gc bench/node_bench.js memory --impl sdk|undici|fetch --url URL [--clients 10000]
 //
 // `require('mypos')` resolves to this repository's package; `scripts/bench` points it at a
 // release build of the addon with NAPI_RS_NATIVE_LIBRARY_PATH.
-
-const { HandWrittenGateway } = require('./handwritten_fetch')
 
 const PARTNER = {
   integration: { clientId: 'client_sandbox', clientSecret: 'secret_sandbox' },
@@ -36,7 +34,7 @@ function parseArgs(argv) {
   for (const key of ['seconds', 'rounds', 'warmup', 'calls', 'clients']) {
     if (args[key] !== undefined) args[key] = Number(args[key])
   }
-  if (!['sdk', 'fetch'].includes(args.impl)) throw new Error(`unknown --impl ${args.impl}`)
+  if (!['sdk', 'undici', 'fetch'].includes(args.impl)) throw new Error(`unknown --impl ${args.impl}`)
   return args
 }
 
@@ -45,7 +43,7 @@ function side(impl, url) {
   const sdk = impl === 'sdk'
   const gateway = sdk
     ? new (require('mypos').Gateway)({ gatewayUrl: url, ...PARTNER })
-    : new HandWrittenGateway(url, PARTNER)
+    : new (require(`./handwritten_${impl}`).HandWrittenGateway)(url, PARTNER)
   return {
     client: (clientId) => gateway.createClient({ clientId, clientSecret: clientId.replace('cli_', 'sec_') }),
     operation(client, name, paymentId) {

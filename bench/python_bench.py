@@ -1,9 +1,9 @@
-"""The Python side of `scripts/bench`: the Python SDK and a hand-written httpx client under the
-same loads. Prints one JSON object per line for `bench/run.py`.
+"""The Python side of `scripts/bench`: the Python SDK and hand-written aiohttp and httpx clients
+under the same loads. Prints one JSON object per line for `bench/run.py`.
 
-    python bench/python_bench.py throughput --impl sdk|httpx --url URL --payment ID
-    python bench/python_bench.py coldstart  --impl sdk|httpx --url URL [--clients 100 --calls 1000]
-    python bench/python_bench.py memory     --impl sdk|httpx --url URL [--clients 10000]
+    python bench/python_bench.py throughput --impl sdk|aiohttp|httpx --url URL --payment ID
+    python bench/python_bench.py coldstart  --impl sdk|aiohttp|httpx --url URL [--clients 100 --calls 1000]
+    python bench/python_bench.py memory     --impl sdk|aiohttp|httpx --url URL [--clients 10000]
 
 Both run on the standard asyncio loop, as a Python user's code would.
 """
@@ -23,7 +23,6 @@ from typing import Any, Awaitable, Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from handwritten_httpx import HandWrittenGateway  # noqa: E402
 
 PARTNER = {
     "integration": {"client_id": "client_sandbox", "client_secret": "secret_sandbox"},
@@ -54,8 +53,14 @@ class Side:
             import mypos
 
             self.gateway: Any = mypos.Gateway(gateway_url=url, **PARTNER)  # type: ignore[arg-type]
+        elif impl == "aiohttp":
+            import handwritten_aiohttp
+
+            self.gateway = handwritten_aiohttp.HandWrittenGateway(url, **PARTNER)
         elif impl == "httpx":
-            self.gateway = HandWrittenGateway(url, **PARTNER)
+            import handwritten_httpx
+
+            self.gateway = handwritten_httpx.HandWrittenGateway(url, **PARTNER)
         else:
             raise SystemExit(f"unknown --impl {impl}")
 
@@ -74,7 +79,7 @@ class Side:
         raise SystemExit(f"unknown operation {name}")
 
     async def close(self) -> None:
-        if self.impl == "httpx":
+        if self.impl != "sdk":
             await self.gateway.aclose()
 
 
@@ -196,7 +201,7 @@ def emit(**fields: Any) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("task", choices=["throughput", "coldstart", "memory"])
-    parser.add_argument("--impl", required=True, choices=["sdk", "httpx"])
+    parser.add_argument("--impl", required=True, choices=["sdk", "aiohttp", "httpx"])
     parser.add_argument("--url", required=True)
     parser.add_argument("--payment", default="")
     parser.add_argument("--merchant", default="cli_bench")

@@ -2,15 +2,22 @@
 // Methods on clients, built from the core's table of operations. Nothing here knows an
 // endpoint: a method is an operation name plus its positional path parameters.
 
-const { translated } = require('./errors')
+const { fromNative } = require('./errors')
 
 /** JSON text for the core. NaN and infinities travel as text so the core names the field. */
 function encode(params) {
+  if (isEmpty(params)) return '{}'
   return JSON.stringify(params, (key, value) => {
     if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
     if (typeof value === 'bigint') return value.toString()
     return value
   })
+}
+
+function isEmpty(params) {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return false
+  for (const _ in params) return false
+  return true
 }
 
 function method(operation) {
@@ -31,9 +38,13 @@ function method(operation) {
     // beside the arguments; for any other, `signal` stays an argument and is refused as one.
     const signal = typeof this._native.callWithSignal === 'function' ? params.signal : undefined
     if (signal !== undefined) delete params.signal
-    const text = await translated(() =>
-      signal !== undefined ? this._native.callWithSignal(name, encode(params), signal) : this._native.call(name, encode(params)),
-    )
+    let text
+    try {
+      const native = this._native
+      text = await (signal !== undefined ? native.callWithSignal(name, encode(params), signal) : native.call(name, encode(params)))
+    } catch (e) {
+      throw fromNative(e)
+    }
     return JSON.parse(text)
   }
 }

@@ -15,8 +15,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 // Public so that their exports, which napi registers outside a test build, are reachable in
 // one too (otherwise `cargo test` sees them as dead code).
+mod inbox;
 pub mod mobilepay;
 pub mod psd2;
+
+pub(crate) use inbox::promise;
 
 pub(crate) const CASE: Case = Case::Camel;
 
@@ -111,8 +114,16 @@ pub struct MerchantClient(mypos::MerchantClient);
 impl MerchantClient {
     /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
     #[napi]
-    pub async fn call(&self, name: String, args: String) -> Result<String> {
-        guarded(host::gateway().call(&self.0, &name, &args, CASE)).await
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        name: String,
+        args: String,
+    ) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        promise(env, async move {
+            guarded(host::gateway().call(&client, &name, &args, CASE)).await
+        })
     }
 
     /// The same merchant with other call limits (`options`: JSON text).
@@ -125,8 +136,11 @@ impl MerchantClient {
 
     /// Sends a raw authenticated request described by `spec` (JSON text).
     #[napi]
-    pub async fn raw(&self, spec: String) -> Result<String> {
-        guarded(host::gateway().raw(&self.0, &spec)).await
+    pub fn raw<'env>(&self, env: &'env Env, spec: String) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        promise(env, async move {
+            guarded(host::gateway().raw(&client, &spec)).await
+        })
     }
 
     #[napi(getter)]

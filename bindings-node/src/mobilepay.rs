@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use mypos::host;
 use mypos::mobilepay::MobilePayPos as Core;
 
-use crate::{CASE, guarded, reject};
+use crate::{CASE, guarded, promise, reject};
 
 /// What an aborted call rejects with; the shim replaces it with the signal's reason.
 const ABORTED: &str = "MYPOS_ABORTED";
@@ -32,8 +32,16 @@ impl MobilePayPos {
 
     /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
     #[napi]
-    pub async fn call(&self, name: String, args: String) -> Result<String> {
-        guarded(host::mobilepay().call(&self.0, &name, &args, CASE)).await
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        name: String,
+        args: String,
+    ) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        promise(env, async move {
+            guarded(host::mobilepay().call(&client, &name, &args, CASE)).await
+        })
     }
 
     /// `call`, stopped when `token` is cancelled: the core's future is dropped (a flow then
@@ -48,7 +56,7 @@ impl MobilePayPos {
     ) -> Result<PromiseRaw<'env, String>> {
         let client = self.0.clone();
         let mut cancelled = token.0.subscribe();
-        env.spawn_future(async move {
+        promise(env, async move {
             tokio::select! {
                 answer = guarded(host::mobilepay().call(&client, &name, &args, CASE)) => answer,
                 () = async {

@@ -12,7 +12,7 @@ use mypos::host;
 use mypos::host::psd2_client as psd2_host;
 use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet};
 
-use crate::{CASE, guarded, reject};
+use crate::{CASE, guarded, promise, reject};
 
 /// Calls back into JS with each new token set (JSON text with `holderId`). Weak: it does not
 /// keep the process alive. The JS shim catches whatever the application's callback throws.
@@ -51,14 +51,25 @@ impl Psd2Client {
 
     /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
     #[napi]
-    pub async fn call(&self, name: String, args: String) -> Result<String> {
-        guarded(host::psd2().call(&self.0, &name, &args, CASE)).await
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        name: String,
+        args: String,
+    ) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        promise(env, async move {
+            guarded(host::psd2().call(&client, &name, &args, CASE)).await
+        })
     }
 
     /// Sends a raw authenticated request described by `spec` (JSON text).
     #[napi]
-    pub async fn raw(&self, spec: String) -> Result<String> {
-        guarded(host::psd2().raw(&self.0, &spec)).await
+    pub fn raw<'env>(&self, env: &'env Env, spec: String) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        promise(env, async move {
+            guarded(host::psd2().raw(&client, &spec)).await
+        })
     }
 
     /// Exchanges an authorization code; resolves to the holder's client.

@@ -14,7 +14,7 @@ static CURRENT: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 
 /// This process's runtime, started on first use.
 pub(crate) fn get() -> Arc<Runtime> {
-    let pid = std::process::id();
+    let pid = mypos::process_id();
     let mut current = CURRENT.lock().unwrap_or_else(|e| e.into_inner());
     match current.as_ref() {
         Some((owner, runtime)) if *owner == pid => runtime.clone(),

@@ -3,6 +3,42 @@
 //! thread held at that instant, would hang it. Such values are kept per process.
 
 use std::sync::RwLock;
+#[cfg(unix)]
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// This process's id, without a system call on every use: `getpid` is one (glibc stopped
+/// caching it), and a call asks for it several times, on the host's thread and the runtime's.
+/// A forked child clears the cache (a `pthread_atfork` handler) and reads its own id again.
+#[cfg(unix)]
+pub fn process_id() -> u32 {
+    use std::sync::atomic::AtomicBool;
+    static PID: AtomicU32 = AtomicU32::new(0);
+    static CLEARED_ON_FORK: AtomicBool = AtomicBool::new(false);
+    static WATCH_FORKS: std::sync::Once = std::sync::Once::new();
+    extern "C" fn forget_in_child() {
+        PID.store(0, Ordering::Relaxed);
+    }
+    let pid = PID.load(Ordering::Relaxed);
+    if pid != 0 {
+        return pid;
+    }
+    WATCH_FORKS.call_once(|| {
+        // Fails only for lack of memory; the id is then read every time.
+        let registered = unsafe { libc::pthread_atfork(None, None, Some(forget_in_child)) } == 0;
+        CLEARED_ON_FORK.store(registered, Ordering::Relaxed);
+    });
+    let pid = std::process::id();
+    if CLEARED_ON_FORK.load(Ordering::Relaxed) {
+        PID.store(pid, Ordering::Relaxed);
+    }
+    pid
+}
+
+/// This process's id (cheap where there is no `fork`).
+#[cfg(not(unix))]
+pub fn process_id() -> u32 {
+    std::process::id()
+}
 
 pub(crate) struct PerProcess<T: Clone> {
     slot: RwLock<(u32, T)>,
@@ -11,13 +47,13 @@ pub(crate) struct PerProcess<T: Clone> {
 impl<T: Clone> PerProcess<T> {
     pub fn new(value: T) -> Self {
         Self {
-            slot: RwLock::new((std::process::id(), value)),
+            slot: RwLock::new((process_id(), value)),
         }
     }
 
     /// This process's value; in a forked child, `fresh` makes its own on first use.
     pub fn get(&self, fresh: impl FnOnce() -> T) -> T {
-        let pid = std::process::id();
+        let pid = process_id();
         {
             let slot = self.slot.read().unwrap_or_else(|e| e.into_inner());
             if slot.0 == pid {
@@ -35,7 +71,7 @@ impl<T: Clone> PerProcess<T> {
 impl<T: Clone> PerProcess<T> {
     /// Replaces this process's value.
     pub fn set(&self, value: T) {
-        *self.slot.write().unwrap_or_else(|e| e.into_inner()) = (std::process::id(), value);
+        *self.slot.write().unwrap_or_else(|e| e.into_inner()) = (process_id(), value);
     }
 }
 

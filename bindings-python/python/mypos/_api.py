@@ -34,12 +34,18 @@ def _finite(value: Any) -> Any:
     return value
 
 
+# Made once: `json.dumps` with options builds an encoder on every call.
+_encode = json.JSONEncoder(default=_plain, allow_nan=False).encode
+
+
 def encode(params: dict[str, Any]) -> str:
+    if not params:
+        return "{}"
     try:
         try:
-            return json.dumps(params, default=_plain, allow_nan=False)
+            return _encode(params)
         except ValueError:
-            return json.dumps(_finite(params), default=_plain, allow_nan=False)
+            return _encode(_finite(params))
     except TypeError as e:
         raise InvalidRequestError(f"invalid request: {e}", field="request") from e
 
