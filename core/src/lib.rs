@@ -47,10 +47,10 @@ pub use config::{
     MerchantCredentials, PRODUCTION_GATEWAY_URL,
 };
 pub use error::{ApiError, Error, Result};
-pub use gateway::{Gateway, MerchantClient};
 /// For the bindings' own per-process state (their runtime); not part of the API.
 #[doc(hidden)]
 pub use fork::process_id;
+pub use gateway::{Gateway, MerchantClient};
 pub use money::{Amount, MinorUnits};
 pub use page::Page;
 pub use tls::TlsOptions;
