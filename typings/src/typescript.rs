@@ -112,6 +112,8 @@ export declare class MyPOSError extends Error {
   /** Which error, the same in Python: `MYPOS_CONFIG`, `MYPOS_NOT_FOUND`, … */
   code: string
   static readonly code: string
+  /** On an error of a MobilePay payment flow once its payment exists: the payment, to look it up. */
+  paymentId?: string
 }
 
 /** The configuration or credentials are malformed; `field` names which. Nothing was sent. */

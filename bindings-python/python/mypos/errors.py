@@ -31,6 +31,9 @@ class MyPOSError(Exception):
 
     code: str = "MYPOS_ERROR"
     _fields: tuple[str, ...] = ()
+    #: On an error of a MobilePay payment flow once its payment exists: the payment, to look
+    #: it up (the flow cancelled it first where it could).
+    payment_id: str | None = None
 
     def __init__(self, message: str, *, code: str | None = None, **fields: Any) -> None:
         super().__init__(message)
