@@ -31,6 +31,8 @@ export interface GatewayOptions {
   connectTimeout?: number
   /** How many times a failed call that is safe to repeat is retried (default 2). */
   maxRetries?: number
+  /** The largest answer body read, in bytes (default 16 MiB); a longer one rejects with `APIDecodeError` naming the limit. */
+  maxResponseBytes?: number
   /** An extra CA to trust and a client certificate to present (PEM text). */
   tls?: TlsOptions
 }
@@ -133,9 +135,13 @@ export declare class APITimeoutError extends APIConnectionError {
 }
 export { APITimeoutError as TimeoutError }
 
-/** The API answered success with a body the SDK cannot read. */
+/**
+ * The API answered with a body the SDK cannot read: not what the answer should be, or longer
+ * than `maxResponseBytes` (then `limit` is that limit, in bytes).
+ */
 export declare class APIDecodeError extends MyPOSError {
   status: number
+  limit?: number
 }
 
 /**
@@ -343,6 +349,8 @@ export interface MobilePayPosOptions {
   connectTimeout?: number
   /** How many times a failed call that is safe to repeat is retried (default 2). */
   maxRetries?: number
+  /** The largest answer body read, in bytes (default 16 MiB); a longer one rejects with `APIDecodeError` naming the limit. */
+  maxResponseBytes?: number
 }
 
 /** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
@@ -530,6 +538,8 @@ export interface Psd2ClientOptions {
   connectTimeout?: number
   /** How many times a failed call that is safe to repeat is retried (default 2). */
   maxRetries?: number
+  /** The largest answer body read, in bytes (default 16 MiB); a longer one rejects with `APIDecodeError` naming the limit. */
+  maxResponseBytes?: number
 }
 
 /** One TPP on the PSD2 API (`psd2.consents`), or one account holder's client on it (`accounts`, `card_accounts`, `payments`, `funds`), from `exchange_code` or `account_holder`. Tokens are refreshed before they expire, one refresh at a time. */

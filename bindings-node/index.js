@@ -51,9 +51,9 @@ attach(MerchantClient.prototype, tree(JSON.parse(native.gatewayOperations())), '
  * connection pool and the partner's OAuth token; merchant clients share both.
  */
 class Gateway {
-  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2, tls } = {}) {
+  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2, maxResponseBytes, tls } = {}) {
     // `tls`: `extraCaPem`, `clientCertPem`, `clientKeyPem` (PEM text), as for PSD2.
-    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, tls, host: `node; ${process.version}` }
+    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, maxResponseBytes, tls, host: `node; ${process.version}` }
     Object.defineProperty(this, '_native', { value: errors.translated(() => new native.NativeGateway(encode(config))) })
     Object.defineProperty(this, '_partnerId', { value: partnerId })
   }

@@ -43,6 +43,32 @@ pub enum Error {
     #[error("could not read the API's answer (HTTP {status}): {message}")]
     Decode { status: u16, message: String },
 
+    /// The API's answer was longer than the client reads (`max_response_bytes`); the request
+    /// reached the server. Raise the limit if the answer is expected to be this large.
+    #[error(
+        "the API's answer (HTTP {status}) is larger than max_response_bytes ({limit} bytes); it was not read"
+    )]
+    ResponseTooLarge { status: u16, limit: u64 },
+
+    /// A payment request may or may not have reached the terminal, and looking it up did not
+    /// settle it. Nothing was sent twice; look the payment up by `reference_number` before
+    /// trying again.
+    #[error(
+        "the payment's outcome is unknown ({cause}); look it up by reference_number `{reference_number}` before trying again"
+    )]
+    PaymentUnconfirmed {
+        reference_number: String,
+        cause: String,
+    },
+
+    /// A payment flow ended without taking the money: the customer rejected the payment, it
+    /// was cancelled or it expired. `payment_status` is where it ended (MobilePay's status).
+    #[error("payment {payment_id} ended {payment_status} without being captured")]
+    PaymentNotCompleted {
+        payment_id: String,
+        payment_status: String,
+    },
+
     /// A MobilePay payment flow failed after its payment existed: `error` is what failed, as
     /// it would be outside a flow (its class, code and fields are `error`'s), and `payment_id`
     /// names the payment, so it can be looked up. When the flow could, it cancelled the
@@ -176,6 +202,7 @@ impl Error {
             Error::Connection { .. }
             | Error::Timeout { .. }
             | Error::Decode { .. }
+            | Error::ResponseTooLarge { .. }
             | Error::Internal { .. } => true,
             Error::Api(e) => e.status >= 500,
             _ => false,
@@ -187,7 +214,7 @@ impl Error {
         match self.cause() {
             Error::Api(e) => Some(e.status),
             Error::Auth { status, .. } => *status,
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -200,7 +227,7 @@ impl Error {
             Error::Auth { .. } => "AuthError",
             Error::Connection { .. } => "APIConnectionError",
             Error::Timeout { .. } => "APITimeoutError",
-            Error::Decode { .. } => "APIDecodeError",
+            Error::Decode { .. } | Error::ResponseTooLarge { .. } => "APIDecodeError",
             Error::PaymentUnconfirmed { .. } => "PaymentUnconfirmedError",
             Error::PaymentNotCompleted { .. } => "PaymentNotCompletedError",
             Error::Internal { .. } | Error::InFlow { .. } => "InternalError",
@@ -248,6 +275,9 @@ impl Error {
             }
             Error::Auth { status, .. } => json!({ "status": status }),
             Error::Decode { status, .. } => json!({ "status": status }),
+            Error::ResponseTooLarge { status, limit } => {
+                json!({ "status": status, "limit": limit })
+            }
             Error::Timeout { after } => json!({ "timeout": after.as_secs_f64() }),
             Error::Connection { .. } | Error::Internal { .. } => json!({}),
             Error::InFlow { payment_id, error } => {

@@ -270,6 +270,7 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        max_response_bytes: Option<u64>,
         host: Option<String>,
         tls: Option<TlsSpec>,
     }
@@ -300,6 +301,9 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
     }
     if let Some(max_retries) = spec.max_retries {
         config.max_retries = max_retries;
+    }
+    if let Some(max) = spec.max_response_bytes {
+        config.max_response_bytes = max;
     }
     config.host = spec.host;
     config.tls = spec.tls.map(TlsSpec::options).unwrap_or_default();
@@ -352,6 +356,7 @@ pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        max_response_bytes: Option<u64>,
         host: Option<String>,
     }
     let spec: Spec = settings(json, case, "config")?;
@@ -381,6 +386,9 @@ pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
     }
     if let Some(max_retries) = spec.max_retries {
         config.max_retries = max_retries;
+    }
+    if let Some(max) = spec.max_response_bytes {
+        config.max_response_bytes = max;
     }
     config.host = spec.host;
     Ok(config)
@@ -487,6 +495,7 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        max_response_bytes: Option<u64>,
         host: Option<String>,
     }
     let spec: Spec = settings(json, case, "config")?;
@@ -500,6 +509,9 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
     }
     if let Some(max_retries) = spec.max_retries {
         config.max_retries = max_retries;
+    }
+    if let Some(max) = spec.max_response_bytes {
+        config.max_response_bytes = max;
     }
     config.host = spec.host;
     Ok(config)

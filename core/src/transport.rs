@@ -18,6 +18,13 @@ use crate::error::{ApiError, Error, Result};
 use crate::fork::PerProcess;
 use crate::retry::{self, Failure, Repeat};
 
+/// The largest answer body read unless configured otherwise (`max_response_bytes`): far above
+/// any page the APIs serve, far below what would hurt a process.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How much of an error's text an [`ApiError`] keeps (its `detail`, a non-JSON snippet).
+const DETAIL_CHARS: usize = 1000;
+
 /// The Content-Type the gateway documentation uses for JSON bodies.
 const JSON_CONTENT_TYPE: &str = "application/json; x-api-version=1";
 
@@ -75,6 +82,8 @@ pub(crate) struct Transport {
     other_connect_timeouts: PerProcess<Arc<Mutex<HashMap<Duration, reqwest::Client>>>>,
     settings: ClientSettings,
     base: Url,
+    /// The largest answer body read; a longer one is [`Error::ResponseTooLarge`].
+    max_response_bytes: u64,
 }
 
 /// What the HTTP client is built from.
@@ -166,7 +175,14 @@ impl Transport {
             other_connect_timeouts: PerProcess::new(Arc::default()),
             settings,
             base,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         })
+    }
+
+    /// Reads answers of at most `max` bytes (at least 1).
+    pub fn with_max_response_bytes(mut self, max: u64) -> Self {
+        self.max_response_bytes = max.max(1);
+        self
     }
 
     /// Closes pooled connections; the next call opens new ones.
@@ -302,16 +318,10 @@ impl Transport {
             Body::Form(fields) => builder.form(fields),
         };
         let result: Result<Response, Failure> = async {
-            let response = builder.send().await.map_err(|e| self.send_error(e))?;
-            let mut response = response;
+            let mut response = builder.send().await.map_err(|e| self.send_error(e))?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await.map_err(|e| {
-                Failure::after_sending(Error::connection(format!(
-                    "the connection broke while reading the answer (HTTP {status}): {}",
-                    describe(&e)
-                )))
-            })?;
+            let body = read_body(response, status, self.max_response_bytes).await?;
             Ok(Response {
                 status,
                 headers,
@@ -345,6 +355,56 @@ impl Transport {
     /// A failed exchange; only a connection that was never made certainly did not send.
     fn send_error(&self, e: reqwest::Error) -> Failure {
         classify(e, &host_of(&self.base))
+    }
+}
+
+/// The answer's body, refused past `limit` bytes: by its `Content-Length` before reading, or
+/// while streaming it when it announces none (or announces less than it sends).
+async fn read_body(
+    mut response: reqwest::Response,
+    status: StatusCode,
+    limit: u64,
+) -> Result<Bytes, Failure> {
+    let too_large = || {
+        Failure::after_sending(Error::ResponseTooLarge {
+            status: status.as_u16(),
+            limit,
+        })
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(too_large());
+    }
+    let broke = |e: reqwest::Error| {
+        Failure::after_sending(Error::connection(format!(
+            "the connection broke while reading the answer (HTTP {status}): {}",
+            describe(&e)
+        )))
+    };
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut read: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(broke)? {
+        read += chunk.len() as u64;
+        if read > limit {
+            return Err(too_large());
+        }
+        chunks.push(chunk);
+    }
+    // One chunk (the usual small answer) is handed on as it is, without a copy.
+    Ok(match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.pop().unwrap_or_default(),
+        _ => chunks.concat().into(),
+    })
+}
+
+/// At most `max` characters of `text`.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
     }
 }
 
@@ -458,7 +518,11 @@ pub(crate) fn api_error(response: &Response) -> ApiError {
     match parsed {
         Some(p) => {
             error.status_message = p.title.or(p.error).unwrap_or(reason);
-            error.detail = p.detail.or(p.error_description).or(p.message);
+            error.detail = p
+                .detail
+                .or(p.error_description)
+                .or(p.message)
+                .map(|detail| cut(&detail, DETAIL_CHARS));
             error.errors = p.errors.map(field_errors).unwrap_or_default();
             error.error_type = p.error_type;
             error.request_id = request_id(&response.headers).or(p.request_id);
@@ -516,7 +580,9 @@ fn non_json_detail(response: &Response) -> String {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("no content type");
-    let text = String::from_utf8_lossy(&response.body);
+    // Only the start of the body is looked at: it may be megabytes.
+    let start = &response.body[..response.body.len().min(4 * DETAIL_CHARS)];
+    let text = String::from_utf8_lossy(start);
     let snippet: String = text
         .split_whitespace()
         .collect::<Vec<_>>()

@@ -103,6 +103,15 @@ pub enum FaultKind {
     /// Expires every merchant session, then runs the handler (so a business call is refused
     /// with 401 and the client must open a new session and replay).
     ExpireSession,
+    /// Answers 200 `application/json` with a body of `bytes` bytes (a JSON object padded
+    /// out), without running the handler. With `announce_length` the `Content-Length` says so
+    /// up front; without it the body is streamed in chunks with no length, so a client must
+    /// count as it reads.
+    Oversized {
+        bytes: u64,
+        #[serde(default, skip_serializing_if = "is_false")]
+        announce_length: bool,
+    },
 }
 
 fn one() -> u32 {
@@ -182,6 +191,18 @@ impl Fault {
     /// Expire every merchant session just before the handler runs.
     pub fn expire_session(path: impl Into<String>) -> Self {
         Self::new(path, FaultKind::ExpireSession)
+    }
+
+    /// Answer 200 with a JSON body of `bytes` bytes, streamed without a length unless
+    /// `announce_length` (see [`FaultKind::Oversized`]).
+    pub fn oversized(path: impl Into<String>, bytes: u64, announce_length: bool) -> Self {
+        Self::new(
+            path,
+            FaultKind::Oversized {
+                bytes,
+                announce_length,
+            },
+        )
     }
 
     /// Applies to the next `count` matching requests instead of one.
@@ -468,6 +489,13 @@ pub(crate) async fn apply(
             state.expire_sessions();
             next.run(request).await
         }
+        FaultKind::Oversized {
+            bytes,
+            announce_length,
+        } => {
+            crate::log::record_unhandled(&state, &request, 200);
+            oversized(bytes, announce_length)
+        }
     };
     with_headers(response, &fault.headers)
 }
@@ -518,6 +546,36 @@ async fn cut_short(response: Response) -> Response {
         Err(std::io::Error::other("sandbox fault: connection dropped"))
     });
     Response::from_parts(parts, Body::from_stream(head.chain(cut)))
+}
+
+/// `{"padding": "xxx…"}` of exactly `bytes` bytes (at least the braces and key), made chunk by
+/// chunk as it is sent.
+fn oversized(bytes: u64, announce_length: bool) -> Response {
+    const HEAD: &[u8] = b"{\"padding\": \"";
+    const TAIL: &[u8] = b"\"}";
+    const CHUNK: u64 = 64 * 1024;
+    let frame = (HEAD.len() + TAIL.len()) as u64;
+    let mut left = bytes.saturating_sub(frame);
+    let padding = std::iter::from_fn(move || {
+        let n = left.min(CHUNK);
+        left -= n;
+        (n > 0).then(|| Ok::<Bytes, std::io::Error>(Bytes::from(vec![b'x'; n as usize])))
+    });
+    let parts = futures::stream::iter(
+        std::iter::once(Ok(Bytes::from_static(HEAD)))
+            .chain(padding)
+            .chain(std::iter::once(Ok(Bytes::from_static(TAIL)))),
+    );
+    let mut response = Body::from_stream(parts).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if announce_length {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.max(frame)));
+    }
+    response
 }
 
 fn json_text(text: &'static str) -> Response {

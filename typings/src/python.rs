@@ -99,6 +99,7 @@ class Gateway:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16_777_216,
         tls: dict[str, str] | None = None,
     ) -> None: ...
     @property
@@ -238,6 +239,7 @@ macro_rules! psd2_client {
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16_777_216,
     ) -> None: ...
     @property
     def url(self) -> str: ...
@@ -294,6 +296,7 @@ pub(super) const MOBILEPAY_POS: &str = r#"
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16_777_216,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...

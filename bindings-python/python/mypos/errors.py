@@ -157,11 +157,13 @@ class APITimeoutError(APIConnectionError, TimeoutError):
 
 
 class APIDecodeError(MyPOSError):
-    """The API answered success with a body the SDK cannot read."""
+    """The API answered with a body the SDK cannot read: not what the answer should be, or
+    longer than `max_response_bytes` (then `limit` is that limit, in bytes)."""
 
     code = "MYPOS_DECODE"
-    _fields = ("status",)
+    _fields = ("status", "limit")
     status: int
+    limit: int | None
 
 
 class PaymentUnconfirmedError(MyPOSError):

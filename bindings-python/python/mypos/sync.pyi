@@ -98,6 +98,7 @@ class Gateway:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16_777_216,
         tls: dict[str, str] | None = None,
     ) -> None: ...
     @property
@@ -850,6 +851,7 @@ class MobilePayPos:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16_777_216,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -1236,6 +1238,7 @@ class Psd2Client:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16_777_216,
     ) -> None: ...
     @property
     def url(self) -> str: ...

@@ -90,9 +90,11 @@ impl Psd2Client {
             Some(host) => format!("mypos-sdk/{} ({host}; rust core)", crate::VERSION),
             None => format!("mypos-sdk/{} (rust)", crate::VERSION),
         };
-        let api = Transport::with_tls(base, config.connect_timeout, &user_agent, &config.tls)?;
+        let api = Transport::with_tls(base, config.connect_timeout, &user_agent, &config.tls)?
+            .with_max_response_bytes(config.max_response_bytes);
         let token_transport =
-            Transport::with_tls(token_url, config.connect_timeout, &user_agent, &config.tls)?;
+            Transport::with_tls(token_url, config.connect_timeout, &user_agent, &config.tls)?
+                .with_max_response_bytes(config.max_response_bytes);
         let mut fixed_headers = HeaderMap::new();
         if let Some(key) = &config.api_key {
             let mut value = HeaderValue::from_str(key.expose_secret())
