@@ -69,8 +69,9 @@ pub(crate) trait Authenticator: Sync {
     const REFRESHES: bool = true;
     /// Headers for one attempt, and a handle on the credentials they came from.
     fn headers(&self) -> impl Future<Output = Result<(HeaderMap, Self::Used)>> + Send;
-    /// The API answered 401 to credentials `used`: drop them so the next call fetches new ones.
-    fn invalidate(&self, used: &Self::Used);
+    /// The API answered 401 (`refusal`) to credentials `used`: drop what it refused so the
+    /// next call fetches new ones.
+    fn invalidate(&self, used: &Self::Used, refusal: &Response);
 }
 
 #[derive(Debug)]
@@ -272,11 +273,11 @@ impl Transport {
                 path = request.template,
                 "401: refreshing credentials and replaying once"
             );
-            auth.invalidate(&used);
+            auth.invalidate(&used, &response);
             let (headers, used) = auth.headers().await.map_err(Failure::before_sending)?;
             response = self.send_with(request, headers, connect_timeout).await?;
             if response.status == StatusCode::UNAUTHORIZED {
-                auth.invalidate(&used);
+                auth.invalidate(&used, &response);
                 let api = api_error(&response);
                 return Err(Failure::after_sending(Error::Auth {
                     status: Some(401),

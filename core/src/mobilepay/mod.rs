@@ -362,7 +362,7 @@ impl Authenticator for InRequestCredentials {
         Ok((HeaderMap::new(), ()))
     }
 
-    fn invalidate(&self, _: &()) {}
+    fn invalidate(&self, _: &(), _: &Response) {}
 }
 
 impl Executor for MobilePayPos {
