@@ -221,7 +221,8 @@ impl PartnerToken {
             .send(&request, HeaderMap::new())
             .await
             .map_err(|f| f.error)?;
-        let answer: Answer = identity_answer(&response, "OAuth token")?;
+        let secret = self.credentials.client_secret.expose_secret();
+        let answer: Answer = identity_answer(&response, "OAuth token", &[secret])?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_TOKEN_LIFETIME));
         tracing::debug!(
             lifetime_s = lifetime.as_secs(),
@@ -303,9 +304,14 @@ impl MerchantSession {
             .send(&request, headers)
             .await
             .map_err(|f| Fetch::Failed(f.error))?;
+        let token_value = token.header.to_str().unwrap_or_default();
+        let secrets = [
+            self.credentials.client_secret.expose_secret(),
+            token_value.strip_prefix("Bearer ").unwrap_or(token_value),
+        ];
         if response.status == StatusCode::UNAUTHORIZED && !blames_client(&response) {
             return Err(Fetch::TokenRefused(
-                identity_answer::<Answer>(&response, "merchant session")
+                identity_answer::<Answer>(&response, "merchant session", &secrets)
                     .err()
                     .unwrap_or_else(|| Error::Auth {
                         status: Some(401),
@@ -314,7 +320,7 @@ impl MerchantSession {
             ));
         }
         let answer: Answer =
-            identity_answer(&response, "merchant session").map_err(Fetch::Failed)?;
+            identity_answer(&response, "merchant session", &secrets).map_err(Fetch::Failed)?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_SESSION_LIFETIME));
         tracing::debug!(
             merchant = %self.credentials.client_id,
@@ -386,9 +392,11 @@ fn blames_client(refusal: &transport::Response) -> bool {
 }
 
 /// Decodes a token or session answer. Errors never quote the body: it may hold a secret.
+/// `secrets` (what the request sent) are scrubbed from the server's words.
 fn identity_answer<T: serde::de::DeserializeOwned>(
     response: &transport::Response,
     what: &str,
+    secrets: &[&str],
 ) -> Result<T> {
     let status = response.status;
     if !status.is_success() {
@@ -401,7 +409,10 @@ fn identity_answer<T: serde::de::DeserializeOwned>(
         };
         return Err(Error::Auth {
             status: Some(status.as_u16()),
-            message: format!("could not obtain the {what}: {api}{hint}"),
+            message: transport::scrub(
+                &format!("could not obtain the {what}: {api}{hint}"),
+                secrets,
+            ),
         });
     }
     serde_json::from_slice(&response.body).map_err(|_| Error::Auth {

@@ -297,7 +297,10 @@ where
             };
             request.set_page(page);
             let answer = self.call(client, &request).await?;
-            let next = answer.has_next_page.then_some((request, page + 1));
+            let next = answer
+                .has_next_page
+                .then(|| page.checked_add(1).map(|next| (request, next)))
+                .flatten();
             Ok(Some((
                 futures::stream::iter(answer.items.into_iter().map(Ok)),
                 next,

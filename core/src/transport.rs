@@ -22,6 +22,9 @@ use crate::retry::{self, Failure, Repeat};
 /// any page the APIs serve, far below what would hurt a process.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// How many clients with other connect timeouts one transport keeps (each has its own pool).
+const MAX_CONNECT_TIMEOUT_CLIENTS: usize = 8;
+
 /// How much of an error's text an [`ApiError`] keeps (its `detail`, a non-JSON snippet).
 const DETAIL_CHARS: usize = 1000;
 
@@ -44,12 +47,31 @@ pub struct Request {
     pub(crate) repeat: Repeat,
 }
 
-#[derive(Debug, Clone)]
+/// Bodies carry client secrets (token forms, session requests) and card data: `Debug` shows
+/// their field names, never a value.
+#[derive(Clone)]
 pub(crate) enum Body {
     None,
     Json(Value),
     /// Form fields; values may be secrets, so this body is never logged.
     Form(Vec<(&'static str, String)>),
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::None => f.write_str("None"),
+            Body::Json(Value::Object(members)) => f
+                .debug_tuple("Json")
+                .field(&members.keys().collect::<Vec<_>>())
+                .finish(),
+            Body::Json(_) => f.write_str("Json(<redacted>)"),
+            Body::Form(fields) => f
+                .debug_tuple("Form")
+                .field(&fields.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+                .finish(),
+        }
+    }
 }
 
 /// A complete answer: status, headers and the whole body.
@@ -193,31 +215,33 @@ impl Transport {
         }
     }
 
-    /// This process's HTTP client.
-    fn http(&self) -> reqwest::Client {
-        self.http.get(|| {
-            // The same settings built once already; should that fail now, a client that
-            // reports connection errors is still better than a panic.
-            self.settings
-                .build()
-                .unwrap_or_else(|_| reqwest::Client::new())
-        })
+    /// This process's HTTP client. In a forked child it is built again from the same
+    /// settings; should that fail, the call fails with the reason, never falling back to a
+    /// client without the configured certificate, CA or https-only rule.
+    fn http(&self) -> Result<reqwest::Client> {
+        self.http.try_get(|| self.settings.build())
     }
 
-    /// The client whose connections open within `connect_timeout`.
-    fn http_for(&self, connect_timeout: Option<Duration>) -> reqwest::Client {
+    /// The client whose connections open within `connect_timeout`. At most
+    /// [`MAX_CONNECT_TIMEOUT_CLIENTS`] are kept; past that the cache starts over.
+    fn http_for(&self, connect_timeout: Option<Duration>) -> Result<reqwest::Client> {
         match connect_timeout {
             Some(wanted) if wanted != self.settings.connect_timeout => {
                 let clients = self.other_connect_timeouts.get(Arc::default);
                 let mut clients = clients.lock().unwrap_or_else(|e| e.into_inner());
-                let settings = ClientSettings {
+                if let Some(client) = clients.get(&wanted) {
+                    return Ok(client.clone());
+                }
+                let client = ClientSettings {
                     connect_timeout: wanted,
                     ..self.settings.clone()
-                };
-                clients
-                    .entry(wanted)
-                    .or_insert_with(|| settings.build().unwrap_or_else(|_| self.http()))
-                    .clone()
+                }
+                .build()?;
+                if clients.len() >= MAX_CONNECT_TIMEOUT_CLIENTS {
+                    clients.clear();
+                }
+                clients.insert(wanted, client.clone());
+                Ok(client)
             }
             _ => self.http(),
         }
@@ -308,6 +332,7 @@ impl Transport {
         let started = Instant::now();
         let mut builder = self
             .http_for(connect_timeout)
+            .map_err(Failure::before_sending)?
             .request(request.method.clone(), url)
             .headers(request.headers.clone())
             .headers(headers);
@@ -399,6 +424,17 @@ async fn read_body(
         1 => chunks.pop().unwrap_or_default(),
         _ => chunks.concat().into(),
     })
+}
+
+/// `text` with every one of `secrets` in it replaced by `<redacted>`: a server's error detail
+/// may quote what it was sent (a client secret, a refresh token).
+pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
+    secrets
+        .iter()
+        .filter(|secret| secret.len() >= 4)
+        .fold(text.to_string(), |text, secret| {
+            text.replace(secret, "<redacted>")
+        })
 }
 
 /// At most `max` characters of `text`.
@@ -624,6 +660,42 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 mod tests {
     use super::*;
     use mypos_sandbox::{Fault, Sandbox};
+
+    #[tokio::test]
+    async fn clients_per_connect_timeout_are_bounded() {
+        let transport = Transport::new(
+            "http://127.0.0.1:9".parse().unwrap(),
+            Duration::from_secs(10),
+            "test",
+        )
+        .unwrap();
+        for ms in 1..=50 {
+            transport.http_for(Some(Duration::from_millis(ms))).unwrap();
+        }
+        let cached = transport.other_connect_timeouts.get(Arc::default);
+        let cached = cached.lock().unwrap().len();
+        assert!(
+            (1..=MAX_CONNECT_TIMEOUT_CLIENTS).contains(&cached),
+            "{cached}"
+        );
+    }
+
+    #[test]
+    fn a_request_debugs_without_its_body_values() {
+        let request = Request {
+            method: Method::POST,
+            path: "/api/v1/oauth/token".into(),
+            template: "/api/v1/oauth/token",
+            query: vec![],
+            body: Body::Form(vec![("client_secret", "secret_top".into())]),
+            headers: HeaderMap::new(),
+            repeat: Repeat::Once,
+        };
+        let json = Body::Json(serde_json::json!({"client_secret": "sec_top", "n": [1]}));
+        let shown = format!("{request:?} {json:?}");
+        assert!(shown.contains("client_secret"), "{shown}");
+        assert!(!shown.contains("_top"), "{shown}");
+    }
 
     /// A timeout raised after the request was written (here reqwest's own read deadline; in
     /// production an OS `TimedOut` from TCP keepalive) may follow a request that took effect:

@@ -302,7 +302,22 @@ impl TokenEndpoint {
             .send(&request, headers)
             .await
             .map_err(|f| f.error)?;
-        token_answer(&response, grant)
+        let secrets: Vec<&str> = match &request.body {
+            Body::Form(fields) => fields
+                .iter()
+                .filter(|(name, _)| matches!(*name, "client_secret" | "refresh_token" | "code"))
+                .map(|(_, value)| value.as_str())
+                .chain([self.client.client_secret.expose_secret()])
+                .collect(),
+            _ => vec![],
+        };
+        token_answer(&response, grant).map_err(|error| match error {
+            Error::Auth { status, message } => Error::Auth {
+                status,
+                message: transport::scrub(&message, &secrets),
+            },
+            other => other,
+        })
     }
 }
 
