@@ -46,8 +46,8 @@ class Calls {
  * takes `{ signal }`: aborting a flow cancels its payment on the server.
  */
 class MobilePayPos {
-  constructor({ baseUrl, bioCode, accessToken, timeout = 30000, connectTimeout = 10000, maxRetries = 2, maxResponseBytes } = {}) {
-    const config = { baseUrl, bioCode, accessToken, timeout, connectTimeout, maxRetries, maxResponseBytes, host: `node; ${process.version}` }
+  constructor({ baseUrl, bioCode, accessToken, timeout = 30000, connectTimeout = 10000, maxRetries = 2, maxResponseBytes, flowMaxWait } = {}) {
+    const config = { baseUrl, bioCode, accessToken, timeout, connectTimeout, maxRetries, maxResponseBytes, flowMaxWait, host: `node; ${process.version}` }
     bind(this, errors.translated(() => new native.NativeMobilePayPos(encode(config))))
   }
 
@@ -67,10 +67,11 @@ class MobilePayPos {
    */
   /**
    * The same merchant, token and connections with other limits for the calls made through it
-   * (milliseconds), as a Gateway merchant client's `withOptions`.
+   * (milliseconds), as a Gateway merchant client's `withOptions`, and the longest a payment
+   * flow waits for its payment (`flowMaxWait`).
    */
-  withOptions({ timeout, maxRetries, connectTimeout } = {}) {
-    const nativePos = errors.translated(() => this._native.native.withOptions(encode({ timeout, maxRetries, connectTimeout })))
+  withOptions({ timeout, maxRetries, connectTimeout, flowMaxWait } = {}) {
+    const nativePos = errors.translated(() => this._native.native.withOptions(encode({ timeout, maxRetries, connectTimeout, flowMaxWait })))
     const pos = Object.create(MobilePayPos.prototype)
     bind(pos, nativePos)
     return pos

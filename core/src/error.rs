@@ -69,6 +69,12 @@ pub enum Error {
         payment_status: String,
     },
 
+    /// A MobilePay payment flow waited its `flow_max_wait` without the payment ending (the
+    /// customer never answered). The flow cancelled the payment; its error names it
+    /// ([`Error::InFlow`]). Raised as `APITimeoutError`.
+    #[error("the payment was still waiting for the customer after the flow's max wait of {:.1?}; the flow gave up on it", .waited)]
+    FlowTimedOut { waited: Duration },
+
     /// A MobilePay payment flow failed after its payment existed: `error` is what failed, as
     /// it would be outside a flow (its class, code and fields are `error`'s), and `payment_id`
     /// names the payment, so it can be looked up. When the flow could, it cancelled the
@@ -201,6 +207,7 @@ impl Error {
         match self.cause() {
             Error::Connection { .. }
             | Error::Timeout { .. }
+            | Error::FlowTimedOut { .. }
             | Error::Decode { .. }
             | Error::ResponseTooLarge { .. }
             | Error::Internal { .. } => true,
@@ -226,7 +233,7 @@ impl Error {
             Error::InvalidRequest { .. } => "InvalidRequestError",
             Error::Auth { .. } => "AuthError",
             Error::Connection { .. } => "APIConnectionError",
-            Error::Timeout { .. } => "APITimeoutError",
+            Error::Timeout { .. } | Error::FlowTimedOut { .. } => "APITimeoutError",
             Error::Decode { .. } | Error::ResponseTooLarge { .. } => "APIDecodeError",
             Error::PaymentUnconfirmed { .. } => "PaymentUnconfirmedError",
             Error::PaymentNotCompleted { .. } => "PaymentNotCompletedError",
@@ -278,7 +285,9 @@ impl Error {
             Error::ResponseTooLarge { status, limit } => {
                 json!({ "status": status, "limit": limit })
             }
-            Error::Timeout { after } => json!({ "timeout": after.as_secs_f64() }),
+            Error::Timeout { after } | Error::FlowTimedOut { waited: after } => {
+                json!({ "timeout": after.as_secs_f64() })
+            }
             Error::Connection { .. } | Error::Internal { .. } => json!({}),
             Error::InFlow { payment_id, error } => {
                 let mut fields = error.fields();

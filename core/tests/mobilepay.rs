@@ -847,6 +847,70 @@ async fn a_flow_that_fails_cancels_its_payment_before_returning() {
 }
 
 #[tokio::test]
+async fn a_flow_waits_at_most_its_max_wait_then_cancels_its_payment() {
+    let sandbox = sandbox().await;
+    // The customer never answers: the payment stays with MobilePay, polled, until the flow's
+    // max wait passes; the flow then cancels it and fails naming it.
+    let pos = pos(&sandbox)
+        .with_flow_max_wait(Duration::from_millis(400))
+        .unwrap();
+    let began = std::time::Instant::now();
+    let error = pos
+        .flows()
+        .pay(PayRequest::on_terminal(
+            TERMINAL,
+            "flow-max-wait",
+            amount("3"),
+        ))
+        .await
+        .unwrap_err();
+    assert!(began.elapsed() >= Duration::from_millis(400));
+    assert!(
+        matches!(error.cause(), Error::FlowTimedOut { .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.class_name(), "APITimeoutError");
+    assert_eq!(error.code(), "MYPOS_TIMEOUT");
+    let payment = sandbox.mobilepay_payments(Some(TERMINAL))[0]["paymentId"].clone();
+    assert_eq!(error.payment_id(), payment.as_str(), "{error:?}");
+    assert_eq!(error.fields()["payment_id"], payment);
+    assert_eq!(error.fields()["timeout"], json!(0.4));
+    assert_eq!(statuses(&sandbox, TERMINAL), ["CancelledByClient"]);
+
+    // The prepared flow too, and from a host's settings (milliseconds for Node).
+    let pos = host::mobilepay_with_options(&pos, r#"{"flowMaxWait": 300}"#, Case::Camel).unwrap();
+    let prepared = pos
+        .payments()
+        .prepare(PreparePaymentRequest::new(TERMINAL, "flow-max-wait-2"))
+        .await
+        .unwrap();
+    let error = pos
+        .flows()
+        .pay_prepared(PayPreparedRequest {
+            payment_id: prepared.payment_id.clone(),
+            order_id: "flow-max-wait-2".into(),
+            terminal_id: TERMINAL.into(),
+            amount: amount("3"),
+            currency_code: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.class_name(), "APITimeoutError", "{error:?}");
+    assert_eq!(error.payment_id(), Some(prepared.payment_id.as_str()));
+    assert_eq!(
+        statuses(&sandbox, TERMINAL),
+        ["CancelledByClient", "CancelledByClient"]
+    );
+
+    // A zero wait is refused where it is set.
+    let refused = pos.with_flow_max_wait(Duration::ZERO).unwrap_err();
+    assert_eq!(refused.class_name(), "ConfigError");
+    let refused =
+        host::mobilepay_with_options(&pos, r#"{"flow_max_wait": 0}"#, Case::Snake).unwrap_err();
+    assert!(refused.to_string().contains("flow_max_wait"), "{refused}");
+}
+
+#[tokio::test]
 async fn a_capture_whose_answer_was_lost_is_answered_as_captured() {
     let sandbox = sandbox().await;
     let pos = pos(&sandbox).with_options(None, Some(0)).unwrap();

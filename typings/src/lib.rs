@@ -46,6 +46,14 @@ fn with_defaults(text: &str) -> String {
             &mypos::retry::DEFAULT_MAX_RETRIES.to_string(),
         )
         .replace(
+            "@DEFAULT_FLOW_MAX_WAIT_S@",
+            &seconds(mypos::mobilepay::DEFAULT_FLOW_MAX_WAIT),
+        )
+        .replace(
+            "@DEFAULT_FLOW_MAX_WAIT_MS@",
+            &millis(mypos::mobilepay::DEFAULT_FLOW_MAX_WAIT),
+        )
+        .replace(
             "@DEFAULT_MAX_RESPONSE_BYTES@",
             &mypos::DEFAULT_MAX_RESPONSE_BYTES.to_string(),
         )

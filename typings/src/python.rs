@@ -327,16 +327,23 @@ pub(super) const MOBILEPAY_POS: &str = r#"
         connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
         max_retries: int = @DEFAULT_MAX_RETRIES@,
         max_response_bytes: int = @DEFAULT_MAX_RESPONSE_BYTES@,
+        flow_max_wait: float = @DEFAULT_FLOW_MAX_WAIT_S@,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
     @property
     def bio_code(self) -> str: ...
     def with_options(
-        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        connect_timeout: float | None = None,
+        max_retries: int | None = None,
+        flow_max_wait: float | None = None,
     ) -> MobilePayPos:
         """The same merchant, token and connections with other limits for the calls made
-        through it (seconds), as a Gateway merchant client's `with_options`."""
+        through it (seconds), as a Gateway merchant client's `with_options`, and the longest
+        a payment flow waits for its payment (`flow_max_wait`)."""
     def with_access_token(self, access_token: str) -> MobilePayPos:
         """The same merchant and connections with another access token, e.g. the one
         `manage.create_token()` or `manage.reset_token()` answered with (its `message`)."""

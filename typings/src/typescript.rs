@@ -349,6 +349,14 @@ export interface MobilePayPosOptions {
   maxRetries?: number
   /** The largest answer body read, in bytes (default 16 MiB); a longer one rejects with `APIDecodeError` naming the limit. */
   maxResponseBytes?: number
+  /** How long a payment flow waits for its payment to end, in milliseconds (default @DEFAULT_FLOW_MAX_WAIT_MS@); past it the flow cancels the payment and rejects with `APITimeoutError` carrying `paymentId`. */
+  flowMaxWait?: number
+}
+
+/** `MobilePayPos.withOptions`: a client's limits, and the flows' max wait. */
+export interface MobilePayOptions extends ClientOptions {
+  /** How long a payment flow waits for its payment to end, in milliseconds. */
+  flowMaxWait?: number
 }
 
 /** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
@@ -373,7 +381,7 @@ pub(super) const MOBILEPAY_POS: &str = r#"  /** The base URL calls go to. */
    * The same merchant, token and connections with other limits for the calls made through it
    * (milliseconds), as a Gateway merchant client's `withOptions`.
    */
-  withOptions(options?: ClientOptions): MobilePayPos
+  withOptions(options?: MobilePayOptions): MobilePayPos
   /**
    * The same merchant and connections with another access token, e.g. the one
    * `manage.createToken()` or `manage.resetToken()` answered with (its `message`).

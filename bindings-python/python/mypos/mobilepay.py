@@ -46,6 +46,7 @@ class MobilePayPos(Operations):
         connect_timeout: float = 10.0,
         max_retries: int = 2,
         max_response_bytes: int = 16_777_216,
+        flow_max_wait: float = 300.0,
     ) -> None:
         config = {
             "base_url": base_url,
@@ -55,6 +56,7 @@ class MobilePayPos(Operations):
             "connect_timeout": connect_timeout,
             "max_retries": max_retries,
             "max_response_bytes": max_response_bytes,
+            "flow_max_wait": flow_max_wait,
             "host": f"python; {_HOST}",
         }
         self._bind(_native.MobilePayPos(encode({k: v for k, v in config.items() if v is not None})))
@@ -80,11 +82,22 @@ class MobilePayPos(Operations):
         return str(self._native.bio_code)
 
     def with_options(
-        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        connect_timeout: float | None = None,
+        max_retries: int | None = None,
+        flow_max_wait: float | None = None,
     ) -> MobilePayPos:
         """The same merchant, token and connections with other limits for the calls made
-        through it (seconds), as a Gateway merchant client's `with_options`."""
-        options = {"timeout": timeout, "connect_timeout": connect_timeout, "max_retries": max_retries}
+        through it (seconds), as a Gateway merchant client's `with_options`, and the longest
+        a payment flow waits for its payment (`flow_max_wait`)."""
+        options = {
+            "timeout": timeout,
+            "connect_timeout": connect_timeout,
+            "max_retries": max_retries,
+            "flow_max_wait": flow_max_wait,
+        }
         return self._from_native(self._native.with_options(encode({k: v for k, v in options.items() if v is not None})))
 
     def with_access_token(self, access_token: str) -> MobilePayPos:

@@ -23,6 +23,11 @@ const TOKENLESS: &[&str] = &["/api/pos/manage/token"];
 /// (`manage.reset_token`.)
 const RESET_TOKEN: &str = "/api/pos/manage/token/reset";
 
+/// How long a flow waits for its payment by default. MobilePay's texts give no number for the
+/// inactivity after which it cancels a payment itself; five minutes is ample for a customer at
+/// the till, and a payment left active longer blocks the point of sale for the next one.
+pub const DEFAULT_FLOW_MAX_WAIT: Duration = Duration::from_secs(300);
+
 /// Everything a [`MobilePayPos`] is built from.
 #[derive(Clone)]
 pub struct MobilePayConfig {
@@ -43,6 +48,9 @@ pub struct MobilePayConfig {
     pub max_response_bytes: u64,
     /// Names the host language in the `User-Agent` (set by the Python and Node packages).
     pub host: Option<String>,
+    /// The longest a payment flow waits for its payment to end (default 5 minutes): past it
+    /// the flow cancels the payment and fails with [`Error::FlowTimedOut`].
+    pub flow_max_wait: Duration,
 }
 
 impl MobilePayConfig {
@@ -68,6 +76,7 @@ impl MobilePayConfig {
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
             max_response_bytes: crate::transport::DEFAULT_MAX_RESPONSE_BYTES,
             host: None,
+            flow_max_wait: DEFAULT_FLOW_MAX_WAIT,
         }
     }
 
@@ -80,6 +89,7 @@ impl MobilePayConfig {
         for (field, value) in [
             ("timeout", self.timeout),
             ("connect_timeout", self.connect_timeout),
+            ("flow_max_wait", self.flow_max_wait),
         ] {
             if value.is_zero() {
                 return Err(Error::config(field, "must be greater than zero"));
@@ -132,6 +142,7 @@ pub struct MobilePayPos {
     pub(super) inner: Arc<Inner>,
     access_token: Option<SecretString>,
     options: CallOptions,
+    pub(super) flow_max_wait: Duration,
 }
 
 pub(super) struct Inner {
@@ -167,6 +178,7 @@ impl MobilePayPos {
                 max_retries: config.max_retries,
                 connect_timeout: None,
             },
+            flow_max_wait: config.flow_max_wait,
         })
     }
 
@@ -202,6 +214,16 @@ impl MobilePayPos {
         }
         let mut client = self.clone();
         client.options.connect_timeout = Some(connect_timeout);
+        Ok(client)
+    }
+
+    /// The same client with flows that wait at most `max_wait` for their payment to end.
+    pub fn with_flow_max_wait(&self, max_wait: Duration) -> Result<Self> {
+        if max_wait.is_zero() {
+            return Err(Error::config("flow_max_wait", "must be greater than zero"));
+        }
+        let mut client = self.clone();
+        client.flow_max_wait = max_wait;
         Ok(client)
     }
 

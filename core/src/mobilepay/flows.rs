@@ -10,8 +10,10 @@
 //!
 //! A flow that does not finish cancels its payment: when it fails, before returning the
 //! error; when it is dropped (a timeout, a cancelled Python task, an aborted Node call),
-//! from a task spawned on the runtime, which a caller may wait for ([`crate::cleanup`]). A payment that ends without being captured (the
-//! customer rejects it, it expires) is [`Error::PaymentNotCompleted`].
+//! from a task spawned on the runtime, which a caller may wait for ([`crate::cleanup`]). A
+//! payment that ends without being captured (the customer rejects it, it expires) is
+//! [`Error::PaymentNotCompleted`]. A flow waits for its payment at most the client's
+//! `flow_max_wait`, then cancels it and fails with [`Error::FlowTimedOut`].
 
 use std::future::Future;
 use std::time::Duration;
@@ -272,8 +274,21 @@ impl Flows<'_> {
     }
 }
 
-/// Waits until the payment is reserved and captures `amount`, or until it ends otherwise.
+/// Waits until the payment is reserved and captures `amount`, or until it ends otherwise;
+/// gives up after the client's `flow_max_wait` ([`Error::FlowTimedOut`], and the flow then
+/// cancels the payment).
 async fn settle(pos: &MobilePayPos, payment_id: &str, amount: Amount) -> Result<PaymentDetails> {
+    let waited = pos.flow_max_wait;
+    tokio::time::timeout(waited, poll_and_capture(pos, payment_id, amount))
+        .await
+        .unwrap_or(Err(Error::FlowTimedOut { waited }))
+}
+
+async fn poll_and_capture(
+    pos: &MobilePayPos,
+    payment_id: &str,
+    amount: Amount,
+) -> Result<PaymentDetails> {
     let payments = pos.payments();
     loop {
         let state = payments.status(PaymentRequest::new(payment_id)).await?;
@@ -538,13 +553,13 @@ fn run_recover(pos: &MobilePayPos, request: TerminalRequest) -> BoxFuture<'_, Re
 
 static PAY: Flow<PayRequest, PaymentDetails> = Flow {
     name: "flows.pay",
-    doc: " The direct flow in one call: starts the payment, waits for the customer (polling as\n MobilePay asks), captures it when reserved and answers the captured payment. Cancelling\n the call (a deadline, task cancellation, an AbortSignal) cancels the payment. A payment\n that ends otherwise (rejected, expired) raises PaymentNotCompletedError.\n",
+    doc: " The direct flow in one call: starts the payment, waits for the customer (polling as\n MobilePay asks), captures it when reserved and answers the captured payment. Cancelling\n the call (a deadline, task cancellation, an AbortSignal) cancels the payment. A payment\n that ends otherwise (rejected, expired) raises PaymentNotCompletedError. It waits at most\n the client's flow max wait (default 5 minutes), then cancels the payment and raises\n APITimeoutError carrying its payment id.\n",
     run: run_pay,
 };
 
 static PAY_PREPARED: Flow<PayPreparedRequest, PaymentDetails> = Flow {
     name: "flows.pay_prepared",
-    doc: " The prepared flow once the amount is known (after `payments.prepare`): makes the\n payment ready, waits for the customer, captures it and answers the captured payment.\n Cancelling the call cancels the payment.\n",
+    doc: " The prepared flow once the amount is known (after `payments.prepare`): makes the\n payment ready, waits for the customer, captures it and answers the captured payment.\n Cancelling the call, or waiting past the flow max wait, cancels the payment.\n",
     run: run_pay_prepared,
 };
 

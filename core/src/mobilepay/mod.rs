@@ -38,7 +38,7 @@ use crate::endpoint::{Executor, Operation};
 use crate::error::Result;
 use crate::transport::{Request, Response};
 
-pub use client::{MobilePayConfig, MobilePayPos};
+pub use client::{DEFAULT_FLOW_MAX_WAIT, MobilePayConfig, MobilePayPos};
 pub use flows::Flows;
 pub use manage::Manage;
 pub use payments::{Currency, PaymentDetails, PaymentStatus, Payments};

@@ -9,7 +9,8 @@ use crate::mobilepay::MobilePayPos;
 
 /// A [`MobilePayConfig`](crate::mobilepay::MobilePayConfig) from a host's plain data:
 /// `base_url`, `bio_code`, `access_token` (may be left out to create the first one),
-/// `timeout`, `connect_timeout`, `max_retries`, `host` — keys in `case`, the timeouts in
+/// `timeout`, `connect_timeout`, `max_retries`, `max_response_bytes`, `flow_max_wait`, `host`
+/// — keys in `case`, the durations in
 /// seconds for Python ([`Case::Snake`]) and milliseconds for Node ([`Case::Camel`]). Errors
 /// name a field, never a value.
 pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::MobilePayConfig> {
@@ -23,6 +24,7 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
         max_response_bytes: Option<u64>,
+        flow_max_wait: Option<f64>,
         host: Option<String>,
     }
     let spec: Spec = settings(json, case, "config")?;
@@ -40,12 +42,16 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
     if let Some(max) = spec.max_response_bytes {
         config.max_response_bytes = max;
     }
+    if let Some(wait) = spec.flow_max_wait {
+        config.flow_max_wait = duration(wait, case, "flow_max_wait")?;
+    }
     config.host = spec.host;
     Ok(config)
 }
 
 /// The same MobilePay client with other call limits: JSON `{timeout?, connect_timeout?,
-/// max_retries?}` in the host's casing and time unit, as a merchant client takes them.
+/// max_retries?, flow_max_wait?}` in the host's casing and time unit, as a merchant client
+/// takes them.
 pub fn mobilepay_with_options(
     client: &MobilePayPos,
     json: &str,
@@ -57,15 +63,19 @@ pub fn mobilepay_with_options(
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        flow_max_wait: Option<f64>,
     }
     let spec: Spec = settings(json, case, "options")?;
     let timeout = spec
         .timeout
         .map(|t| duration(t, case, "timeout"))
         .transpose()?;
-    let client = client.with_options(timeout, spec.max_retries)?;
-    match spec.connect_timeout {
-        Some(t) => client.with_connect_timeout(duration(t, case, "connect_timeout")?),
-        None => Ok(client),
+    let mut client = client.with_options(timeout, spec.max_retries)?;
+    if let Some(t) = spec.connect_timeout {
+        client = client.with_connect_timeout(duration(t, case, "connect_timeout")?)?;
     }
+    if let Some(wait) = spec.flow_max_wait {
+        client = client.with_flow_max_wait(duration(wait, case, "flow_max_wait")?)?;
+    }
+    Ok(client)
 }
