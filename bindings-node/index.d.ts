@@ -382,6 +382,14 @@ export interface MobilePayPosOptions {
   maxRetries?: number
   /** The largest answer body read, in bytes (default 16 MiB); a longer one rejects with `APIDecodeError` naming the limit. */
   maxResponseBytes?: number
+  /** How long a payment flow waits for its payment to end, in milliseconds (default 300000); past it the flow cancels the payment and rejects with `APITimeoutError` carrying `paymentId`. */
+  flowMaxWait?: number
+}
+
+/** `MobilePayPos.withOptions`: a client's limits, and the flows' max wait. */
+export interface MobilePayOptions extends ClientOptions {
+  /** How long a payment flow waits for its payment to end, in milliseconds. */
+  flowMaxWait?: number
 }
 
 /** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
@@ -407,7 +415,7 @@ export declare class MobilePayPos {
    * The same merchant, token and connections with other limits for the calls made through it
    * (milliseconds), as a Gateway merchant client's `withOptions`.
    */
-  withOptions(options?: ClientOptions): MobilePayPos
+  withOptions(options?: MobilePayOptions): MobilePayPos
   /**
    * The same merchant and connections with another access token, e.g. the one
    * `manage.createToken()` or `manage.resetToken()` answered with (its `message`).
@@ -424,13 +432,15 @@ export interface MobilePayFlowsNamespace {
    * The direct flow in one call: starts the payment, waits for the customer (polling as
    * MobilePay asks), captures it when reserved and answers the captured payment. Cancelling
    * the call (a deadline, task cancellation, an AbortSignal) cancels the payment. A payment
-   * that ends otherwise (rejected, expired) raises PaymentNotCompletedError.
+   * that ends otherwise (rejected, expired) raises PaymentNotCompletedError. It waits at most
+   * the client's flow max wait (default 5 minutes), then cancels the payment and raises
+   * APITimeoutError carrying its payment id.
    */
   pay(options: MobilePayPayOptions & Abortable): Promise<MobilePayPaymentDetails>
   /**
    * The prepared flow once the amount is known (after `payments.prepare`): makes the
    * payment ready, waits for the customer, captures it and answers the captured payment.
-   * Cancelling the call cancels the payment.
+   * Cancelling the call, or waiting past the flow max wait, cancels the payment.
    */
   payPrepared(options: MobilePayPayPreparedOptions & Abortable): Promise<MobilePayPaymentDetails>
   /**

@@ -54,6 +54,13 @@ pub(crate) fn promise<'env, F>(env: &'env Env, call: F) -> Result<PromiseRaw<'en
 where
     F: Future<Output = Result<String>> + Send + 'static,
 {
+    crate::contained(|| start(env, call))
+}
+
+fn start<'env, F>(env: &'env Env, call: F) -> Result<PromiseRaw<'env, String>>
+where
+    F: Future<Output = Result<String>> + Send + 'static,
+{
     let raw_env = env.raw();
     let shared = LOCALS.with_borrow_mut(|locals| -> Result<Arc<Shared>> {
         let local = match locals.iter_mut().position(|l| l.env == raw_env) {

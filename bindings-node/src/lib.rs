@@ -56,12 +56,29 @@ pub(crate) async fn guarded<T>(call: impl Future<Output = mypos::Result<T>>) -> 
         .map_err(reject)
 }
 
+/// Runs what a synchronous method does (a constructor, `withOptions`, `authorizationUrl`, the
+/// start of every call). A panic inside throws the SDK's `InternalError`, as one inside a call
+/// rejects with it; left alone it would unwind into Node, which cannot take it, and end the
+/// process.
+pub(crate) fn contained<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(body))
+        .unwrap_or_else(|panic| Err(reject(mypos::Error::from_panic(panic))))
+}
+
 /// Test only: a call that fails the way a bug inside the core would, by panicking, through
 /// `guarded` like every operation, so tests can see what a caller gets. Not part of the API.
 #[doc(hidden)]
 #[napi(js_name = "_panicForTests")]
 pub async fn panic_for_tests() -> Result<String> {
     guarded(panicking()).await
+}
+
+/// Test only: a synchronous method that panics, through `contained` like every constructor
+/// and `withOptions`. Not part of the API.
+#[doc(hidden)]
+#[napi(js_name = "_panicInMethodForTests")]
+pub fn panic_in_method_for_tests() -> Result<String> {
+    contained(|| panic!("a panic on purpose, for the tests"))
 }
 
 async fn panicking() -> mypos::Result<String> {
@@ -77,8 +94,10 @@ impl Gateway {
     /// `config`: JSON text, camelCase keys, timeout in milliseconds.
     #[napi(constructor)]
     pub fn new(config: String) -> Result<Self> {
-        let config = host::gateway_config(&config, CASE).map_err(reject)?;
-        mypos::Gateway::new(config).map(Gateway).map_err(reject)
+        contained(|| {
+            let config = host::gateway_config(&config, CASE).map_err(reject)?;
+            mypos::Gateway::new(config).map(Gateway).map_err(reject)
+        })
     }
 
     #[napi]
@@ -87,11 +106,13 @@ impl Gateway {
         client_id: String,
         client_secret: String,
     ) -> Result<MerchantClient> {
-        let credentials = mypos::Credentials::new(client_id, client_secret);
-        self.0
-            .create_client(credentials)
-            .map(MerchantClient)
-            .map_err(reject)
+        contained(|| {
+            let credentials = mypos::Credentials::new(client_id, client_secret);
+            self.0
+                .create_client(credentials)
+                .map(MerchantClient)
+                .map_err(reject)
+        })
     }
 
     #[napi(getter)]
@@ -101,8 +122,11 @@ impl Gateway {
 
     /// Closes pooled connections and refuses further calls.
     #[napi]
-    pub fn close(&self) {
-        self.0.close();
+    pub fn close(&self) -> Result<()> {
+        contained(|| {
+            self.0.close();
+            Ok(())
+        })
     }
 }
 
@@ -129,9 +153,11 @@ impl MerchantClient {
     /// The same merchant with other call limits (`options`: JSON text).
     #[napi]
     pub fn with_options(&self, options: String) -> Result<MerchantClient> {
-        host::with_options(&self.0, &options, CASE)
-            .map(MerchantClient)
-            .map_err(reject)
+        contained(|| {
+            host::with_options(&self.0, &options, CASE)
+                .map(MerchantClient)
+                .map_err(reject)
+        })
     }
 
     /// Sends a raw authenticated request described by `spec` (JSON text).
@@ -151,8 +177,10 @@ impl MerchantClient {
 
 /// The Gateway operations as JSON text: name, method path, positional parameters, doc.
 #[napi]
-pub fn gateway_operations() -> String {
-    serde_json::to_string(&host::gateway().operations(CASE)).expect("operations serialize")
+pub fn gateway_operations() -> Result<String> {
+    contained(|| {
+        Ok(serde_json::to_string(&host::gateway().operations(CASE)).expect("operations serialize"))
+    })
 }
 
 /// The SDK version.

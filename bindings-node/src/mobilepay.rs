@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use mypos::host;
 use mypos::mobilepay::MobilePayPos as Core;
 
-use crate::{CASE, guarded, promise, reject};
+use crate::{CASE, contained, guarded, promise, reject};
 
 /// What an aborted call rejects with; the shim replaces it with the signal's reason.
 const ABORTED: &str = "MYPOS_ABORTED";
@@ -26,8 +26,10 @@ impl MobilePayPos {
     /// `config`: JSON text, camelCase keys, timeouts in milliseconds.
     #[napi(constructor)]
     pub fn new(config: String) -> Result<Self> {
-        let config = host::mobilepay_config(&config, CASE).map_err(reject)?;
-        Core::new(config).map(MobilePayPos).map_err(reject)
+        contained(|| {
+            let config = host::mobilepay_config(&config, CASE).map_err(reject)?;
+            Core::new(config).map(MobilePayPos).map_err(reject)
+        })
     }
 
     /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
@@ -72,17 +74,21 @@ impl MobilePayPos {
     /// The same merchant with another access token.
     #[napi]
     pub fn with_options(&self, options: String) -> Result<MobilePayPos> {
-        host::mobilepay_with_options(&self.0, &options, CASE)
-            .map(MobilePayPos)
-            .map_err(reject)
+        contained(|| {
+            host::mobilepay_with_options(&self.0, &options, CASE)
+                .map(MobilePayPos)
+                .map_err(reject)
+        })
     }
 
     #[napi]
     pub fn with_access_token(&self, access_token: String) -> Result<MobilePayPos> {
-        self.0
-            .with_access_token(access_token)
-            .map(MobilePayPos)
-            .map_err(reject)
+        contained(|| {
+            self.0
+                .with_access_token(access_token)
+                .map(MobilePayPos)
+                .map_err(reject)
+        })
     }
 
     #[napi(getter)]
@@ -121,6 +127,9 @@ impl CancelToken {
 
 /// The MobilePay operations as JSON text: name, method path, positional parameters, doc.
 #[napi]
-pub fn mobilepay_operations() -> String {
-    serde_json::to_string(&host::mobilepay().operations(CASE)).expect("operations serialize")
+pub fn mobilepay_operations() -> Result<String> {
+    contained(|| {
+        Ok(serde_json::to_string(&host::mobilepay().operations(CASE))
+            .expect("operations serialize"))
+    })
 }

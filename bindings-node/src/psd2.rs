@@ -12,7 +12,7 @@ use mypos::host;
 use mypos::host::psd2_client as psd2_host;
 use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet};
 
-use crate::{CASE, guarded, promise, reject};
+use crate::{CASE, contained, guarded, promise, reject};
 
 /// Calls back into JS with each new token set (JSON text with `holderId`). Weak: it does not
 /// keep the process alive. The JS shim catches whatever the application's callback throws.
@@ -37,16 +37,18 @@ impl Psd2Client {
     /// token set as JSON text.
     #[napi(constructor)]
     pub fn new(config: String, on_tokens: Option<Function<'_, String, ()>>) -> Result<Self> {
-        let mut config = host::psd2_config(&config, CASE).map_err(reject)?;
-        if let Some(callback) = on_tokens {
-            let tsfn: TokenCallback = callback
-                .build_threadsafe_function::<String>()
-                .callee_handled::<false>()
-                .weak::<true>()
-                .build()?;
-            config.token_listener = Some(Arc::new(JsListener(tsfn)) as Arc<dyn TokenListener>);
-        }
-        Core::new(config).map(Psd2Client).map_err(reject)
+        contained(|| {
+            let mut config = host::psd2_config(&config, CASE).map_err(reject)?;
+            if let Some(callback) = on_tokens {
+                let tsfn: TokenCallback = callback
+                    .build_threadsafe_function::<String>()
+                    .callee_handled::<false>()
+                    .weak::<true>()
+                    .build()?;
+                config.token_listener = Some(Arc::new(JsListener(tsfn)) as Arc<dyn TokenListener>);
+            }
+            Core::new(config).map(Psd2Client).map_err(reject)
+        })
     }
 
     /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
@@ -91,11 +93,13 @@ impl Psd2Client {
     /// A holder's client from kept tokens (`tokens`: JSON text).
     #[napi]
     pub fn account_holder(&self, holder_id: String, tokens: String) -> Result<Psd2Client> {
-        let tokens = psd2_host::tokens_from_json(&tokens, CASE).map_err(reject)?;
-        self.0
-            .account_holder(&holder_id, tokens)
-            .map(Psd2Client)
-            .map_err(reject)
+        contained(|| {
+            let tokens = psd2_host::tokens_from_json(&tokens, CASE).map_err(reject)?;
+            self.0
+                .account_holder(&holder_id, tokens)
+                .map(Psd2Client)
+                .map_err(reject)
+        })
     }
 
     /// The SCA page address for an answer with links, or a link (`target`: JSON text).
@@ -106,25 +110,39 @@ impl Psd2Client {
         state: Option<String>,
         redirect_uri: Option<String>,
     ) -> Result<String> {
-        psd2_host::authorization_url(&self.0, &target, state.as_deref(), redirect_uri.as_deref())
+        contained(|| {
+            psd2_host::authorization_url(
+                &self.0,
+                &target,
+                state.as_deref(),
+                redirect_uri.as_deref(),
+            )
             .map_err(reject)
+        })
     }
 
     /// The same client with other call limits (`options`: JSON text).
     #[napi]
     pub fn with_options(&self, options: String) -> Result<Psd2Client> {
-        psd2_host::with_options(&self.0, &options, CASE)
-            .map(Psd2Client)
-            .map_err(reject)
+        contained(|| {
+            psd2_host::with_options(&self.0, &options, CASE)
+                .map(Psd2Client)
+                .map_err(reject)
+        })
     }
 
     /// The holder's current tokens as JSON text, or null for the TPP's client.
     #[napi]
-    pub fn tokens(&self) -> Option<String> {
-        let holder = self.0.holder_id()?;
-        self.0
-            .tokens()
-            .map(|t| psd2_host::tokens_json(holder, &t, CASE))
+    pub fn tokens(&self) -> Result<Option<String>> {
+        contained(|| {
+            let Some(holder) = self.0.holder_id() else {
+                return Ok(None);
+            };
+            Ok(self
+                .0
+                .tokens()
+                .map(|t| psd2_host::tokens_json(holder, &t, CASE)))
+        })
     }
 
     #[napi(getter)]
@@ -140,8 +158,10 @@ impl Psd2Client {
 
 /// The PSD2 operations as JSON text: name, method path, positional parameters, doc.
 #[napi]
-pub fn psd2_operations() -> String {
-    serde_json::to_string(&host::psd2().operations(CASE)).expect("operations serialize")
+pub fn psd2_operations() -> Result<String> {
+    contained(|| {
+        Ok(serde_json::to_string(&host::psd2().operations(CASE)).expect("operations serialize"))
+    })
 }
 
 #[napi]

@@ -17,7 +17,7 @@ use tokio::task::{AbortHandle, JoinHandle};
 use mypos::cleanup::Cleanups;
 use mypos::host::{self, Case};
 
-use crate::{raise, runtime};
+use crate::{contained, raise, runtime};
 
 /// Makes the call's value (or its exception); runs on the calling thread, with the GIL.
 type Outcome = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
@@ -38,6 +38,14 @@ pub(crate) struct BlockingCall {
 /// Starts `call` for the sync API; `timeout` (seconds), when given, bounds the whole call:
 /// past it the call is dropped, what that starts is waited for, and `APITimeoutError` raised.
 pub(crate) fn start<F, T>(call: F, timeout: Option<f64>) -> PyResult<BlockingCall>
+where
+    F: Future<Output = mypos::Result<T>> + Send + 'static,
+    T: for<'py> IntoPyObject<'py> + Send + 'static,
+{
+    contained(|| start_contained(call, timeout))
+}
+
+fn start_contained<F, T>(call: F, timeout: Option<f64>) -> PyResult<BlockingCall>
 where
     F: Future<Output = mypos::Result<T>> + Send + 'static,
     T: for<'py> IntoPyObject<'py> + Send + 'static,

@@ -20,7 +20,7 @@ use pyo3::types::{PyWeakrefMethods, PyWeakrefReference};
 use pyo3::{IntoPyObjectExt, intern};
 use tokio::task::AbortHandle;
 
-use crate::{raise, runtime};
+use crate::{contained, raise, runtime};
 
 /// Makes the value (or the exception) a future resolves to; runs on the loop thread.
 type Outcome = Box<dyn FnOnce(Python<'_>) -> Result<Py<PyAny>, PyErr> + Send>;
@@ -194,6 +194,14 @@ fn pipe_fd(_: &PipeReader) -> i64 {
 /// `mypos.InternalError`; left to pyo3-async-runtimes it would be its `RustPanic`, which no
 /// `except MyPOSError` catches.
 pub(crate) fn awaitable<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = mypos::Result<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    contained(|| awaitable_contained(py, future))
+}
+
+fn awaitable_contained<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = mypos::Result<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,

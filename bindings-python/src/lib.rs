@@ -13,6 +13,7 @@ pub(crate) use inbox::awaitable;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod blocking;
+mod handoff;
 mod inbox;
 mod mobilepay;
 mod psd2;
@@ -39,14 +40,28 @@ fn build_exception<'py>(py: Python<'py>, error: &mypos::Error) -> PyResult<Bound
     class.call((spec.get_item("message")?,), Some(&fields))
 }
 
+/// Runs what a synchronous method or function does (a constructor, `with_options`,
+/// `authorization_url`, the setup of every call). A panic inside raises `mypos.InternalError`,
+/// as one inside a call does (`blocking`, `inbox`); left to pyo3 it would be `PanicException`,
+/// a `BaseException` that even `except Exception` misses.
+pub(crate) fn contained<T>(body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body))
+        .unwrap_or_else(|panic| Err(raise(mypos::Error::from_panic(panic))))
+}
+
 /// Test only: fails the way a bug inside the core would, by panicking inside a call, through
 /// the same path every operation takes (`awaitable`, or a `BlockingCall` waited for when
-/// `sync`), so tests can see what a caller gets. Not part of the API.
+/// `sync`), or, with `method`, inside a synchronous method (through `contained`, as every
+/// constructor and `with_options` runs), so tests can see what a caller gets. Not part of the
+/// API.
 #[pyfunction]
-#[pyo3(signature = (sync = false))]
-fn _panic_for_tests(py: Python<'_>, sync: bool) -> PyResult<Bound<'_, PyAny>> {
+#[pyo3(signature = (sync = false, method = false))]
+fn _panic_for_tests(py: Python<'_>, sync: bool, method: bool) -> PyResult<Bound<'_, PyAny>> {
     async fn panicking() -> mypos::Result<String> {
         panic!("a panic on purpose, for the tests")
+    }
+    if method {
+        return contained(|| panic!("a panic on purpose, for the tests"));
     }
     if sync {
         Ok(blocking::wait_all(py, blocking::start(panicking(), None)?)?.into_bound(py))
@@ -63,20 +78,25 @@ struct Gateway(mypos::Gateway);
 impl Gateway {
     /// `config`: JSON text, snake_case keys, timeout in seconds.
     #[new]
-    fn new(config: &str) -> PyResult<Self> {
-        let config = host::gateway_config(config, CASE).map_err(raise)?;
-        // The connection pool belongs to the runtime the calls run on.
-        let runtime = runtime::get();
-        let _guard = runtime.enter();
-        mypos::Gateway::new(config).map(Gateway).map_err(raise)
+    fn new(py: Python<'_>, config: &str) -> PyResult<Self> {
+        contained(|| {
+            let config = host::gateway_config(config, CASE).map_err(raise)?;
+            handoff::serve(py)?;
+            // The connection pool belongs to the runtime the calls run on.
+            let runtime = runtime::get();
+            let _guard = runtime.enter();
+            mypos::Gateway::new(config).map(Gateway).map_err(raise)
+        })
     }
 
     fn create_client(&self, client_id: &str, client_secret: &str) -> PyResult<MerchantClient> {
-        let credentials = mypos::Credentials::new(client_id, client_secret);
-        self.0
-            .create_client(credentials)
-            .map(MerchantClient)
-            .map_err(raise)
+        contained(|| {
+            let credentials = mypos::Credentials::new(client_id, client_secret);
+            self.0
+                .create_client(credentials)
+                .map(MerchantClient)
+                .map_err(raise)
+        })
     }
 
     #[getter]
@@ -85,8 +105,11 @@ impl Gateway {
     }
 
     /// Closes pooled connections and refuses further calls.
-    fn close(&self) {
-        self.0.close();
+    fn close(&self) -> PyResult<()> {
+        contained(|| {
+            self.0.close();
+            Ok(())
+        })
     }
 }
 
@@ -126,9 +149,11 @@ impl MerchantClient {
 
     /// The same merchant with other call limits (`options`: JSON text).
     fn with_options(&self, options: &str) -> PyResult<MerchantClient> {
-        host::with_options(&self.0, options, CASE)
-            .map(MerchantClient)
-            .map_err(raise)
+        contained(|| {
+            host::with_options(&self.0, options, CASE)
+                .map(MerchantClient)
+                .map_err(raise)
+        })
     }
 
     /// Sends a raw authenticated request described by `spec` (JSON text).
@@ -154,8 +179,10 @@ impl MerchantClient {
 
 /// The Gateway operations as JSON text: name, method path, positional parameters, doc.
 #[pyfunction]
-fn gateway_operations() -> String {
-    serde_json::to_string(&host::gateway().operations(CASE)).expect("operations serialize")
+fn gateway_operations() -> PyResult<String> {
+    contained(|| {
+        Ok(serde_json::to_string(&host::gateway().operations(CASE)).expect("operations serialize"))
+    })
 }
 
 /// Forgets the logging levels the bridge cached (it asks Python once per logger, for speed).
@@ -171,9 +198,9 @@ fn refresh_logging() {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // The core's logs go to Python's `logging` ("mypos.…" loggers). An application that
-    // already bridged Rust logs keeps its own bridge.
-    if let Ok(handle) = pyo3_log::try_init() {
+    // The core's logs go to Python's `logging` ("mypos.…" loggers), from the Python thread of
+    // `handoff`. An application that already bridged Rust logs keeps its own bridge.
+    if let Some(handle) = handoff::init_logging(m.py()) {
         let _ = LOG_LEVELS.set(handle);
     }
     m.add_class::<Gateway>()?;
@@ -184,6 +211,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gateway_operations, m)?)?;
     m.add_function(wrap_pyfunction!(refresh_logging, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(handoff::_handoff_start, m)?)?;
+    m.add_function(wrap_pyfunction!(handoff::_handoff_run, m)?)?;
     m.add("VERSION", mypos::VERSION)?;
     m.add("DEMO_GATEWAY_URL", mypos::DEMO_GATEWAY_URL)?;
     m.add("PRODUCTION_GATEWAY_URL", mypos::PRODUCTION_GATEWAY_URL)?;

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use mypos::host;
 use mypos::mobilepay::MobilePayPos as Core;
 
-use crate::{BlockingCall, CASE, awaitable, blocking, raise, runtime};
+use crate::{BlockingCall, CASE, awaitable, blocking, contained, handoff, raise, runtime};
 
 /// A MobilePay point-of-sale client for one merchant (`bioCode` and access token).
 #[pyclass(module = "mypos._native", frozen)]
@@ -19,13 +19,16 @@ struct MobilePayPos(Core);
 impl MobilePayPos {
     /// `config`: JSON text, snake_case keys, timeouts in seconds.
     #[new]
-    fn new(config: &str) -> PyResult<Self> {
-        let config = host::mobilepay_config(config, CASE).map_err(raise)?;
-        // The connection pool, and the cancels of dropped flows, belong to the runtime the
-        // calls run on.
-        let runtime = runtime::get();
-        let _guard = runtime.enter();
-        Core::new(config).map(MobilePayPos).map_err(raise)
+    fn new(py: Python<'_>, config: &str) -> PyResult<Self> {
+        contained(|| {
+            let config = host::mobilepay_config(config, CASE).map_err(raise)?;
+            handoff::serve(py)?;
+            // The connection pool, and the cancels of dropped flows, belong to the runtime the
+            // calls run on.
+            let runtime = runtime::get();
+            let _guard = runtime.enter();
+            Core::new(config).map(MobilePayPos).map_err(raise)
+        })
     }
 
     /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
@@ -59,17 +62,21 @@ impl MobilePayPos {
 
     /// The same client with other call limits (JSON, seconds).
     fn with_options(&self, options: &str) -> PyResult<MobilePayPos> {
-        host::mobilepay_with_options(&self.0, options, CASE)
-            .map(MobilePayPos)
-            .map_err(raise)
+        contained(|| {
+            host::mobilepay_with_options(&self.0, options, CASE)
+                .map(MobilePayPos)
+                .map_err(raise)
+        })
     }
 
     /// The same merchant with another access token.
     fn with_access_token(&self, access_token: &str) -> PyResult<MobilePayPos> {
-        self.0
-            .with_access_token(access_token)
-            .map(MobilePayPos)
-            .map_err(raise)
+        contained(|| {
+            self.0
+                .with_access_token(access_token)
+                .map(MobilePayPos)
+                .map_err(raise)
+        })
     }
 
     #[getter]
@@ -90,8 +97,11 @@ impl MobilePayPos {
 
 /// The MobilePay operations as JSON text: name, method path, positional parameters, doc.
 #[pyfunction]
-fn mobilepay_operations() -> String {
-    serde_json::to_string(&host::mobilepay().operations(CASE)).expect("operations serialize")
+fn mobilepay_operations() -> PyResult<String> {
+    contained(|| {
+        Ok(serde_json::to_string(&host::mobilepay().operations(CASE))
+            .expect("operations serialize"))
+    })
 }
 
 /// Adds the MobilePay classes and functions to `_native`.

@@ -5,59 +5,30 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use mypos::host;
 use mypos::host::psd2_client as psd2_host;
 use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet};
 
-use crate::{BlockingCall, CASE, awaitable, blocking, raise, runtime};
+use crate::{BlockingCall, CASE, awaitable, blocking, contained, handoff, raise, runtime};
 
-/// Hands rotated tokens to a Python callable `(holder_id, tokens) -> None`. It runs on the
-/// SDK's thread with the GIL; whatever it raises is logged (logger `mypos`) and the call
-/// that refreshed goes on.
-struct PyListener(Py<PyAny>);
+/// Hands rotated tokens to a Python callable `(holder_id, tokens) -> None`: queued, and called
+/// in order on the SDK's Python thread (`handoff`), never on the runtime's. The call that got
+/// the tokens awaits it (`settled`) without holding a thread. Whatever it raises is logged
+/// (logger `mypos`).
+struct PyListener(Arc<Py<PyAny>>);
 
 impl TokenListener for PyListener {
     fn on_tokens(&self, holder_id: &str, tokens: &TokenSet) {
-        let text = psd2_host::tokens_json(holder_id, tokens, CASE);
-        Python::attach(|py| {
-            let outcome = (|| -> PyResult<()> {
-                let tokens = py.import("json")?.call_method1("loads", (text,))?;
-                let result = self.0.call1(py, (holder_id, tokens))?;
-                let result = result.bind(py);
-                if py
-                    .import("inspect")?
-                    .call_method1("isawaitable", (result,))?
-                    .is_truthy()?
-                {
-                    // Nothing here can await it: say so rather than drop it silently.
-                    let _ = result.call_method0("close");
-                    return Err(pyo3::exceptions::PyTypeError::new_err(
-                        "on_tokens must be a plain function, not async (schedule your own task from it)",
-                    ));
-                }
-                Ok(())
-            })();
-            if let Err(error) = outcome {
-                let log = || -> PyResult<()> {
-                    let logger = py
-                        .import("logging")?
-                        .call_method1("getLogger", ("mypos",))?;
-                    let kwargs = PyDict::new(py);
-                    kwargs.set_item("exc_info", error.value(py))?;
-                    logger.call_method(
-                        "error",
-                        ("the on_tokens callback raised; the API call goes on",),
-                        Some(&kwargs),
-                    )?;
-                    Ok(())
-                };
-                if log().is_err() {
-                    error.print(py);
-                }
-            }
-        });
+        handoff::tokens(
+            &self.0,
+            holder_id,
+            psd2_host::tokens_json(holder_id, tokens, CASE),
+        );
+    }
+
+    fn settled(&self) -> futures::future::BoxFuture<'static, ()> {
+        handoff::settled()
     }
 }
 
@@ -70,13 +41,16 @@ impl Psd2Client {
     /// `config`: JSON text, snake_case keys, timeouts in seconds; `on_tokens`: a callable.
     #[new]
     #[pyo3(signature = (config, on_tokens = None))]
-    fn new(config: &str, on_tokens: Option<Py<PyAny>>) -> PyResult<Self> {
-        let mut config = host::psd2_config(config, CASE).map_err(raise)?;
-        config.token_listener =
-            on_tokens.map(|f| Arc::new(PyListener(f)) as Arc<dyn TokenListener>);
-        let runtime = runtime::get();
-        let _guard = runtime.enter();
-        Core::new(config).map(Psd2Client).map_err(raise)
+    fn new(py: Python<'_>, config: &str, on_tokens: Option<Py<PyAny>>) -> PyResult<Self> {
+        contained(|| {
+            let mut config = host::psd2_config(config, CASE).map_err(raise)?;
+            handoff::serve(py)?;
+            config.token_listener =
+                on_tokens.map(|f| Arc::new(PyListener(Arc::new(f))) as Arc<dyn TokenListener>);
+            let runtime = runtime::get();
+            let _guard = runtime.enter();
+            Core::new(config).map(Psd2Client).map_err(raise)
+        })
     }
 
     /// Runs operation `name` with `args` (JSON text); resolves to JSON text.
@@ -159,11 +133,13 @@ impl Psd2Client {
 
     /// A holder's client from kept tokens (`tokens`: JSON text).
     fn account_holder(&self, holder_id: &str, tokens: &str) -> PyResult<Psd2Client> {
-        let tokens = psd2_host::tokens_from_json(tokens, CASE).map_err(raise)?;
-        self.0
-            .account_holder(holder_id, tokens)
-            .map(Psd2Client)
-            .map_err(raise)
+        contained(|| {
+            let tokens = psd2_host::tokens_from_json(tokens, CASE).map_err(raise)?;
+            self.0
+                .account_holder(holder_id, tokens)
+                .map(Psd2Client)
+                .map_err(raise)
+        })
     }
 
     /// The SCA page address for an answer with links, or a link (`target`: JSON text).
@@ -174,22 +150,31 @@ impl Psd2Client {
         state: Option<&str>,
         redirect_uri: Option<&str>,
     ) -> PyResult<String> {
-        psd2_host::authorization_url(&self.0, target, state, redirect_uri).map_err(raise)
+        contained(|| {
+            psd2_host::authorization_url(&self.0, target, state, redirect_uri).map_err(raise)
+        })
     }
 
     /// The same client with other call limits (`options`: JSON text).
     fn with_options(&self, options: &str) -> PyResult<Psd2Client> {
-        psd2_host::with_options(&self.0, options, CASE)
-            .map(Psd2Client)
-            .map_err(raise)
+        contained(|| {
+            psd2_host::with_options(&self.0, options, CASE)
+                .map(Psd2Client)
+                .map_err(raise)
+        })
     }
 
     /// The holder's current tokens as JSON text, or None for the TPP's client.
-    fn tokens(&self) -> Option<String> {
-        let holder = self.0.holder_id()?;
-        self.0
-            .tokens()
-            .map(|t| psd2_host::tokens_json(holder, &t, CASE))
+    fn tokens(&self) -> PyResult<Option<String>> {
+        contained(|| {
+            let Some(holder) = self.0.holder_id() else {
+                return Ok(None);
+            };
+            Ok(self
+                .0
+                .tokens()
+                .map(|t| psd2_host::tokens_json(holder, &t, CASE)))
+        })
     }
 
     #[getter]
@@ -205,8 +190,10 @@ impl Psd2Client {
 
 /// The PSD2 operations as JSON text: name, method path, positional parameters, doc.
 #[pyfunction]
-fn psd2_operations() -> String {
-    serde_json::to_string(&host::psd2().operations(CASE)).expect("operations serialize")
+fn psd2_operations() -> PyResult<String> {
+    contained(|| {
+        Ok(serde_json::to_string(&host::psd2().operations(CASE)).expect("operations serialize"))
+    })
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -164,6 +164,54 @@ mod tests {
     use super::*;
     use serde_json::{from_value, json};
 
+    /// An amount the API sends as a JSON number (a balance, a transaction amount) reaches a
+    /// `Decimal` through an `f64`: serde_json parses it, rust_decimal reads the shortest text
+    /// that parses back to that `f64`. For money (up to 15 significant digits) that text is the
+    /// number the API wrote: the value is exact. Its trailing zeros are not kept (`12.50` reads
+    /// as `12.5`).
+    #[test]
+    fn decimal_numbers_from_the_api_read_back_exactly() {
+        #[derive(Deserialize)]
+        struct Answer {
+            amount: Option<Decimal>,
+            #[serde(flatten)]
+            _extra: serde_json::Map<String, serde_json::Value>,
+        }
+        let read = |text: &str| -> Decimal {
+            let answer: Answer = serde_json::from_str(&format!(r#"{{"amount": {text}}}"#)).unwrap();
+            answer.amount.unwrap()
+        };
+        for text in [
+            "1520.35",
+            "0.3",
+            "0.30000000000000004",
+            "12345678.91",
+            "99999999999.99",
+            "0.01",
+            "1e2",
+            "123456789012.34",
+        ] {
+            let exact = Decimal::from_str(text)
+                .or_else(|_| Decimal::from_scientific(text))
+                .unwrap();
+            assert_eq!(read(text), exact, "{text}");
+        }
+        assert_eq!(read("12.50").to_string(), "12.5");
+        // Every amount in cents up to 100 000.00 in steps of 0.07, and a spread of large ones.
+        let mut cents: u64 = 0;
+        while cents <= 10_000_000 {
+            let text = format!("{}.{:02}", cents / 100, cents % 100);
+            assert_eq!(read(&text), Decimal::from_str(&text).unwrap(), "{text}");
+            cents += 7;
+        }
+        let mut cents: u64 = 1_000_000_000;
+        while cents < 10_000_000_000_000 {
+            let text = format!("{}.{:02}", cents / 100, cents % 100);
+            assert_eq!(read(&text), Decimal::from_str(&text).unwrap(), "{text}");
+            cents = cents * 13 / 7 + 1;
+        }
+    }
+
     #[test]
     fn amounts_read_exactly_from_text_integers_and_decimal_numbers() {
         for (input, text) in [

@@ -256,6 +256,25 @@ test('a failed flow names its payment', async () => {
   expect([error.paymentId, payment.status]).toEqual([payment.paymentId, 'CancelledByClient'])
 })
 
+test('a flow waits at most flowMaxWait, then cancels its payment', async () => {
+  const { sandbox } = current
+  // The customer never answers.
+  const pos = sandbox.mobilepay({ flowMaxWait: 400 })
+  const began = Date.now()
+  const error = await pos.flows.pay({ terminalId: TERMINAL, orderId: 'M-1', amount: '3' }).catch((e) => e)
+  expect(Date.now() - began).toBeGreaterThanOrEqual(390)
+  const [payment] = await sandbox.mobilepayPayments(TERMINAL)
+  expect(error).toBeInstanceOf(mypos.APITimeoutError)
+  expect([error.code, error.paymentId, error.timeout]).toEqual(['MYPOS_TIMEOUT', payment.paymentId, 400])
+  expect(payment.status).toBe('CancelledByClient')
+  // Per call too, through withOptions.
+  const quick = sandbox.mobilepay().withOptions({ flowMaxWait: 200 })
+  const again = await quick.flows.pay({ terminalId: TERMINAL, orderId: 'M-2', amount: '3' }).catch((e) => e)
+  expect(again).toBeInstanceOf(mypos.APITimeoutError)
+  expect(await statuses(TERMINAL)).toEqual(['CancelledByClient', 'CancelledByClient'])
+  expect(() => sandbox.mobilepay({ flowMaxWait: 0 })).toThrow(mypos.ConfigError)
+})
+
 test('a capture whose answer was lost is answered as captured', async () => {
   const { sandbox } = current
   const pos = sandbox.mobilepay({ maxRetries: 0 })

@@ -48,3 +48,22 @@ test('the process lives on after a panic and exits normally', () => {
   })
   expect(out).toBe(`alive ${mypos.VERSION}`)
 })
+
+test('a panic inside a synchronous method throws InternalError, and the process goes on', () => {
+  // In a process of its own: unguarded, a panic in a synchronous method ends the process.
+  const script = `
+    const native = require(${JSON.stringify(path.resolve(__dirname, '../../bindings-node/native/index.js'))})
+    const { translated, InternalError } = require(${JSON.stringify(path.resolve(__dirname, '../../bindings-node/errors.js'))})
+    let error
+    try { translated(() => native._panicInMethodForTests()) } catch (e) { error = e }
+    if (!(error instanceof InternalError)) throw new Error('not an InternalError: ' + error)
+    if (!error.message.includes('a panic on purpose, for the tests')) throw new Error(error.message)
+    process.stdout.write('alive ' + native.version())
+  `
+  const out = execFileSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, RUST_BACKTRACE: '0' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  expect(out).toBe(`alive ${mypos.VERSION}`)
+})

@@ -261,6 +261,30 @@ async def test_the_direct_flow_end_to_end(sandbox: Sandbox, pos: mypos.MobilePay
     assert (payment["payment_id"], payment["status"], payment["amount"]) == (payment_id, "Captured", "42.5")
 
 
+async def test_a_flow_waits_at_most_its_max_wait_then_cancels_its_payment(sandbox: Sandbox) -> None:
+    # The customer never answers.
+    pos = sandbox.mobilepay(flow_max_wait=0.4)
+    began = asyncio.get_running_loop().time()
+    with pytest.raises(mypos.APITimeoutError) as caught:
+        await pos.flows.pay(terminal_id=TERMINAL, order_id="M-1", amount="3")
+    assert asyncio.get_running_loop().time() - began >= 0.39
+    [payment] = sandbox.mobilepay_payments(TERMINAL)
+    assert (caught.value.code, caught.value.payment_id, caught.value.timeout) == (
+        "MYPOS_TIMEOUT",
+        payment["payment_id"],
+        0.4,
+    )
+    assert isinstance(caught.value, TimeoutError)
+    assert payment["status"] == "CancelledByClient"
+    # Per call too, through with_options.
+    quick = sandbox.mobilepay().with_options(flow_max_wait=0.2)
+    with pytest.raises(mypos.APITimeoutError):
+        await quick.flows.pay(terminal_id=TERMINAL, order_id="M-2", amount="3")
+    assert statuses(sandbox, TERMINAL) == ["CancelledByClient", "CancelledByClient"]
+    with pytest.raises(mypos.ConfigError, match="flow_max_wait"):
+        sandbox.mobilepay(flow_max_wait=0)
+
+
 async def test_the_direct_flow_by_pos_id_rejected(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
     sandbox.mobilepay_checkin("2001")
     flow = asyncio.create_task(pos.flows.pay(pos_id=POS_IDS["2001"], order_id="G-2", amount=5))

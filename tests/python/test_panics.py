@@ -4,7 +4,9 @@ pyo3's `PanicException` (a `BaseException`) or pyo3-async-runtimes' `RustPanic`.
 its runtime and its clients carry on.
 
 `mypos._native._panic_for_tests` panics inside a call that takes the same path as every
-operation (the awaitable, or the blocking call of the sync API)."""
+operation (the awaitable, or the blocking call of the sync API), or, with `method=True`, inside
+a synchronous method the way every constructor, `with_options`, `authorization_url` and call
+setup runs."""
 
 from __future__ import annotations
 
@@ -72,3 +74,14 @@ def test_an_internal_error_pickles_like_the_others() -> None:
         _native._panic_for_tests(sync=True)
     copy = pickle.loads(pickle.dumps(caught.value))
     assert_internal(copy)
+
+
+def test_a_panic_in_a_synchronous_method_is_an_internal_error(sandbox: Sandbox) -> None:
+    client = sync_client(sandbox)
+    try:
+        _native._panic_for_tests(method=True)
+    except Exception as error:  # pyo3's PanicException is a BaseException: it would pass by
+        assert_internal(error)
+    else:
+        pytest.fail("the panic was swallowed")
+    assert len(client.banking.get_accounts()["items"]) == 3

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 import time
 import uuid
 from decimal import Decimal
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 
 import mypos
+from mypos import _handoff
 from mypos.testing import Sandbox
 
 IP = "203.0.113.7"
@@ -306,3 +309,74 @@ async def test_with_options_takes_the_limits_a_merchant_client_takes(sandbox: Sa
     with pytest.raises(mypos.ConfigError) as caught:
         tpp.with_options(connect_timeout=0)
     assert caught.value.field == "connect_timeout"
+
+
+async def test_a_slow_on_tokens_holds_no_thread_of_the_runtime(
+    sandbox: Sandbox, client: mypos.MerchantClient
+) -> None:
+    # More holders than the runtime has threads, each `on_tokens` blocked until released: run
+    # on the runtime's threads, they would stop every other call; on the SDK's callback thread
+    # they wait their turn, in order, while calls go on.
+    release = threading.Event()
+    seen: list[tuple[str, str]] = []
+
+    def slow(holder: str, tokens: dict[str, Any]) -> None:
+        seen.append((holder, threading.current_thread().name))
+        release.wait(10)
+
+    tpp = sandbox.psd2(on_tokens=slow)
+    holders = [f"user-{i}" for i in range((os.cpu_count() or 2) + 1)]
+    consents = [await tpp.consents.create(**all_accounts()) for _ in holders]
+    codes = [sandbox.psd2_approve(tpp.authorization_url(c, state="s")) for c in consents]
+    exchanges = [asyncio.create_task(tpp.exchange_code(code, holder_id=h)) for code, h in zip(codes, holders)]
+    try:
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)  # time for every exchange to reach its callback
+        # Other calls complete meanwhile, many at once.
+        answers = await asyncio.wait_for(asyncio.gather(*(client.banking.get_accounts() for _ in range(8))), 5)
+        assert all(len(a["items"]) == 3 for a in answers)
+        # The exchanges wait for their callback (the tokens are persisted when they answer).
+        assert not any(e.done() for e in exchanges)
+        assert len(seen) == 1
+    finally:
+        release.set()
+    exchanged = await asyncio.wait_for(asyncio.gather(*exchanges), 10)
+    assert [h.holder_id for h in exchanged] == holders
+    assert sorted(h for h, _ in seen) == sorted(holders)
+    assert {name for _, name in seen} == {"mypos-callbacks"}
+
+
+async def test_a_blocked_logging_handler_holds_up_no_call(client: mypos.MerchantClient) -> None:
+    # A handler that blocks (a full disk, a network log sink): run on the runtime's threads,
+    # the call that logs would wait for it; on the SDK's callback thread, it does not.
+    release = threading.Event()
+    records: list[str] = []
+
+    class Blocking(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(threading.current_thread().name)
+            release.wait(10)
+
+    logger = logging.getLogger("mypos")
+    handler = Blocking(level=logging.DEBUG)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    mypos.refresh_logging()
+    try:
+        answers = await asyncio.wait_for(asyncio.gather(*(client.banking.get_accounts() for _ in range(8))), 5)
+        assert all(len(a["items"]) == 3 for a in answers)
+        for _ in range(100):
+            if records:
+                break
+            await asyncio.sleep(0.02)
+        assert records and set(records) == {"mypos-callbacks"}
+    finally:
+        release.set()
+        _handoff.flush()
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        mypos.refresh_logging()

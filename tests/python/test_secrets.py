@@ -7,6 +7,7 @@ import re
 import pytest
 
 import mypos
+from mypos import _handoff
 from mypos.testing import SANDBOX_CREDENTIALS, Sandbox
 
 ACCOUNTS = "/accounting/v1/accounts"
@@ -36,6 +37,7 @@ async def test_no_secret_reaches_logging_at_the_lowest_level(sandbox: Sandbox, c
     with pytest.raises(mypos.AuthError) as refused:
         await wrong_partner.create_client(client_id="cli_x", client_secret="sec_x").banking.get_accounts()
     errors.append(refused.value)
+    _handoff.flush()  # records reach `logging` from the SDK's callback thread
 
     logs = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
     shown = logs + " ".join(repr(x) + str(x) + repr(vars(x)) for x in [*errors, gateway, client, client.banking])

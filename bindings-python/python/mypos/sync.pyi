@@ -856,16 +856,23 @@ class MobilePayPos:
         connect_timeout: float = 10.0,
         max_retries: int = 2,
         max_response_bytes: int = 16777216,
+        flow_max_wait: float = 300.0,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
     @property
     def bio_code(self) -> str: ...
     def with_options(
-        self, *, timeout: float | None = None, connect_timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        connect_timeout: float | None = None,
+        max_retries: int | None = None,
+        flow_max_wait: float | None = None,
     ) -> MobilePayPos:
         """The same merchant, token and connections with other limits for the calls made
-        through it (seconds), as a Gateway merchant client's `with_options`."""
+        through it (seconds), as a Gateway merchant client's `with_options`, and the longest
+        a payment flow waits for its payment (`flow_max_wait`)."""
     def with_access_token(self, access_token: str) -> MobilePayPos:
         """The same merchant and connections with another access token, e.g. the one
         `manage.create_token()` or `manage.reset_token()` answered with (its `message`)."""
@@ -888,7 +895,9 @@ class _SyncMobilePayFlows:
         """The direct flow in one call: starts the payment, waits for the customer (polling as
         MobilePay asks), captures it when reserved and answers the captured payment. Cancelling
         the call (a deadline, task cancellation, an AbortSignal) cancels the payment. A payment
-        that ends otherwise (rejected, expired) raises PaymentNotCompletedError.
+        that ends otherwise (rejected, expired) raises PaymentNotCompletedError. It waits at most
+        the client's flow max wait (default 5 minutes), then cancels the payment and raises
+        APITimeoutError carrying its payment id.
 
         Args:
             amount: In major units (`"27.06"`); captured in full once the customer accepts.
@@ -910,7 +919,7 @@ class _SyncMobilePayFlows:
     ) -> MobilePayPaymentDetails:
         """The prepared flow once the amount is known (after `payments.prepare`): makes the
         payment ready, waits for the customer, captures it and answers the captured payment.
-        Cancelling the call cancels the payment.
+        Cancelling the call, or waiting past the flow max wait, cancels the payment.
 
         Args:
             amount: In major units (`"27.06"`); captured in full once the customer accepts.

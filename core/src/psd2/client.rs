@@ -254,6 +254,7 @@ impl Psd2Client {
             })??;
         let holder = self.inner.holder(holder_id, tokens.clone(), true);
         self.inner.notify(holder_id, &tokens);
+        self.inner.settled().await;
         Ok(self.for_holder(holder))
     }
 
@@ -322,14 +323,17 @@ impl Psd2Client {
                     after: inner.refresh_timeout,
                 })?
         };
-        tokio::spawn(refresh)
+        let refreshed = tokio::spawn(refresh)
             .await
             .map_err(|e| match e.try_into_panic() {
                 Ok(payload) => Error::from_panic(payload),
                 Err(_) => Error::Internal {
                     message: "the token refresh task was cancelled".into(),
                 },
-            })?
+            })??;
+        // Stored already; the call answers once the listener has dealt with the new set.
+        self.inner.settled().await;
+        Ok(refreshed)
     }
 
     fn invalidate(&self, used: &Arc<Issued>) {
@@ -430,6 +434,13 @@ impl Inner {
     fn notify(&self, holder_id: &str, tokens: &TokenSet) {
         if let Some(listener) = &self.listener {
             listener.on_tokens(holder_id, tokens);
+        }
+    }
+
+    /// Waits for the listener to deal with what it was handed, at most `refresh_timeout`.
+    async fn settled(&self) {
+        if let Some(listener) = &self.listener {
+            let _ = tokio::time::timeout(self.refresh_timeout, listener.settled()).await;
         }
     }
 }

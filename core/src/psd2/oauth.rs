@@ -87,6 +87,14 @@ impl fmt::Debug for TokenSet {
 /// to a queue if persisting is slow).
 pub trait TokenListener: Send + Sync + 'static {
     fn on_tokens(&self, holder_id: &str, tokens: &TokenSet);
+
+    /// Resolves once the token sets handed to `on_tokens` so far have been dealt with, for a
+    /// listener that deals with them elsewhere (the Python package runs its callback on a
+    /// thread of its own). The code exchange and a refresh answer only after it, or after the
+    /// client's `timeout` (the tokens are stored either way). By default at once.
+    fn settled(&self) -> futures::future::BoxFuture<'static, ()> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 impl<F: Fn(&str, &TokenSet) + Send + Sync + 'static> TokenListener for F {
