@@ -1135,3 +1135,69 @@ async fn a_refresh_outlives_the_call_that_started_it() {
         .expect("the stored pair works: the holder need not approve again");
     assert_eq!(sandbox.count("POST", "/oauth/token"), token_requests + 1);
 }
+
+/// A listener that deals with token sets elsewhere (as the Python package does, on a thread
+/// of its own): the code exchange answers once it has, or after the client's timeout.
+#[tokio::test]
+async fn a_call_with_new_tokens_answers_once_the_listener_has_dealt_with_them() {
+    struct Elsewhere {
+        handed: Mutex<Vec<String>>,
+        dealt: tokio::sync::watch::Receiver<bool>,
+    }
+    impl mypos::psd2::TokenListener for Elsewhere {
+        fn on_tokens(&self, holder_id: &str, _: &TokenSet) {
+            self.handed.lock().unwrap().push(holder_id.to_string());
+        }
+        fn settled(&self) -> futures::future::BoxFuture<'static, ()> {
+            let mut dealt = self.dealt.clone();
+            Box::pin(async move {
+                let _ = dealt.wait_for(|dealt| *dealt).await;
+            })
+        }
+    }
+    let sandbox = Sandbox::start().await.unwrap();
+    let (deal, dealt) = tokio::sync::watch::channel(false);
+    let listener = Arc::new(Elsewhere {
+        handed: Mutex::default(),
+        dealt,
+    });
+    let (mut config, _) = config(&sandbox.url());
+    config.timeout = Duration::from_millis(1500);
+    config.token_listener = Some(listener.clone());
+    let tpp = Psd2Client::new(config).unwrap();
+
+    let exchange = tokio::spawn({
+        let tpp = tpp.clone();
+        async move { approved(&tpp, all_accounts(4), "user-1").await }
+    });
+    for _ in 0..100 {
+        if !listener.handed.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(*listener.handed.lock().unwrap(), ["user-1"]);
+    assert!(
+        !exchange.is_finished(),
+        "answered before the listener dealt with the tokens"
+    );
+    deal.send_replace(true);
+    let (holder, _) = tokio::time::timeout(Duration::from_millis(500), exchange)
+        .await
+        .expect("answered once dealt with")
+        .unwrap();
+    assert!(holder.tokens().is_some());
+
+    // A listener that never deals with them holds the call up to the timeout, no longer; the
+    // tokens are stored all the same.
+    deal.send_replace(false);
+    let began = std::time::Instant::now();
+    let (holder, consent) = approved(&tpp, all_accounts(4), "user-2").await;
+    assert!(began.elapsed() >= Duration::from_millis(1500));
+    holder
+        .accounts()
+        .list(ListAccountsRequest::new(&consent))
+        .await
+        .unwrap();
+}

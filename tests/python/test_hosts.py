@@ -9,6 +9,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -109,6 +110,34 @@ def test_a_forked_child_can_call(sandbox: Sandbox, api: str) -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert len(client.banking.get_accounts()["items"]) == 3, "the parent still works"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork is POSIX")
+def test_a_forked_child_runs_on_tokens_on_a_callback_thread_of_its_own(sandbox: Sandbox) -> None:
+    seen: list[str] = []
+    tpp = sandbox.psd2(on_tokens=lambda holder, tokens: seen.append(threading.current_thread().name))
+    pid = os.fork()
+    if pid == 0:  # the child: its exchange answers once its own thread ran the callback
+        try:
+
+            async def exchange() -> bool:
+                consent = await tpp.consents.create(
+                    access={"all_psd2": "allAccounts"},
+                    recurring_indicator=True,
+                    valid_until="2099-12-31",
+                    frequency_per_day=4,
+                    psu_ip_address="203.0.113.7",
+                )
+                code = sandbox.psd2_approve(tpp.authorization_url(consent, state="s"))
+                began = time.monotonic()
+                await tpp.exchange_code(code, holder_id="forked")
+                return seen == ["mypos-callbacks"] and time.monotonic() - began < 5
+
+            os._exit(0 if asyncio.run(exchange()) else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def test_exceptions_from_real_failures_pickle(sandbox: Sandbox) -> None:
