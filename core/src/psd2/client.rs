@@ -25,7 +25,9 @@ use tokio::time::Instant;
 use crate::error::{ApiError, Error, Result};
 use crate::raw::RawRequest;
 use crate::retry::{self, Failure};
-use crate::transport::{self, CallOptions, Request, Response, Transport};
+use crate::transport::{
+    self, CallLimits, CallOptions, Request, Response, Transport, WithCallOptions,
+};
 
 use super::config::Psd2Config;
 use super::model::{self, ScaTarget};
@@ -153,23 +155,20 @@ impl Psd2Client {
         timeout: Option<Duration>,
         max_retries: Option<u32>,
     ) -> Result<Self> {
-        let mut client = self.clone();
-        client.options = client.options.overridden(timeout, max_retries)?;
-        Ok(client)
+        self.with_limits(CallLimits {
+            timeout,
+            max_retries,
+            connect_timeout: None,
+        })
     }
 
     /// The same client with connections for its calls opened within `connect_timeout`
     /// (instead of the configured one).
     pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
-        if connect_timeout.is_zero() {
-            return Err(Error::config(
-                "connect_timeout",
-                "must be greater than zero",
-            ));
-        }
-        let mut client = self.clone();
-        client.options.connect_timeout = Some(connect_timeout);
-        Ok(client)
+        self.with_limits(CallLimits {
+            connect_timeout: Some(connect_timeout),
+            ..CallLimits::default()
+        })
     }
 
     /// Where to send the account holder to approve a consent or a payment (the answer, its
@@ -586,6 +585,12 @@ impl fmt::Debug for Psd2Client {
             .field("url", &self.url())
             .field("holder_id", &self.holder_id())
             .finish()
+    }
+}
+
+impl WithCallOptions for Psd2Client {
+    fn call_options_mut(&mut self) -> &mut CallOptions {
+        &mut self.options
     }
 }
 

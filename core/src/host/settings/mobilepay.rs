@@ -2,10 +2,11 @@
 
 use serde::Deserialize;
 
-use super::{duration, settings};
+use super::{call_options, duration, settings};
 use crate::error::Result;
 use crate::host::casing::Case;
 use crate::mobilepay::MobilePayPos;
+use crate::transport::WithCallOptions;
 
 /// A [`MobilePayConfig`](crate::mobilepay::MobilePayConfig) from a host's plain data:
 /// `base_url`, `bio_code`, `access_token` (may be left out to create the first one),
@@ -44,28 +45,11 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
     Ok(config)
 }
 
-/// The same MobilePay client with other call limits: JSON `{timeout?, connect_timeout?,
-/// max_retries?}` in the host's casing and time unit, as a merchant client takes them.
+/// The same MobilePay client with other call limits (see [`call_options`]).
 pub fn mobilepay_with_options(
     client: &MobilePayPos,
     json: &str,
     case: Case,
 ) -> Result<MobilePayPos> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Spec {
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<u32>,
-    }
-    let spec: Spec = settings(json, case, "options")?;
-    let timeout = spec
-        .timeout
-        .map(|t| duration(t, case, "timeout"))
-        .transpose()?;
-    let client = client.with_options(timeout, spec.max_retries)?;
-    match spec.connect_timeout {
-        Some(t) => client.with_connect_timeout(duration(t, case, "connect_timeout")?),
-        None => Ok(client),
-    }
+    client.with_limits(call_options(json, case)?)
 }

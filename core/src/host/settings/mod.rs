@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::casing::Case;
 use crate::error::{Error, Result};
+use crate::transport::CallLimits;
 
 pub use gateway::{gateway_config, with_options};
 pub use mobilepay::{mobilepay_config, mobilepay_with_options};
@@ -32,6 +33,26 @@ pub fn duration(value: f64, case: Case, field: &str) -> Result<Duration> {
         ));
     }
     Ok(Duration::from_secs_f64(value / per_second))
+}
+
+/// A host's call options, JSON `{timeout?, connect_timeout?, max_retries?}` in its casing and
+/// time unit (a null is the same as a missing key): what every client's `with_options` takes.
+pub fn call_options(json: &str, case: Case) -> Result<CallLimits> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Spec {
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+    }
+    let spec: Spec = settings(json, case, "options")?;
+    let duration_of =
+        |value: Option<f64>, field| value.map(|v| duration(v, case, field)).transpose();
+    Ok(CallLimits {
+        timeout: duration_of(spec.timeout, "timeout")?,
+        max_retries: spec.max_retries,
+        connect_timeout: duration_of(spec.connect_timeout, "connect_timeout")?,
+    })
 }
 
 /// A host's settings object (a config, call options) as `T`: keys made snake_case, and any
