@@ -10,7 +10,7 @@ use napi_derive::napi;
 
 use mypos::host;
 use mypos::host::psd2_client as psd2_host;
-use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet};
+use mypos::psd2::{ExchangeCode, Psd2Client as Core, TokenListener, TokenSet};
 
 use crate::{CASE, guarded, promise, reject};
 
@@ -80,10 +80,11 @@ impl Psd2Client {
         code: String,
         redirect_uri: Option<String>,
     ) -> Result<Psd2Client> {
-        guarded(
-            self.0
-                .exchange_code(&holder_id, &code, redirect_uri.as_deref()),
-        )
+        guarded(self.0.exchange_code(ExchangeCode {
+            code,
+            holder_id,
+            redirect_uri,
+        }))
         .await
         .map(Psd2Client)
     }

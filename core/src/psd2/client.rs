@@ -31,7 +31,9 @@ use crate::transport::{
 
 use super::config::Psd2Config;
 use super::model::{self, ScaTarget};
-use super::oauth::{self, Grant, Issued, TokenEndpoint, TokenListener, TokenSet, TokenSlot};
+use super::oauth::{
+    self, ExchangeCode, Grant, Issued, TokenEndpoint, TokenListener, TokenSet, TokenSlot,
+};
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const API_KEY: HeaderName = HeaderName::from_static("api-key");
@@ -41,7 +43,7 @@ const API_KEY: HeaderName = HeaderName::from_static("api-key");
 ///
 /// ```no_run
 /// # async fn run() -> mypos::Result<()> {
-/// use mypos::psd2::{Psd2Client, Psd2Config};
+/// use mypos::psd2::{ExchangeCode, Psd2Client, Psd2Config};
 /// use mypos::psd2::accounts::ListAccountsRequest;
 ///
 /// let mut config = Psd2Config::new(mypos::psd2::DEFAULT_PSD2_URL, "tpp-client", "tpp-secret");
@@ -49,7 +51,7 @@ const API_KEY: HeaderName = HeaderName::from_static("api-key");
 /// let tpp = Psd2Client::new(config)?;
 /// // … create a consent, send the holder to `tpp.authorization_url(…)`, get `code` back …
 /// # let code = "";
-/// let holder = tpp.exchange_code("user-42", code, None).await?;
+/// let holder = tpp.exchange_code(ExchangeCode::new(code, "user-42")).await?;
 /// let accounts = holder.accounts().list(ListAccountsRequest::new("consent-id")).await?;
 /// # Ok(()) }
 /// ```
@@ -225,21 +227,18 @@ impl Psd2Client {
     }
 
     /// Exchanges the `code` the holder came back with for their tokens, and returns a handle
-    /// that acts for them. `holder_id` is the application's own name for the holder (its user
-    /// id); the [`TokenListener`] receives the tokens under it.
-    pub async fn exchange_code(
-        &self,
-        holder_id: &str,
-        code: &str,
-        redirect_uri: Option<&str>,
-    ) -> Result<Self> {
+    /// that acts for them: `tpp.exchange_code(ExchangeCode::new(code, "user-42")).await?`.
+    /// `holder_id` is the application's own name for the holder (its user id); the
+    /// [`TokenListener`] receives the tokens under it.
+    pub async fn exchange_code(&self, request: ExchangeCode) -> Result<Self> {
+        let (holder_id, code) = (request.holder_id.as_str(), request.code.as_str());
         if holder_id.trim().is_empty() {
             return Err(Error::invalid("holder_id", "must not be empty"));
         }
         if code.trim().is_empty() {
             return Err(Error::invalid("code", "must not be empty"));
         }
-        let redirect_uri = self.redirect_uri(redirect_uri)?;
+        let redirect_uri = self.redirect_uri(request.redirect_uri.as_deref())?;
         let form = vec![
             ("grant_type", "authorization_code".to_string()),
             ("code", code.trim().to_string()),
