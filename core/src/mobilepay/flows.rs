@@ -497,6 +497,7 @@ where
             positional: vec![],
             doc: self.doc,
             paged: false,
+            iterator: None,
         }
     }
 
