@@ -102,13 +102,16 @@ export declare class Gateway {
   createClient(credentials: Credentials): MerchantClient
 }
 
-/** Base class of every error the SDK throws. */
+/** Base class of every error the SDK raises. */
 export declare class MyPOSError extends Error {
   constructor(message: string, fields?: Record<string, unknown>)
   /** Which error, the same in Python: `MYPOS_CONFIG`, `MYPOS_NOT_FOUND`, … */
   code: string
   static readonly code: string
-  /** On an error of a MobilePay payment flow once its payment exists: the payment, to look it up. */
+  /**
+   * On an error of a MobilePay payment flow once its payment exists: the payment, to look it up
+   * (the flow cancelled it first where it could).
+   */
   paymentId?: string
 }
 
@@ -138,20 +141,28 @@ export declare class APIError extends MyPOSError {
   errorType: string | null
   /** When to try again, in milliseconds, if the API said. */
   retryAfter: number | null
+  /** The API's message codes, in order (PSD2: "CONSENT_EXPIRED", "ACCESS_EXCEEDED", …). */
+  codes: string[]
 }
 
 /** HTTP 400 / 422: the API rejected the request; `errors` holds per-field messages. */
 export declare class BadRequestError extends APIError {}
+
 /** HTTP 401. */
 export declare class AuthenticationError extends APIError {}
+
 /** HTTP 403: the integration or merchant may not use this API. */
 export declare class PermissionDeniedError extends APIError {}
+
 /** HTTP 404. */
 export declare class NotFoundError extends APIError {}
+
 /** HTTP 409: the object is not in a state that allows this. */
 export declare class ConflictError extends APIError {}
-/** HTTP 429; `retryAfter` says when to try again. */
+
+/** HTTP 429; `retryAfter` says when to try again, in milliseconds. */
 export declare class RateLimitError extends APIError {}
+
 /** HTTP 5xx. */
 export declare class ServerError extends APIError {}
 
@@ -165,8 +176,8 @@ export declare class APITimeoutError extends APIConnectionError {
 export { APITimeoutError as TimeoutError }
 
 /**
- * The API answered with a body the SDK cannot read: not what the answer should be, or longer
- * than `maxResponseBytes` (then `limit` is that limit, in bytes).
+ * The API answered with a body the SDK cannot read: not what the answer should be, or longer than
+ * `maxResponseBytes` (then `limit` is that limit, in bytes).
  */
 export declare class APIDecodeError extends MyPOSError {
   status: number
@@ -175,7 +186,8 @@ export declare class APIDecodeError extends MyPOSError {
 
 /**
  * A payment request may or may not have reached the terminal and could not be found by its
- * reference. It was not sent twice: look it up by `referenceNumber` before trying again.
+ * `referenceNumber`. It was not sent twice: look the payment up by that reference
+ * (`epos.payments.list` with `terminalId` and `referenceNumber`) before trying again.
  */
 export declare class PaymentUnconfirmedError extends MyPOSError {
   referenceNumber: string
@@ -191,8 +203,8 @@ export declare class PaymentNotCompletedError extends MyPOSError {
 }
 
 /**
- * A bug inside the SDK (it panicked): the call failed and the process goes on; whether the
- * request reached the API is unknown. Please report it with the message.
+ * A bug inside the SDK: it panicked. The call failed and the process goes on; whether the request
+ * reached the API is unknown. Please report it with the message.
  */
 export declare class InternalError extends MyPOSError {}
 

@@ -8,8 +8,11 @@
 //! A walker reads the schemas once into a small type language (`Ty`, `Model`, `Method`);
 //! `python.rs` and `typescript.rs` each print it, one type-expression function apiece.
 
+mod errors;
 mod python;
 mod typescript;
+
+pub use errors::{node_errors, python_errors};
 
 pub use python::{python_module_stub, python_stub, python_types};
 pub use typescript::typescript_definitions;
