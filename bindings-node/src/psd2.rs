@@ -12,6 +12,7 @@ use mypos::host;
 use mypos::host::psd2_client as psd2_host;
 use mypos::psd2::{ExchangeCode, Psd2Client as Core, TokenListener, TokenSet};
 
+use crate::cancel::{CancelToken, cancellable};
 use crate::{CASE, guarded, promise, reject};
 
 /// Calls back into JS with each new token set (JSON text with `holderId`). Weak: it does not
@@ -61,6 +62,21 @@ impl Psd2Client {
         promise(env, async move {
             guarded(host::psd2().call(&client, &name, &args, CASE)).await
         })
+    }
+
+    /// `call`, stopped when `token` is cancelled (a JS `AbortSignal` fired): the promise
+    /// rejects.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call_cancellable<'env>(
+        &self,
+        env: &'env Env,
+        name: String,
+        args: String,
+        token: &CancelToken,
+    ) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        let call = async move { guarded(host::psd2().call(&client, &name, &args, CASE)).await };
+        promise(env, cancellable(call, token))
     }
 
     /// Sends a raw authenticated request described by `spec` (JSON text).

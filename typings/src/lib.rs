@@ -65,7 +65,11 @@ fn clients() -> Vec<Client> {
             "One merchant's view of the gateway: `client.banking`, …. Cheap to create.",
             (python::MERCHANT_CLIENT, typescript::MERCHANT_CLIENT),
             host::gateway(),
-        ),
+        )
+        .styled(Style {
+            abortable: true,
+            ..Style::default()
+        }),
         Client::new(
             "MobilePayPos",
             "A MobilePay point-of-sale client for one merchant: `pos.payments`, `pos.refunds`, \
@@ -95,7 +99,7 @@ fn clients() -> Vec<Client> {
             module: Some("psd2"),
             constructor: Some(typescript::PSD2_CONSTRUCTOR),
             declarations: typescript::PSD2_DECLARATIONS,
-            abortable: false,
+            abortable: true,
             python_preamble: python::PSD2_PREAMBLE,
             ..Style::default()
         }),

@@ -134,6 +134,21 @@ export declare class Gateway {
   /** A client for one merchant (`cli_…` / `sec_…`); its session is opened on first use. */
   createClient(credentials: Credentials): MerchantClient
 }
+
+/** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
+export interface AbortSignalLike {
+  readonly aborted: boolean
+  readonly reason?: unknown
+}
+
+/**
+ * Every call of every client (`Gateway` merchants, `MobilePayPos`, `Psd2Client`) takes a
+ * `signal`: aborting it rejects the call with the signal's reason (an `AbortError` unless
+ * given another) and stops it; a MobilePay flow it stops cancels its payment.
+ */
+export interface Abortable {
+  signal?: AbortSignalLike
+}
 "#;
 
 /// Mirrors `index.js`: the hand-written members of `MerchantClient`.
@@ -253,18 +268,6 @@ export interface MobilePayPosOptions {
   maxRetries?: number
   /** The largest answer body read, in bytes (default 16 MiB); a longer one rejects with `APIDecodeError` naming the limit. */
   maxResponseBytes?: number
-}
-
-/** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
-export interface AbortSignalLike {
-  readonly aborted: boolean
-  readonly reason?: unknown
-}
-
-/** Every `MobilePayPos` method takes a `signal`. */
-export interface Abortable {
-  /** An `AbortSignal`: aborting it stops the call; a flow it stops cancels its payment. */
-  signal?: AbortSignalLike
 }
 "#;
 
