@@ -302,4 +302,66 @@ mod tests {
             }
         }
     }
+
+    /// Every error the core makes is raised as a class of the table, with the fields the
+    /// table gives that class and its ancestors (and no others).
+    #[test]
+    fn every_error_is_a_class_of_the_table_with_its_fields() {
+        use crate::error::{ApiError, Error};
+        use std::time::Duration;
+        let text = String::new;
+        let mut errors = vec![
+            Error::config("field", "m"),
+            Error::invalid("field", "m"),
+            Error::Auth {
+                status: Some(401),
+                message: text(),
+            },
+            Error::Connection { message: text() },
+            Error::Timeout {
+                after: Duration::from_secs(1),
+            },
+            Error::Decode {
+                status: 200,
+                message: text(),
+            },
+            Error::ResponseTooLarge {
+                status: 200,
+                limit: 1,
+            },
+            Error::PaymentUnconfirmed {
+                reference_number: text(),
+                cause: text(),
+            },
+            Error::PaymentNotCompleted {
+                payment_id: text(),
+                payment_status: text(),
+            },
+            Error::Internal { message: text() },
+        ];
+        for status in [400, 401, 403, 404, 409, 418, 422, 429, 500, 503] {
+            errors.push(Error::Api(Box::new(ApiError {
+                status,
+                ..ApiError::default()
+            })));
+        }
+        for error in errors {
+            let class = error_class(error.class_name())
+                .unwrap_or_else(|| panic!("{} is not in the table", error.class_name()));
+            assert_eq!(error.code(), class.code);
+            let mut declared: Vec<&str> = Vec::new();
+            let mut current = Some(class);
+            while let Some(c) = current {
+                declared.extend(c.fields.iter().map(|f| f.name));
+                current = c.parent.and_then(error_class);
+            }
+            for (field, _) in error.fields() {
+                assert!(
+                    declared.contains(&field.as_str()),
+                    "{}: `{field}` is not in the table",
+                    class.name
+                );
+            }
+        }
+    }
 }

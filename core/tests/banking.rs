@@ -135,7 +135,6 @@ async fn an_iterator_fetches_a_page_only_when_its_items_are_wanted() {
     let request = GetAccountsRequest {
         page: Some(2),
         size: Some(1),
-        ..Default::default()
     };
     let first: Vec<_> = client
         .banking()
