@@ -2,6 +2,7 @@
 // Methods on clients, built from the core's table of operations. Nothing here knows an
 // endpoint: a method is an operation name plus its positional path parameters.
 
+const { NativeCancelToken } = require('./binding')
 const { fromNative } = require('./errors')
 
 /** JSON text for the core. NaN and infinities travel as text so the core names the field. */
@@ -20,6 +21,25 @@ function isEmpty(params) {
   return true
 }
 
+/**
+ * `native.call`, stopped by `signal`: it rejects with the signal's reason once aborted. The
+ * signal cannot cross into Rust; a native token does, cancelled on 'abort'. Every client's
+ * calls (Gateway, MobilePay, PSD2) take `{ signal }` this way.
+ */
+function callWithSignal(native, name, args, signal) {
+  if (!(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+  if (signal.aborted) return Promise.reject(signal.reason)
+  const token = new NativeCancelToken()
+  const onAbort = () => token.cancel()
+  signal.addEventListener('abort', onAbort, { once: true })
+  return native
+    .callCancellable(name, args, token)
+    .catch((error) => {
+      throw signal.aborted ? signal.reason : error
+    })
+    .finally(() => signal.removeEventListener('abort', onAbort))
+}
+
 function method(operation) {
   const { name, path, positional } = operation
   return async function (...args) {
@@ -34,14 +54,13 @@ function method(operation) {
     positional.forEach((param, i) => {
       if (i < args.length) params[param] = args[i]
     })
-    // An AbortSignal is not data: a client that can stop a call (`callWithSignal`) takes it
-    // beside the arguments; for any other, `signal` stays an argument and is refused as one.
-    const signal = typeof this._native.callWithSignal === 'function' ? params.signal : undefined
-    if (signal !== undefined) delete params.signal
+    // An AbortSignal is not data: it goes beside the arguments, to stop the call.
+    const signal = params.signal
+    delete params.signal
     let text
     try {
       const native = this._native
-      text = await (signal !== undefined ? native.callWithSignal(name, encode(params), signal) : native.call(name, encode(params)))
+      text = await (signal !== undefined ? callWithSignal(native, name, encode(params), signal) : native.call(name, encode(params)))
     } catch (e) {
       throw fromNative(e)
     }

@@ -102,13 +102,31 @@ export declare class Gateway {
   createClient(credentials: Credentials): MerchantClient
 }
 
-/** Base class of every error the SDK throws. */
+/** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
+export interface AbortSignalLike {
+  readonly aborted: boolean
+  readonly reason?: unknown
+}
+
+/**
+ * Every call of every client (`Gateway` merchants, `MobilePayPos`, `Psd2Client`) takes a
+ * `signal`: aborting it rejects the call with the signal's reason (an `AbortError` unless
+ * given another) and stops it; a MobilePay flow it stops cancels its payment.
+ */
+export interface Abortable {
+  signal?: AbortSignalLike
+}
+
+/** Base class of every error the SDK raises. */
 export declare class MyPOSError extends Error {
   constructor(message: string, fields?: Record<string, unknown>)
   /** Which error, the same in Python: `MYPOS_CONFIG`, `MYPOS_NOT_FOUND`, … */
   code: string
   static readonly code: string
-  /** On an error of a MobilePay payment flow once its payment exists: the payment, to look it up. */
+  /**
+   * On an error of a MobilePay payment flow once its payment exists: the payment, to look it up
+   * (the flow cancelled it first where it could).
+   */
   paymentId?: string
 }
 
@@ -138,20 +156,28 @@ export declare class APIError extends MyPOSError {
   errorType: string | null
   /** When to try again, in milliseconds, if the API said. */
   retryAfter: number | null
+  /** The API's message codes, in order (PSD2: "CONSENT_EXPIRED", "ACCESS_EXCEEDED", …). */
+  codes: string[]
 }
 
 /** HTTP 400 / 422: the API rejected the request; `errors` holds per-field messages. */
 export declare class BadRequestError extends APIError {}
+
 /** HTTP 401. */
 export declare class AuthenticationError extends APIError {}
+
 /** HTTP 403: the integration or merchant may not use this API. */
 export declare class PermissionDeniedError extends APIError {}
+
 /** HTTP 404. */
 export declare class NotFoundError extends APIError {}
+
 /** HTTP 409: the object is not in a state that allows this. */
 export declare class ConflictError extends APIError {}
-/** HTTP 429; `retryAfter` says when to try again. */
+
+/** HTTP 429; `retryAfter` says when to try again, in milliseconds. */
 export declare class RateLimitError extends APIError {}
+
 /** HTTP 5xx. */
 export declare class ServerError extends APIError {}
 
@@ -165,8 +191,8 @@ export declare class APITimeoutError extends APIConnectionError {
 export { APITimeoutError as TimeoutError }
 
 /**
- * The API answered with a body the SDK cannot read: not what the answer should be, or longer
- * than `maxResponseBytes` (then `limit` is that limit, in bytes).
+ * The API answered with a body the SDK cannot read: not what the answer should be, or longer than
+ * `maxResponseBytes` (then `limit` is that limit, in bytes).
  */
 export declare class APIDecodeError extends MyPOSError {
   status: number
@@ -175,7 +201,8 @@ export declare class APIDecodeError extends MyPOSError {
 
 /**
  * A payment request may or may not have reached the terminal and could not be found by its
- * reference. It was not sent twice: look it up by `referenceNumber` before trying again.
+ * `referenceNumber`. It was not sent twice: look the payment up by that reference
+ * (`epos.payments.list` with `terminalId` and `referenceNumber`) before trying again.
  */
 export declare class PaymentUnconfirmedError extends MyPOSError {
   referenceNumber: string
@@ -191,8 +218,8 @@ export declare class PaymentNotCompletedError extends MyPOSError {
 }
 
 /**
- * A bug inside the SDK (it panicked): the call failed and the process goes on; whether the
- * request reached the API is unknown. Please report it with the message.
+ * A bug inside the SDK: it panicked. The call failed and the process goes on; whether the request
+ * reached the API is unknown. Please report it with the message.
  */
 export declare class InternalError extends MyPOSError {}
 
@@ -223,24 +250,24 @@ export declare class MerchantClient {
 
 export interface BankingNamespace {
   /** An account's MT940 statement for one day, as text. Path unverified. */
-  generateStatement(options: GenerateStatementOptions): Promise<Statement>
+  generateStatement(options: GenerateStatementOptions & Abortable): Promise<Statement>
   /** List the merchant's accounts, a page at a time. */
-  getAccounts(options?: GetAccountsOptions): Promise<Page<Account>>
+  getAccounts(options?: GetAccountsOptions & Abortable): Promise<Page<Account>>
   /** Every item of `getAccounts` from `page` on, fetching pages as they are consumed. */
-  iterAccounts(options?: GetAccountsOptions): AsyncIterable<Account>
+  iterAccounts(options?: GetAccountsOptions & Abortable): AsyncIterable<Account>
   /**
    * Several transactions' details at once, by payment reference. Path unverified.
    * Takes the references positionally, as `getMultipleTransactions(['REF1', 'REF2'])`.
    *
    * @param paymentReferences Sent as one comma-separated value.
    */
-  getMultipleTransactions(paymentReferences: string[]): Promise<TransactionDetails[]>
+  getMultipleTransactions(paymentReferences: string[], options?: Abortable): Promise<TransactionDetails[]>
   /** One transaction's details, by payment reference. Path unverified. */
-  getTransaction(paymentReference: string): Promise<TransactionDetails>
+  getTransaction(paymentReference: string, options?: Abortable): Promise<TransactionDetails>
   /** List account transactions, newest first unless `order` says otherwise, a page at a time. */
-  getTransactions(options?: GetTransactionsOptions): Promise<Page<Transaction>>
+  getTransactions(options?: GetTransactionsOptions & Abortable): Promise<Page<Transaction>>
   /** Every item of `getTransactions` from `page` on, fetching pages as they are consumed. */
-  iterTransactions(options?: GetTransactionsOptions): AsyncIterable<Transaction>
+  iterTransactions(options?: GetTransactionsOptions & Abortable): AsyncIterable<Transaction>
 }
 
 export interface EcommerceNamespace {
@@ -248,60 +275,60 @@ export interface EcommerceNamespace {
   readonly paymentLinks: EcommercePaymentLinksNamespace
   readonly paymentRequests: EcommercePaymentRequestsNamespace
   /** The languages payment pages can be shown in. Path unverified. */
-  getLanguages(options?: GetLanguagesOptions): Promise<Language[]>
+  getLanguages(options?: GetLanguagesOptions & Abortable): Promise<Language[]>
   /** The accounts and currencies online payments can settle into. Path unverified. */
-  getSettlementData(options?: GetSettlementDataOptions): Promise<SettlementAccount[]>
+  getSettlementData(options?: GetSettlementDataOptions & Abortable): Promise<SettlementAccount[]>
 }
 
 export interface EcommercePaymentButtonsNamespace {
   /** Create a payment button; answers its code and URL. Path unverified. */
-  create(options: CreatePaymentButtonOptions): Promise<Created>
+  create(options: CreatePaymentButtonOptions & Abortable): Promise<Created>
   /** Delete a payment button. Path unverified. */
-  delete(code: string): Promise<null>
+  delete(code: string, options?: Abortable): Promise<null>
   /** One payment button, by code. Path unverified. */
-  get(code: string): Promise<PaymentButton>
+  get(code: string, options?: Abortable): Promise<PaymentButton>
   /** Payments made through payment buttons, a page at a time. Path unverified. */
-  getTransactions(options?: GetPaymentButtonTransactionsOptions): Promise<Page<OnlineTransaction>>
+  getTransactions(options?: GetPaymentButtonTransactionsOptions & Abortable): Promise<Page<OnlineTransaction>>
   /** Every item of `getTransactions` from `page` on, fetching pages as they are consumed. */
-  iterTransactions(options?: GetPaymentButtonTransactionsOptions): AsyncIterable<OnlineTransaction>
+  iterTransactions(options?: GetPaymentButtonTransactionsOptions & Abortable): AsyncIterable<OnlineTransaction>
   /** List the merchant's payment buttons, a page at a time. Path unverified. */
-  list(options?: ListPaymentButtonsOptions): Promise<Page<PaymentButton>>
+  list(options?: ListPaymentButtonsOptions & Abortable): Promise<Page<PaymentButton>>
   /** Every item of `list` from `page` on, fetching pages as they are consumed. */
-  listAll(options?: ListPaymentButtonsOptions): AsyncIterable<PaymentButton>
+  listAll(options?: ListPaymentButtonsOptions & Abortable): AsyncIterable<PaymentButton>
   /** Change a payment button (`enable: false` disables it); answers the button. Path unverified. */
-  update(code: string, options?: UpdatePaymentButtonOptions): Promise<PaymentButton>
+  update(code: string, options?: UpdatePaymentButtonOptions & Abortable): Promise<PaymentButton>
 }
 
 export interface EcommercePaymentLinksNamespace {
   /** Create a payment link; answers its code and URL. Path unverified. */
-  create(options: CreatePaymentLinkOptions): Promise<Created>
+  create(options: CreatePaymentLinkOptions & Abortable): Promise<Created>
   /** Delete a payment link. Path unverified. */
-  delete(code: string): Promise<null>
+  delete(code: string, options?: Abortable): Promise<null>
   /** One payment link, by code. Path unverified. */
-  get(code: string): Promise<PaymentLink>
+  get(code: string, options?: Abortable): Promise<PaymentLink>
   /** Payments made through payment links, a page at a time. Path unverified. */
-  getTransactions(options?: GetPaymentLinkTransactionsOptions): Promise<Page<OnlineTransaction>>
+  getTransactions(options?: GetPaymentLinkTransactionsOptions & Abortable): Promise<Page<OnlineTransaction>>
   /** Every item of `getTransactions` from `page` on, fetching pages as they are consumed. */
-  iterTransactions(options?: GetPaymentLinkTransactionsOptions): AsyncIterable<OnlineTransaction>
+  iterTransactions(options?: GetPaymentLinkTransactionsOptions & Abortable): AsyncIterable<OnlineTransaction>
   /** List the merchant's payment links, a page at a time. Path unverified. */
-  list(options?: ListPaymentLinksOptions): Promise<Page<PaymentLink>>
+  list(options?: ListPaymentLinksOptions & Abortable): Promise<Page<PaymentLink>>
   /** Every item of `list` from `page` on, fetching pages as they are consumed. */
-  listAll(options?: ListPaymentLinksOptions): AsyncIterable<PaymentLink>
+  listAll(options?: ListPaymentLinksOptions & Abortable): AsyncIterable<PaymentLink>
   /** Change a payment link (`enable: false` disables it); answers the link. Path unverified. */
-  update(code: string, options?: UpdatePaymentLinkOptions): Promise<PaymentLink>
+  update(code: string, options?: UpdatePaymentLinkOptions & Abortable): Promise<PaymentLink>
 }
 
 export interface EcommercePaymentRequestsNamespace {
   /** Create a payment request; answers its code and payment page URL. */
-  create(options: CreatePaymentRequestOptions): Promise<CreatedPaymentRequest>
+  create(options: CreatePaymentRequestOptions & Abortable): Promise<CreatedPaymentRequest>
   /** One payment request, by code. Path unverified. */
-  get(code: string): Promise<PaymentRequest>
+  get(code: string, options?: Abortable): Promise<PaymentRequest>
   /** List the merchant's payment requests, a page at a time. Path unverified. */
-  list(options?: ListPaymentRequestsOptions): Promise<Page<PaymentRequest>>
+  list(options?: ListPaymentRequestsOptions & Abortable): Promise<Page<PaymentRequest>>
   /** Every item of `list` from `page` on, fetching pages as they are consumed. */
-  listAll(options?: ListPaymentRequestsOptions): AsyncIterable<PaymentRequest>
+  listAll(options?: ListPaymentRequestsOptions & Abortable): AsyncIterable<PaymentRequest>
   /** Remind the customer of a payment request; answers the request. Path unverified. */
-  sendReminder(code: string, options?: SendReminderOptions): Promise<PaymentRequest>
+  sendReminder(code: string, options?: SendReminderOptions & Abortable): Promise<PaymentRequest>
 }
 
 export interface EposNamespace {
@@ -311,60 +338,60 @@ export interface EposNamespace {
 
 export interface EposPaymentsNamespace {
   /** Cancel a payment the terminal has not finished yet (HTTP 202). */
-  cancel(paymentId: string): Promise<CancelledPayment | null>
+  cancel(paymentId: string, options?: Abortable): Promise<CancelledPayment | null>
   /**
    * Ask a terminal to take a card payment. Answers `InProgress`; follow it with `get`.
    * Never sent twice: when its answer is lost, the payment is looked up by its
    * `reference_number` (generated when not given) and returned if it exists; otherwise
    * the error carries the reference, to look it up again later.
    */
-  create(options: CreatePaymentOptions): Promise<Payment>
+  create(options: CreatePaymentOptions & Abortable): Promise<Payment>
   /** One payment, with its card details once the terminal has finished it. */
-  get(paymentId: string): Promise<Payment>
+  get(paymentId: string, options?: Abortable): Promise<Payment>
   /** The payments of one terminal, a page at a time. */
-  list(options: ListPaymentsOptions): Promise<Page<Payment>>
+  list(options: ListPaymentsOptions & Abortable): Promise<Page<Payment>>
   /** Every item of `list` from `page` on, fetching pages as they are consumed. */
-  listAll(options: ListPaymentsOptions): AsyncIterable<Payment>
+  listAll(options: ListPaymentsOptions & Abortable): AsyncIterable<Payment>
   /** Refund to a card presented on the terminal; answers a refund payment `InProgress`. */
-  refund(options: RefundPaymentOptions): Promise<Payment>
+  refund(options: RefundPaymentOptions & Abortable): Promise<Payment>
   /** Reverse (void) a successful payment. */
-  reverse(paymentId: string, options?: ReversePaymentOptions): Promise<Payment>
+  reverse(paymentId: string, options?: ReversePaymentOptions & Abortable): Promise<Payment>
 }
 
 export interface EposTerminalsNamespace {
   /** Provision a terminal; answers the code to enter on the device. */
-  activate(options?: ActivateTerminalOptions): Promise<ActivationCode>
+  activate(options?: ActivateTerminalOptions & Abortable): Promise<ActivationCode>
   /** Take a terminal out of service. */
-  deactivate(options?: DeactivateTerminalOptions): Promise<ActivationCode>
+  deactivate(options?: DeactivateTerminalOptions & Abortable): Promise<ActivationCode>
   /** One terminal with its settings. */
-  get(terminalId: string): Promise<Terminal>
+  get(terminalId: string, options?: Abortable): Promise<Terminal>
   /** The terminal models. */
-  getModels(): Promise<TerminalModel[]>
+  getModels(options?: Abortable): Promise<TerminalModel[]>
   /** The merchant's outlets. */
-  getOutlets(): Promise<Outlet[]>
+  getOutlets(options?: Abortable): Promise<Outlet[]>
   /**
    * The receipt of a card transaction.
    *
    * @param paymentReference The transaction's `payment_reference`.
    */
-  getReceipt(paymentReference: string): Promise<Receipt>
+  getReceipt(paymentReference: string, options?: Abortable): Promise<Receipt>
   /** Card transactions of one terminal, a page at a time. */
-  getTerminalTransactions(terminalId: string, options?: GetTerminalTransactionsOptions): Promise<Page<TerminalTransaction>>
+  getTerminalTransactions(terminalId: string, options?: GetTerminalTransactionsOptions & Abortable): Promise<Page<TerminalTransaction>>
   /** Every item of `getTerminalTransactions` from `page` on, fetching pages as they are consumed. */
-  iterTerminalTransactions(terminalId: string, options?: GetTerminalTransactionsOptions): AsyncIterable<TerminalTransaction>
+  iterTerminalTransactions(terminalId: string, options?: GetTerminalTransactionsOptions & Abortable): AsyncIterable<TerminalTransaction>
   /** Card transactions of all terminals, a page at a time. */
-  getTransactions(options?: EposTerminalsGetTransactionsOptions): Promise<Page<TerminalTransaction>>
+  getTransactions(options?: EposTerminalsGetTransactionsOptions & Abortable): Promise<Page<TerminalTransaction>>
   /** Every item of `getTransactions` from `page` on, fetching pages as they are consumed. */
-  iterTransactions(options?: EposTerminalsGetTransactionsOptions): AsyncIterable<TerminalTransaction>
+  iterTransactions(options?: EposTerminalsGetTransactionsOptions & Abortable): AsyncIterable<TerminalTransaction>
   /** The merchant's terminals, a page at a time. */
-  list(options?: ListTerminalsOptions): Promise<Page<TerminalSummary>>
+  list(options?: ListTerminalsOptions & Abortable): Promise<Page<TerminalSummary>>
   /** Every item of `list` from `page` on, fetching pages as they are consumed. */
-  listAll(options?: ListTerminalsOptions): AsyncIterable<TerminalSummary>
+  listAll(options?: ListTerminalsOptions & Abortable): AsyncIterable<TerminalSummary>
   /**
    * Refund part or all of an earlier payment on its terminal (HTTP 204):
    * `refund('T001234', { referenceNumber, amount: 1500 })`.
    */
-  refund(terminalId: string, options: RefundTerminalOptions): Promise<null>
+  refund(terminalId: string, options: RefundTerminalOptions & Abortable): Promise<null>
 }
 
 export interface MobilePayPosOptions {
@@ -390,18 +417,6 @@ export interface MobilePayPosOptions {
 export interface MobilePayOptions extends ClientOptions {
   /** How long a payment flow waits for its payment to end, in milliseconds. */
   flowMaxWait?: number
-}
-
-/** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
-export interface AbortSignalLike {
-  readonly aborted: boolean
-  readonly reason?: unknown
-}
-
-/** Every `MobilePayPos` method takes a `signal`. */
-export interface Abortable {
-  /** An `AbortSignal`: aborting it stops the call; a flow it stops cancels its payment. */
-  signal?: AbortSignalLike
 }
 
 /** A MobilePay point-of-sale client for one merchant: `pos.payments`, `pos.refunds`, `pos.manage` and `pos.flows`. Its bioCode and access token go with every call; the token never shows in a repr, a log or a logged URL. */
@@ -624,27 +639,27 @@ export interface Psd2AccountsNamespace {
    *
    * @param accountId The account's `resourceId`.
    */
-  get(accountId: string, options?: Psd2AccountOptions): Promise<Psd2AccountDetails>
+  get(accountId: string, options?: Psd2AccountOptions & Abortable): Promise<Psd2AccountDetails>
   /**
    * Read an account's balances.
    *
    * @param accountId The account's `resourceId`.
    */
-  getBalances(accountId: string, options?: Psd2BalancesOptions): Promise<Psd2Balances>
+  getBalances(accountId: string, options?: Psd2BalancesOptions & Abortable): Promise<Psd2Balances>
   /**
    * List an account's transactions by booking status and dates, a page at a time.
    *
    * @param accountId The account's `resourceId`.
    */
-  getTransactions(accountId: string, options?: Psd2TransactionsOptions): Promise<Psd2TransactionPage>
+  getTransactions(accountId: string, options?: Psd2TransactionsOptions & Abortable): Promise<Psd2TransactionPage>
   /**
    * Every item of `getTransactions` from `page` on, fetching pages as they are consumed.
    *
    * @param accountId The account's `resourceId`.
    */
-  iterTransactions(accountId: string, options?: Psd2TransactionsOptions): AsyncIterable<unknown>
+  iterTransactions(accountId: string, options?: Psd2TransactionsOptions & Abortable): AsyncIterable<unknown>
   /** List the accounts the consent covers, with their balances if `with_balance`. */
-  list(options?: Psd2ListAccountsOptions): Promise<Psd2AccountList>
+  list(options?: Psd2ListAccountsOptions & Abortable): Promise<Psd2AccountList>
 }
 
 export interface Psd2CardAccountsNamespace {
@@ -653,27 +668,27 @@ export interface Psd2CardAccountsNamespace {
    *
    * @param accountId The account's `resourceId`.
    */
-  get(accountId: string, options?: Psd2AccountOptions): Promise<Psd2CardAccountDetails>
+  get(accountId: string, options?: Psd2AccountOptions & Abortable): Promise<Psd2CardAccountDetails>
   /**
    * Read a card account's balances.
    *
    * @param accountId The account's `resourceId`.
    */
-  getBalances(accountId: string, options?: Psd2BalancesOptions): Promise<Psd2Balances>
+  getBalances(accountId: string, options?: Psd2BalancesOptions & Abortable): Promise<Psd2Balances>
   /**
    * List a card account's transactions by booking status and dates, a page at a time.
    *
    * @param accountId The account's `resourceId`.
    */
-  getTransactions(accountId: string, options?: Psd2TransactionsOptions): Promise<Psd2CardTransactionPage>
+  getTransactions(accountId: string, options?: Psd2TransactionsOptions & Abortable): Promise<Psd2CardTransactionPage>
   /**
    * Every item of `getTransactions` from `page` on, fetching pages as they are consumed.
    *
    * @param accountId The account's `resourceId`.
    */
-  iterTransactions(accountId: string, options?: Psd2TransactionsOptions): AsyncIterable<unknown>
+  iterTransactions(accountId: string, options?: Psd2TransactionsOptions & Abortable): AsyncIterable<unknown>
   /** List the card accounts the consent covers. */
-  list(options?: Psd2ListAccountsOptions): Promise<Psd2CardAccountList>
+  list(options?: Psd2ListAccountsOptions & Abortable): Promise<Psd2CardAccountList>
 }
 
 export interface Psd2ConsentsNamespace {
@@ -681,18 +696,18 @@ export interface Psd2ConsentsNamespace {
    * Create a consent for account information; the holder approves it at its
    * `authorization_url` (or SCA link).
    */
-  create(options: Psd2CreateConsentOptions): Promise<Psd2ConsentCreated>
+  create(options: Psd2CreateConsentOptions & Abortable): Promise<Psd2ConsentCreated>
   /** Delete (terminate) a consent: it becomes `terminatedByTpp`. */
-  delete(consentId: string): Promise<null>
+  delete(consentId: string, options?: Abortable): Promise<null>
   /** Read a consent: what it grants, until when, and its status. */
-  get(consentId: string): Promise<Psd2Consent>
+  get(consentId: string, options?: Abortable): Promise<Psd2Consent>
   /** Read a consent's status. */
-  getStatus(consentId: string): Promise<Psd2ConsentStatusResponse>
+  getStatus(consentId: string, options?: Abortable): Promise<Psd2ConsentStatusResponse>
 }
 
 export interface Psd2FundsNamespace {
   /** Ask whether an amount is available on an account the consent covers. */
-  confirm(options?: Psd2ConfirmFundsOptions): Promise<Psd2FundsConfirmation>
+  confirm(options?: Psd2ConfirmFundsOptions & Abortable): Promise<Psd2FundsConfirmation>
 }
 
 export interface Psd2PaymentsNamespace {
@@ -701,26 +716,26 @@ export interface Psd2PaymentsNamespace {
    *
    * @param paymentProduct The product it was initiated as (`sepa-credit-transfers`…).
    */
-  cancel(paymentProduct: PaymentProduct, paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2PaymentCancellation>
+  cancel(paymentProduct: PaymentProduct, paymentId: string, options?: Psd2PaymentOptions & Abortable): Promise<Psd2PaymentCancellation>
   /**
    * Read a payment.
    *
    * @param paymentProduct The product it was initiated as (`sepa-credit-transfers`…).
    */
-  get(paymentProduct: PaymentProduct, paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2Payment>
+  get(paymentProduct: PaymentProduct, paymentId: string, options?: Psd2PaymentOptions & Abortable): Promise<Psd2Payment>
   /**
    * Read a payment's status.
    *
    * @param paymentProduct The product it was initiated as (`sepa-credit-transfers`…).
    */
-  getStatus(paymentProduct: PaymentProduct, paymentId: string, options?: Psd2PaymentOptions): Promise<Psd2PaymentStatusResponse>
+  getStatus(paymentProduct: PaymentProduct, paymentId: string, options?: Psd2PaymentOptions & Abortable): Promise<Psd2PaymentStatusResponse>
   /**
    * Initiate a SEPA or cross-border credit transfer; the holder approves it at its
    * `authorization_url` (or SCA link).
    *
    * @param paymentProduct `sepa-credit-transfers` or `cross-border-credit-transfers`.
    */
-  initiate(paymentProduct: PaymentProduct, options: Psd2InitiatePaymentOptions): Promise<Psd2PaymentInitiated>
+  initiate(paymentProduct: PaymentProduct, options: Psd2InitiatePaymentOptions & Abortable): Promise<Psd2PaymentInitiated>
 }
 
 /**

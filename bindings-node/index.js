@@ -89,7 +89,7 @@ class RedisTokenStore {
  * connection pool and the partner's OAuth token; merchant clients share both.
  */
 class Gateway {
-  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2, maxResponseBytes, tls, tokenStore } = {}) {
+  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, maxResponseBytes, tls, tokenStore } = {}) {
     if (tokenStore != null && !(tokenStore instanceof RedisTokenStore)) {
       throw new errors.ConfigError('invalid configuration: `tokenStore` must be a RedisTokenStore or undefined', { field: 'tokenStore' })
     }

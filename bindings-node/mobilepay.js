@@ -7,11 +7,7 @@ const native = require('./binding')
 const errors = require('./errors')
 const { attach, encode, tree } = require('./api')
 
-/**
- * What the generated methods call: the native client, and for a call given an `AbortSignal`
- * (`{ signal }` in the options), a cancellable call the signal stops. The signal cannot cross
- * into Rust; a native token does, cancelled on 'abort'.
- */
+/** What the generated methods call: the native client. */
 class Calls {
   constructor(nativePos) {
     Object.defineProperty(this, 'native', { value: nativePos })
@@ -21,18 +17,8 @@ class Calls {
     return this.native.call(name, args)
   }
 
-  callWithSignal(name, args, signal) {
-    if (!(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
-    if (signal.aborted) return Promise.reject(signal.reason)
-    const token = new native.NativeCancelToken()
-    const onAbort = () => token.cancel()
-    signal.addEventListener('abort', onAbort, { once: true })
-    return this.native
-      .callCancellable(name, args, token)
-      .catch((error) => {
-        throw signal.aborted ? signal.reason : error
-      })
-      .finally(() => signal.removeEventListener('abort', onAbort))
+  callCancellable(name, args, token) {
+    return this.native.callCancellable(name, args, token)
   }
 }
 
@@ -46,7 +32,7 @@ class Calls {
  * takes `{ signal }`: aborting a flow cancels its payment on the server.
  */
 class MobilePayPos {
-  constructor({ baseUrl, bioCode, accessToken, timeout = 30000, connectTimeout = 10000, maxRetries = 2, maxResponseBytes, flowMaxWait } = {}) {
+  constructor({ baseUrl, bioCode, accessToken, timeout, connectTimeout, maxRetries, maxResponseBytes, flowMaxWait } = {}) {
     const config = { baseUrl, bioCode, accessToken, timeout, connectTimeout, maxRetries, maxResponseBytes, flowMaxWait, host: `node; ${process.version}` }
     bind(this, errors.translated(() => new native.NativeMobilePayPos(encode(config))))
   }

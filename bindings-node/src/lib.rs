@@ -10,11 +10,14 @@ use napi_derive::napi;
 
 use mypos::host::{self, Case};
 
+use cancel::{CancelToken, cancellable};
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 // Public so that their exports, which napi registers outside a test build, are reachable in
 // one too (otherwise `cargo test` sees them as dead code).
+mod cancel;
 mod inbox;
 pub mod mobilepay;
 pub mod psd2;
@@ -148,6 +151,21 @@ impl MerchantClient {
         promise(env, async move {
             guarded(host::gateway().call(&client, &name, &args, CASE)).await
         })
+    }
+
+    /// `call`, stopped when `token` is cancelled (a JS `AbortSignal` fired): the promise
+    /// rejects.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call_cancellable<'env>(
+        &self,
+        env: &'env Env,
+        name: String,
+        args: String,
+        token: &CancelToken,
+    ) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        let call = async move { guarded(host::gateway().call(&client, &name, &args, CASE)).await };
+        promise(env, cancellable(call, token))
     }
 
     /// The same merchant with other call limits (`options`: JSON text).

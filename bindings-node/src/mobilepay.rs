@@ -1,21 +1,14 @@
 //! The native `MobilePayPos`: config JSON in, operations called by name with JSON text. The JS
 //! class (`mobilepay.js`) builds its methods from `mobilepayOperations()`.
-//!
-//! An `AbortSignal` cannot cross into Rust, so the shim hands a [`CancelToken`] instead and
-//! cancels it on `abort`; the call selects against it and drops the core's future, which is
-//! how an aborted payment flow cancels its payment.
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tokio::sync::watch;
 
 use mypos::host;
 use mypos::mobilepay::MobilePayPos as Core;
 
+use crate::cancel::{CancelToken, cancellable};
 use crate::{CASE, contained, guarded, promise, reject};
-
-/// What an aborted call rejects with; the shim replaces it with the signal's reason.
-const ABORTED: &str = "MYPOS_ABORTED";
 
 /// A MobilePay point-of-sale client for one merchant (`bioCode` and access token).
 #[napi(js_name = "NativeMobilePayPos")]
@@ -57,18 +50,9 @@ impl MobilePayPos {
         token: &CancelToken,
     ) -> Result<PromiseRaw<'env, String>> {
         let client = self.0.clone();
-        let mut cancelled = token.0.subscribe();
-        promise(env, async move {
-            tokio::select! {
-                answer = guarded(host::mobilepay().call(&client, &name, &args, CASE)) => answer,
-                () = async {
-                    // A token dropped without being cancelled never cancels.
-                    if cancelled.wait_for(|c| *c).await.is_err() {
-                        std::future::pending::<()>().await;
-                    }
-                } => Err(Error::new(Status::Cancelled, ABORTED)),
-            }
-        })
+        let call =
+            async move { guarded(host::mobilepay().call(&client, &name, &args, CASE)).await };
+        promise(env, cancellable(call, token))
     }
 
     /// The same merchant with another access token.
@@ -104,24 +88,6 @@ impl MobilePayPos {
     #[napi(getter)]
     pub fn has_access_token(&self) -> bool {
         self.0.has_access_token()
-    }
-}
-
-/// Cancels the calls it was handed to.
-#[napi(js_name = "NativeCancelToken")]
-pub struct CancelToken(watch::Sender<bool>);
-
-#[napi]
-impl CancelToken {
-    #[napi(constructor)]
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        CancelToken(watch::Sender::new(false))
-    }
-
-    #[napi]
-    pub fn cancel(&self) {
-        self.0.send_replace(true);
     }
 }
 

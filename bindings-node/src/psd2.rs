@@ -10,8 +10,9 @@ use napi_derive::napi;
 
 use mypos::host;
 use mypos::host::psd2_client as psd2_host;
-use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet};
+use mypos::psd2::{ExchangeCode, Psd2Client as Core, TokenListener, TokenSet};
 
+use crate::cancel::{CancelToken, cancellable};
 use crate::{CASE, contained, guarded, promise, reject};
 
 /// Calls back into JS with each new token set (JSON text with `holderId`). Weak: it does not
@@ -65,6 +66,21 @@ impl Psd2Client {
         })
     }
 
+    /// `call`, stopped when `token` is cancelled (a JS `AbortSignal` fired): the promise
+    /// rejects.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call_cancellable<'env>(
+        &self,
+        env: &'env Env,
+        name: String,
+        args: String,
+        token: &CancelToken,
+    ) -> Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        let call = async move { guarded(host::psd2().call(&client, &name, &args, CASE)).await };
+        promise(env, cancellable(call, token))
+    }
+
     /// Sends a raw authenticated request described by `spec` (JSON text).
     #[napi]
     pub fn raw<'env>(&self, env: &'env Env, spec: String) -> Result<PromiseRaw<'env, String>> {
@@ -82,10 +98,11 @@ impl Psd2Client {
         code: String,
         redirect_uri: Option<String>,
     ) -> Result<Psd2Client> {
-        guarded(
-            self.0
-                .exchange_code(&holder_id, &code, redirect_uri.as_deref()),
-        )
+        guarded(self.0.exchange_code(ExchangeCode {
+            code,
+            holder_id,
+            redirect_uri,
+        }))
         .await
         .map(Psd2Client)
     }

@@ -216,5 +216,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VERSION", mypos::VERSION)?;
     m.add("DEMO_GATEWAY_URL", mypos::DEMO_GATEWAY_URL)?;
     m.add("PRODUCTION_GATEWAY_URL", mypos::PRODUCTION_GATEWAY_URL)?;
+    // The core's defaults, for the test that keeps the classes' signatures equal to them.
+    m.add("DEFAULT_TIMEOUT", mypos::DEFAULT_TIMEOUT.as_secs_f64())?;
+    m.add(
+        "DEFAULT_CONNECT_TIMEOUT",
+        mypos::config::DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
+    )?;
+    m.add("DEFAULT_MAX_RETRIES", mypos::retry::DEFAULT_MAX_RETRIES)?;
+    m.add(
+        "DEFAULT_MAX_RESPONSE_BYTES",
+        mypos::DEFAULT_MAX_RESPONSE_BYTES,
+    )?;
     Ok(())
 }

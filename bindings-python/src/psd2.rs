@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 
 use mypos::host;
 use mypos::host::psd2_client as psd2_host;
-use mypos::psd2::{Psd2Client as Core, TokenListener, TokenSet};
+use mypos::psd2::{ExchangeCode, Psd2Client as Core, TokenListener, TokenSet};
 
 use crate::{BlockingCall, CASE, awaitable, blocking, contained, handoff, raise, runtime};
 
@@ -105,7 +105,11 @@ impl Psd2Client {
         let client = self.0.clone();
         awaitable(py, async move {
             client
-                .exchange_code(&holder_id, &code, redirect_uri.as_deref())
+                .exchange_code(ExchangeCode {
+                    code,
+                    holder_id,
+                    redirect_uri,
+                })
                 .await
                 .map(Psd2Client)
         })
@@ -123,7 +127,11 @@ impl Psd2Client {
         blocking::start(
             async move {
                 client
-                    .exchange_code(&holder_id, &code, redirect_uri.as_deref())
+                    .exchange_code(ExchangeCode {
+                        code,
+                        holder_id,
+                        redirect_uri,
+                    })
                     .await
                     .map(Psd2Client)
             },

@@ -86,10 +86,16 @@ pub struct Endpoint<Req, Resp, C> {
     /// Whether it may be sent again after it may have reached the server, where the
     /// definition says; otherwise [`Repeat::by_method`].
     pub declared_repeat: Option<Repeat>,
+    /// For a paged list: the name of the namespace's method that iterates over every item
+    /// (`iter_transactions`), the same in Rust, Python and Node.
+    pub iterator: Option<&'static str>,
     _types: PhantomData<fn(Req, &C) -> Resp>,
 }
 
 impl<Req, Resp, C> Endpoint<Req, Resp, C> {
+    // One argument per part of an `operations!` line (only the macro calls it); a builder
+    // cannot be `const` over the generic fields.
+    #[allow(clippy::too_many_arguments)]
     pub const fn new(
         name: &'static str,
         method: Method,
@@ -98,6 +104,7 @@ impl<Req, Resp, C> Endpoint<Req, Resp, C> {
         doc: &'static str,
         reconcile: Option<Reconcile<Req, Resp, C>>,
         declared_repeat: Option<Repeat>,
+        iterator: Option<&'static str>,
     ) -> Self {
         Self {
             name,
@@ -107,6 +114,7 @@ impl<Req, Resp, C> Endpoint<Req, Resp, C> {
             doc,
             reconcile,
             declared_repeat,
+            iterator,
             _types: PhantomData,
         }
     }
@@ -272,6 +280,15 @@ fn schema_has_property(schema: &Value, name: &str) -> bool {
     schema.get("properties").and_then(|p| p.get(name)).is_some()
 }
 
+/// A list answer: what a paged operation's iterator yields.
+pub trait PagedResponse {
+    type Item;
+}
+
+impl<T> PagedResponse for Page<T> {
+    type Item = T;
+}
+
 /// A request that names a page of a list.
 pub trait PagedRequest {
     fn set_page(&mut self, page: u32);
@@ -394,6 +411,9 @@ pub struct OperationInfo {
     pub doc: &'static str,
     /// Answers with a [`Page`] and takes a `page` number: iterable.
     pub paged: bool,
+    /// The iterating method the definition names (`iterated by …`), if it does.
+    #[serde(skip)]
+    pub iterator: Option<&'static str>,
 }
 
 /// What an operation puts on the wire, for checking it against the API's published text.
@@ -452,6 +472,7 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor + Send + Sync> Operation<C>
             positional: [self.path_params(), self.arguments.to_vec()].concat(),
             doc: self.doc,
             paged: Resp::PAGED && schema_has_property(&self.request_schema(), "page"),
+            iterator: self.iterator,
         }
     }
 
@@ -533,7 +554,7 @@ macro_rules! operations {
             $(
                 $(#[doc = $doc:literal])*
                 $op:ident($req:ty $(, $arg:ident)*) -> $resp:ty = $method:ident $($repeat:ident)? $path:literal
-                    $(, reconciled by $reconcile:path)?;
+                    $(, reconciled by $reconcile:path)? $(, iterated by $iter:ident)?;
             )*
         }
     ) => {
@@ -548,6 +569,25 @@ macro_rules! operations {
                     endpoints::$op.call(self.0, &request).await
                 }
             )*
+        }
+
+        impl<'a> $ns<'a> {
+            $($(
+                #[doc = concat!(
+                    "Every item of [`Self::", stringify!($op), "`]'s list, from the request's ",
+                    "page on (the first when it names none): a stream that fetches each page ",
+                    "only when the items before it have been consumed.",
+                )]
+                pub fn $iter(
+                    &self,
+                    request: $req,
+                ) -> impl ::futures::Stream<
+                    Item = $crate::Result<<$resp as $crate::endpoint::PagedResponse>::Item>,
+                > + Send
+                       + 'a {
+                    endpoints::$op.stream(self.0, request)
+                }
+            )?)*
         }
 
         /// The endpoint definitions of this namespace.
@@ -566,6 +606,7 @@ macro_rules! operations {
                         concat!($($doc, "\n",)*),
                         $crate::__optional!($($reconcile)?),
                         $crate::__repeat!($($repeat)?),
+                        $crate::__name!($($iter)?),
                     );
             )*
 
@@ -608,6 +649,19 @@ macro_rules! __repeat {
     };
 }
 
+/// An operation line's `iterated by` name, as an `Option`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __name {
+    () => {
+        None
+    };
+    ($name:ident) => {
+        Some(stringify!($name))
+    };
+}
+
+/// An operation line's optional clause (`reconciled by …`), as an `Option`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __optional {

@@ -253,25 +253,8 @@ impl Error {
 
     /// The stable machine-readable code (`err.code` in Node, `.code` in Python).
     pub fn code(&self) -> &'static str {
-        match self.class_name() {
-            "ConfigError" => "MYPOS_CONFIG",
-            "InvalidRequestError" => "MYPOS_INVALID_REQUEST",
-            "AuthError" => "MYPOS_AUTH",
-            "APIConnectionError" => "MYPOS_CONNECTION",
-            "APITimeoutError" => "MYPOS_TIMEOUT",
-            "APIDecodeError" => "MYPOS_DECODE",
-            "PaymentUnconfirmedError" => "MYPOS_PAYMENT_UNCONFIRMED",
-            "PaymentNotCompletedError" => "MYPOS_PAYMENT_NOT_COMPLETED",
-            "InternalError" => "MYPOS_INTERNAL",
-            "BadRequestError" => "MYPOS_BAD_REQUEST",
-            "AuthenticationError" => "MYPOS_UNAUTHENTICATED",
-            "PermissionDeniedError" => "MYPOS_PERMISSION_DENIED",
-            "NotFoundError" => "MYPOS_NOT_FOUND",
-            "ConflictError" => "MYPOS_CONFLICT",
-            "RateLimitError" => "MYPOS_RATE_LIMITED",
-            "ServerError" => "MYPOS_SERVER_ERROR",
-            _ => "MYPOS_API_ERROR",
-        }
+        crate::error_tree::error_class(self.class_name())
+            .map_or("MYPOS_API_ERROR", |class| class.code)
     }
 
     /// Structured fields for the host exception, snake_case (the Node shim camel-cases them).

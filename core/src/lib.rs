@@ -24,6 +24,7 @@ pub mod config;
 pub mod endpoint;
 mod enums;
 mod error;
+pub mod error_tree;
 mod fork;
 pub mod gateway;
 #[doc(hidden)]

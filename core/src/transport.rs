@@ -152,19 +152,44 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
-    /// These options with `timeout` and `max_retries` replaced where given: what every
-    /// client's `with_options` makes.
-    pub(crate) fn overridden(
-        mut self,
-        timeout: Option<Duration>,
-        max_retries: Option<u32>,
-    ) -> Result<Self> {
-        if timeout.is_some_and(|t| t.is_zero()) {
-            return Err(Error::config("timeout", "must be greater than zero"));
+    /// These options with each limit `limits` gives replaced: what every client's
+    /// `with_options` and `with_connect_timeout` make. A zero duration is a `ConfigError`.
+    pub(crate) fn overridden(mut self, limits: CallLimits) -> Result<Self> {
+        for (field, value) in [
+            ("timeout", limits.timeout),
+            ("connect_timeout", limits.connect_timeout),
+        ] {
+            if value.is_some_and(|t| t.is_zero()) {
+                return Err(Error::config(field, "must be greater than zero"));
+            }
         }
-        self.timeout = timeout.unwrap_or(self.timeout);
-        self.max_retries = max_retries.unwrap_or(self.max_retries);
+        self.timeout = limits.timeout.unwrap_or(self.timeout);
+        self.max_retries = limits.max_retries.unwrap_or(self.max_retries);
+        self.connect_timeout = limits.connect_timeout.or(self.connect_timeout);
         Ok(self)
+    }
+}
+
+/// The limits a caller changes on a client, each `None` keeping the client's: what
+/// `with_options` takes in Rust and (parsed by `host::settings::call_options`) in the hosts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallLimits {
+    pub timeout: Option<Duration>,
+    pub max_retries: Option<u32>,
+    pub connect_timeout: Option<Duration>,
+}
+
+/// A client whose calls run under [`CallOptions`]: the one definition of "the same client
+/// with other limits" that the Gateway, MobilePay and PSD2 clients share.
+pub(crate) trait WithCallOptions: Clone {
+    fn call_options_mut(&mut self) -> &mut CallOptions;
+
+    /// A copy of this client (same session, pool and tokens) with `limits` applied.
+    fn with_limits(&self, limits: CallLimits) -> Result<Self> {
+        let mut client = self.clone();
+        let options = client.call_options_mut();
+        *options = options.overridden(limits)?;
+        Ok(client)
     }
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use std::str::FromStr;
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use mypos::gateway::banking::{
     self, DocumentType, GenerateStatementRequest, GetAccountsRequest,
     GetMultipleTransactionsRequest, GetTransactionRequest, GetTransactionsRequest, SortOrder,
@@ -112,8 +112,9 @@ async fn iterates_every_transaction_a_page_at_a_time() {
         size: Some(20),
         ..Default::default()
     };
-    let all: Vec<Transaction> = banking::endpoints::get_transactions
-        .stream(&client, request)
+    let all: Vec<Transaction> = client
+        .banking()
+        .iter_transactions(request)
         .try_collect()
         .await
         .unwrap();
@@ -125,6 +126,35 @@ async fn iterates_every_transaction_a_page_at_a_time() {
     assert_eq!(references.len(), 300, "no transaction twice");
     let dates: Vec<_> = all.iter().map(|t| t.date.clone().unwrap()).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+}
+
+#[tokio::test]
+async fn an_iterator_fetches_a_page_only_when_its_items_are_wanted() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    let request = GetAccountsRequest {
+        page: Some(2),
+        size: Some(1),
+    };
+    let first: Vec<_> = client
+        .banking()
+        .iter_accounts(request)
+        .take(1)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1);
+    let logged = sandbox.requests();
+    let pages: Vec<_> = logged
+        .iter()
+        .filter(|r| r.path == "/accounting/v1/accounts")
+        .map(|r| r.query.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    assert!(
+        pages[0].contains("page=2"),
+        "from the request's page: {pages:?}"
+    );
 }
 
 #[tokio::test]

@@ -13,8 +13,8 @@ use mypos::psd2::consents::{AccessScope, AccountAccess, ConsentRequest, CreateCo
 use mypos::psd2::funds::ConfirmFundsRequest;
 use mypos::psd2::payments::{InitiatePaymentRequest, PaymentProduct, PaymentRequest};
 use mypos::psd2::{
-    AccountReference, BalanceType, BookingStatus, ConsentStatus, CurrencyAmount, Psd2Client,
-    Psd2Config, TokenSet, TransactionStatus,
+    AccountReference, BalanceType, BookingStatus, ConsentStatus, CurrencyAmount, ExchangeCode,
+    Psd2Client, Psd2Config, TokenSet, TransactionStatus,
 };
 use mypos::{ApiError, Error};
 use mypos_sandbox::Sandbox;
@@ -95,7 +95,10 @@ async fn approved(
     let back = decide(&url, "approve").await;
     assert_eq!(query(&back, "state").as_deref(), Some("xyz"));
     let code = query(&back, "code").expect("a code");
-    let client = tpp.exchange_code(holder, &code, None).await.unwrap();
+    let client = tpp
+        .exchange_code(ExchangeCode::new(&code, holder))
+        .await
+        .unwrap();
     (client, consent.consent_id)
 }
 
@@ -145,7 +148,10 @@ async fn the_whole_journey_of_a_tpp() {
     assert!(back.as_str().starts_with(REDIRECT));
     let code = query(&back, "code").unwrap();
 
-    let holder = tpp.exchange_code("user-42", &code, None).await.unwrap();
+    let holder = tpp
+        .exchange_code(ExchangeCode::new(&code, "user-42"))
+        .await
+        .unwrap();
     assert_eq!(holder.holder_id(), Some("user-42"));
     assert_eq!(rotations.lock().unwrap().len(), 1);
     let status = tpp
@@ -403,7 +409,7 @@ async fn token_errors_say_what_went_wrong() {
         other => panic!("expected an auth error, got {other:?}"),
     };
     let message = auth(
-        tpp.exchange_code("u", "no-such-code", None)
+        tpp.exchange_code(ExchangeCode::new("no-such-code", "u"))
             .await
             .unwrap_err(),
     );
@@ -416,9 +422,11 @@ async fn token_errors_say_what_went_wrong() {
     let url = tpp.authorization_url(&consent.links, None, None).unwrap();
     let code = query(&decide(&url, "approve").await, "code").unwrap();
     let message = auth(
-        tpp.exchange_code("u", &code, Some("https://elsewhere.example/cb"))
-            .await
-            .unwrap_err(),
+        tpp.exchange_code(
+            ExchangeCode::new(&code, "u").redirect_uri("https://elsewhere.example/cb"),
+        )
+        .await
+        .unwrap_err(),
     );
     assert!(message.contains("redirect_uri does not match"), "{message}");
 
@@ -1002,7 +1010,7 @@ async fn the_texts_answers_and_calls_work_as_written() {
     )
     .await;
     let holder = tpp
-        .exchange_code("texts", &query(&back, "code").unwrap(), None)
+        .exchange_code(ExchangeCode::new(query(&back, "code").unwrap(), "texts"))
         .await
         .unwrap();
 

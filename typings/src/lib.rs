@@ -8,8 +8,11 @@
 //! A walker reads the schemas once into a small type language (`Ty`, `Model`, `Method`);
 //! `python.rs` and `typescript.rs` each print it, one type-expression function apiece.
 
+mod errors;
 mod python;
 mod typescript;
+
+pub use errors::{node_errors, python_errors};
 
 pub use python::{python_module_stub, python_stub, python_types};
 pub use typescript::typescript_definitions;
@@ -70,7 +73,11 @@ fn clients() -> Vec<Client> {
             "One merchant's view of the gateway: `client.banking`, …. Cheap to create.",
             (python::MERCHANT_CLIENT, typescript::MERCHANT_CLIENT),
             host::gateway(),
-        ),
+        )
+        .styled(Style {
+            abortable: true,
+            ..Style::default()
+        }),
         Client::new(
             "MobilePayPos",
             "A MobilePay point-of-sale client for one merchant: `pos.payments`, `pos.refunds`, \
@@ -100,7 +107,7 @@ fn clients() -> Vec<Client> {
             module: Some("psd2"),
             constructor: Some(typescript::PSD2_CONSTRUCTOR),
             declarations: typescript::PSD2_DECLARATIONS,
-            abortable: false,
+            abortable: true,
             python_preamble: python::PSD2_PREAMBLE,
             ..Style::default()
         }),

@@ -23,7 +23,7 @@ pub(super) fn definitions(surface: &Surface) -> String {
     for client in surface.clients.iter().filter(|c| !c.style.blocking) {
         clients += &ts.client(client);
     }
-    let mut out = header("//") + GATEWAY + ERRORS + &clients;
+    let mut out = header("//") + GATEWAY + &super::errors::typescript_errors() + &clients;
     for (name, text) in &ts.options {
         out += &format!("\n{}", text.replacen("{name}", name, 1));
     }
@@ -134,102 +134,21 @@ export declare class Gateway {
   /** A client for one merchant (`cli_…` / `sec_…`); its session is opened on first use. */
   createClient(credentials: Credentials): MerchantClient
 }
-"#;
 
-const ERRORS: &str = r#"
-/** Base class of every error the SDK throws. */
-export declare class MyPOSError extends Error {
-  constructor(message: string, fields?: Record<string, unknown>)
-  /** Which error, the same in Python: `MYPOS_CONFIG`, `MYPOS_NOT_FOUND`, … */
-  code: string
-  static readonly code: string
-  /** On an error of a MobilePay payment flow once its payment exists: the payment, to look it up. */
-  paymentId?: string
-}
-
-/** The configuration or credentials are malformed; `field` names which. Nothing was sent. */
-export declare class ConfigError extends MyPOSError {
-  field: string
-}
-
-/** A request argument is malformed; `field` names which. Nothing was sent. */
-export declare class InvalidRequestError extends MyPOSError {
-  field: string
-}
-
-/** A token or session could not be obtained, or fresh ones were refused. */
-export declare class AuthError extends MyPOSError {
-  status: number | null
-}
-
-/** The API answered with an error. */
-export declare class APIError extends MyPOSError {
-  status: number
-  statusMessage: string
-  detail: string | null
-  /** Messages per field, keyed as the API names the fields. */
-  errors: Record<string, string[]>
-  requestId: string | null
-  errorType: string | null
-  /** When to try again, in milliseconds, if the API said. */
-  retryAfter: number | null
-}
-
-/** HTTP 400 / 422: the API rejected the request; `errors` holds per-field messages. */
-export declare class BadRequestError extends APIError {}
-/** HTTP 401. */
-export declare class AuthenticationError extends APIError {}
-/** HTTP 403: the integration or merchant may not use this API. */
-export declare class PermissionDeniedError extends APIError {}
-/** HTTP 404. */
-export declare class NotFoundError extends APIError {}
-/** HTTP 409: the object is not in a state that allows this. */
-export declare class ConflictError extends APIError {}
-/** HTTP 429; `retryAfter` says when to try again. */
-export declare class RateLimitError extends APIError {}
-/** HTTP 5xx. */
-export declare class ServerError extends APIError {}
-
-/** The request could not be sent, or the connection broke before a full answer. */
-export declare class APIConnectionError extends MyPOSError {}
-
-/** No full answer within the timeout (`timeout`, in milliseconds). */
-export declare class APITimeoutError extends APIConnectionError {
-  timeout: number
-}
-export { APITimeoutError as TimeoutError }
-
-/**
- * The API answered with a body the SDK cannot read: not what the answer should be, or longer
- * than `maxResponseBytes` (then `limit` is that limit, in bytes).
- */
-export declare class APIDecodeError extends MyPOSError {
-  status: number
-  limit?: number
+/** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
+export interface AbortSignalLike {
+  readonly aborted: boolean
+  readonly reason?: unknown
 }
 
 /**
- * A payment request may or may not have reached the terminal and could not be found by its
- * reference. It was not sent twice: look it up by `referenceNumber` before trying again.
+ * Every call of every client (`Gateway` merchants, `MobilePayPos`, `Psd2Client`) takes a
+ * `signal`: aborting it rejects the call with the signal's reason (an `AbortError` unless
+ * given another) and stops it; a MobilePay flow it stops cancels its payment.
  */
-export declare class PaymentUnconfirmedError extends MyPOSError {
-  referenceNumber: string
+export interface Abortable {
+  signal?: AbortSignalLike
 }
-
-/**
- * A payment flow ended without taking the money: the customer rejected the payment, it was
- * cancelled or it expired. `paymentStatus` says where it ended (e.g. `CancelledByUser`).
- */
-export declare class PaymentNotCompletedError extends MyPOSError {
-  paymentId: string
-  paymentStatus: string
-}
-
-/**
- * A bug inside the SDK (it panicked): the call failed and the process goes on; whether the
- * request reached the API is unknown. Please report it with the message.
- */
-export declare class InternalError extends MyPOSError {}
 "#;
 
 /// Mirrors `index.js`: the hand-written members of `MerchantClient`.
@@ -357,18 +276,6 @@ export interface MobilePayPosOptions {
 export interface MobilePayOptions extends ClientOptions {
   /** How long a payment flow waits for its payment to end, in milliseconds. */
   flowMaxWait?: number
-}
-
-/** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
-export interface AbortSignalLike {
-  readonly aborted: boolean
-  readonly reason?: unknown
-}
-
-/** Every `MobilePayPos` method takes a `signal`. */
-export interface Abortable {
-  /** An `AbortSignal`: aborting it stops the call; a flow it stops cancels its payment. */
-  signal?: AbortSignalLike
 }
 "#;
 

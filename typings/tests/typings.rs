@@ -38,3 +38,14 @@ fn python_sync_stub_matches_the_core() {
     expect_file!["../../bindings-python/python/mypos/sync.pyi"]
         .assert_eq(&mypos_typings::python_module_stub("sync"));
 }
+
+#[test]
+fn python_errors_match_the_core_table() {
+    expect_file!["../../bindings-python/python/mypos/errors.py"]
+        .assert_eq(&mypos_typings::python_errors());
+}
+
+#[test]
+fn node_errors_match_the_core_table() {
+    expect_file!["../../bindings-node/errors.js"].assert_eq(&mypos_typings::node_errors());
+}

@@ -310,9 +310,9 @@ crate::operations! {
     /// Accounts, transactions and statements.
     pub struct Banking<MerchantClient> as "banking" {
         /// List the merchant's accounts, a page at a time.
-        get_accounts(GetAccountsRequest) -> Page<Account> = GET "/accounting/v1/accounts";
+        get_accounts(GetAccountsRequest) -> Page<Account> = GET "/accounting/v1/accounts", iterated by iter_accounts;
         /// List account transactions, newest first unless `order` says otherwise, a page at a time.
-        get_transactions(GetTransactionsRequest) -> Page<Transaction> = GET "/accounting/v1/transactions";
+        get_transactions(GetTransactionsRequest) -> Page<Transaction> = GET "/accounting/v1/transactions", iterated by iter_transactions;
         /// One transaction's details, by payment reference. Path unverified.
         // unverified: path is the project's choice; not in any public source.
         get_transaction(GetTransactionRequest) -> TransactionDetails = GET "/accounting/v1/transactions/{payment_reference}";

@@ -13,7 +13,7 @@ use crate::config::{GatewayConfig, MerchantCredentials, validate_merchant};
 use crate::error::{Error, Result};
 use crate::raw::RawRequest;
 use crate::token_store::Fleet;
-use crate::transport::{CallOptions, Request, Response, Transport};
+use crate::transport::{CallLimits, CallOptions, Request, Response, Transport, WithCallOptions};
 
 /// One partner integration talking to one gateway, for any number of merchants.
 #[derive(Clone, Debug)]
@@ -144,23 +144,20 @@ impl MerchantClient {
         timeout: Option<Duration>,
         max_retries: Option<u32>,
     ) -> Result<Self> {
-        let mut client = self.clone();
-        client.options = client.options.overridden(timeout, max_retries)?;
-        Ok(client)
+        self.with_limits(CallLimits {
+            timeout,
+            max_retries,
+            connect_timeout: None,
+        })
     }
 
     /// The same merchant with connections for its calls opened within `connect_timeout`
     /// (instead of the gateway's).
     pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
-        if connect_timeout.is_zero() {
-            return Err(Error::config(
-                "connect_timeout",
-                "must be greater than zero",
-            ));
-        }
-        let mut client = self.clone();
-        client.options.connect_timeout = Some(connect_timeout);
-        Ok(client)
+        self.with_limits(CallLimits {
+            connect_timeout: Some(connect_timeout),
+            ..CallLimits::default()
+        })
     }
 
     /// The limits calls through this client run with.
@@ -192,5 +189,11 @@ impl MerchantClient {
             };
             gateway.transport.call(&auth, request, self.options).await
         })
+    }
+}
+
+impl WithCallOptions for MerchantClient {
+    fn call_options_mut(&mut self) -> &mut CallOptions {
+        &mut self.options
     }
 }

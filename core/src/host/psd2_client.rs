@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 use crate::psd2::{Psd2Client, TokenSet};
 
 use super::casing::Case;
+use super::settings::call_options;
+use crate::transport::WithCallOptions;
 
 /// A token set as a host sees it: `holder_id`, `access_token`, `refresh_token`, `expires_at`
 /// (seconds since the Unix epoch), `scope`, keys in `case`. It holds secrets: it is for the
@@ -128,53 +130,9 @@ pub fn authorization_url(
     client.authorization_url_for(&href, state, redirect_uri)
 }
 
-/// The same client with other call limits: JSON `{timeout?, connect_timeout?, max_retries?}`
-/// in the host's casing and time unit (seconds in Python, milliseconds in Node).
+/// The same client with other call limits (see [`call_options`]).
 pub fn with_options(client: &Psd2Client, json: &str, case: Case) -> Result<Psd2Client> {
-    let value: Value =
-        serde_json::from_str(json).map_err(|_| Error::config("options", "is not valid JSON"))?;
-    let per_second = match case {
-        Case::Snake => 1.0,
-        Case::Camel => 1000.0,
-    };
-    let mut timeout = None;
-    let mut connect_timeout = None;
-    let mut max_retries = None;
-    if let Value::Object(map) = value {
-        for (key, value) in map {
-            match (Case::Snake.apply(&key).as_str(), value) {
-                (_, Value::Null) => {}
-                (field @ ("timeout" | "connect_timeout"), Value::Number(n)) => {
-                    let seconds = n.as_f64().unwrap_or(0.0) / per_second;
-                    if !(seconds > 0.0 && seconds <= 86_400.0) {
-                        return Err(Error::config(field, "must be positive (at most a day)"));
-                    }
-                    let duration = Some(Duration::from_secs_f64(seconds));
-                    if field == "timeout" {
-                        timeout = duration;
-                    } else {
-                        connect_timeout = duration;
-                    }
-                }
-                ("max_retries", Value::Number(n)) => {
-                    max_retries = Some(n.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(
-                        || Error::config("max_retries", "must be a whole number, 0 or more"),
-                    )?);
-                }
-                (field, _) => {
-                    return Err(Error::config(
-                        field,
-                        "is not an option (timeout, connect_timeout, max_retries)",
-                    ));
-                }
-            }
-        }
-    }
-    let client = client.with_options(timeout, max_retries)?;
-    match connect_timeout {
-        Some(connect_timeout) => client.with_connect_timeout(connect_timeout),
-        None => Ok(client),
-    }
+    client.with_limits(call_options(json, case)?)
 }
 
 /// Seconds from now until `tokens` expire, for hosts that show it.

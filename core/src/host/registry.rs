@@ -194,3 +194,35 @@ pub fn psd2() -> &'static Api<crate::psd2::Psd2Client> {
         LazyLock::new(|| Api::new(crate::psd2::operations()));
     &API
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each paged list names its iterator on its definition line (`iterated by …`), which is
+    /// the Rust method; the hosts derive theirs by [`iterator_name`]: the two must agree.
+    fn iterators_agree<C: 'static>(api: &Api<C>) {
+        for entry in api.entries.values() {
+            let info = &entry.info;
+            let expected = info.paged.then(|| iterator_name(info.name));
+            let named = info
+                .iterator
+                .map(|iterator| match info.name.rsplit_once('.') {
+                    Some((namespace, _)) => format!("{namespace}.{iterator}"),
+                    None => iterator.to_string(),
+                });
+            assert_eq!(named, expected, "{}", info.name);
+        }
+    }
+
+    #[test]
+    fn every_paged_list_has_the_hosts_iterator_in_rust() {
+        iterators_agree(gateway());
+        iterators_agree(mobilepay());
+        // PSD2's transaction lists page by the answer's links, not a page number: their
+        // `iter_transactions` are written by hand (`psd2::accounts::stream`).
+        for entry in psd2().entries.values() {
+            assert_eq!(entry.info.iterator, None, "{}", entry.info.name);
+        }
+    }
+}

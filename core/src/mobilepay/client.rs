@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 
 use crate::config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, validate_base_url};
 use crate::error::{Error, Result};
-use crate::transport::{Authenticator, Body, CallOptions, Request, Response, Transport};
+use crate::transport::{
+    Authenticator, Body, CallLimits, CallOptions, Request, Response, Transport, WithCallOptions,
+};
 
 /// The operations that need no access token: creating the first one.
 /// (`manage.create_token`; a test below holds it to the operation's definition.)
@@ -198,23 +200,20 @@ impl MobilePayPos {
         timeout: Option<Duration>,
         max_retries: Option<u32>,
     ) -> Result<Self> {
-        let mut client = self.clone();
-        client.options = client.options.overridden(timeout, max_retries)?;
-        Ok(client)
+        self.with_limits(CallLimits {
+            timeout,
+            max_retries,
+            connect_timeout: None,
+        })
     }
 
     /// The same client with connections for its calls opened within `connect_timeout`
     /// (instead of the configured one).
     pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
-        if connect_timeout.is_zero() {
-            return Err(Error::config(
-                "connect_timeout",
-                "must be greater than zero",
-            ));
-        }
-        let mut client = self.clone();
-        client.options.connect_timeout = Some(connect_timeout);
-        Ok(client)
+        self.with_limits(CallLimits {
+            connect_timeout: Some(connect_timeout),
+            ..CallLimits::default()
+        })
     }
 
     /// The same client with flows that wait at most `max_wait` for their payment to end.
@@ -355,6 +354,12 @@ impl MobilePayPos {
                 .call(&InRequestCredentials, &request, self.options)
                 .await
         })
+    }
+}
+
+impl WithCallOptions for MobilePayPos {
+    fn call_options_mut(&mut self) -> &mut CallOptions {
+        &mut self.options
     }
 }
 

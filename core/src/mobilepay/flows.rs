@@ -512,6 +512,7 @@ where
             positional: vec![],
             doc: self.doc,
             paged: false,
+            iterator: None,
         }
     }
 

@@ -25,11 +25,15 @@ use tokio::time::Instant;
 use crate::error::{ApiError, Error, Result};
 use crate::raw::RawRequest;
 use crate::retry::{self, Failure};
-use crate::transport::{self, CallOptions, Request, Response, Transport};
+use crate::transport::{
+    self, CallLimits, CallOptions, Request, Response, Transport, WithCallOptions,
+};
 
 use super::config::Psd2Config;
 use super::model::{self, ScaTarget};
-use super::oauth::{self, Grant, Issued, TokenEndpoint, TokenListener, TokenSet, TokenSlot};
+use super::oauth::{
+    self, ExchangeCode, Grant, Issued, TokenEndpoint, TokenListener, TokenSet, TokenSlot,
+};
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const API_KEY: HeaderName = HeaderName::from_static("api-key");
@@ -39,7 +43,7 @@ const API_KEY: HeaderName = HeaderName::from_static("api-key");
 ///
 /// ```no_run
 /// # async fn run() -> mypos::Result<()> {
-/// use mypos::psd2::{Psd2Client, Psd2Config};
+/// use mypos::psd2::{ExchangeCode, Psd2Client, Psd2Config};
 /// use mypos::psd2::accounts::ListAccountsRequest;
 ///
 /// let mut config = Psd2Config::new(mypos::psd2::DEFAULT_PSD2_URL, "tpp-client", "tpp-secret");
@@ -47,7 +51,7 @@ const API_KEY: HeaderName = HeaderName::from_static("api-key");
 /// let tpp = Psd2Client::new(config)?;
 /// // … create a consent, send the holder to `tpp.authorization_url(…)`, get `code` back …
 /// # let code = "";
-/// let holder = tpp.exchange_code("user-42", code, None).await?;
+/// let holder = tpp.exchange_code(ExchangeCode::new(code, "user-42")).await?;
 /// let accounts = holder.accounts().list(ListAccountsRequest::new("consent-id")).await?;
 /// # Ok(()) }
 /// ```
@@ -153,23 +157,20 @@ impl Psd2Client {
         timeout: Option<Duration>,
         max_retries: Option<u32>,
     ) -> Result<Self> {
-        let mut client = self.clone();
-        client.options = client.options.overridden(timeout, max_retries)?;
-        Ok(client)
+        self.with_limits(CallLimits {
+            timeout,
+            max_retries,
+            connect_timeout: None,
+        })
     }
 
     /// The same client with connections for its calls opened within `connect_timeout`
     /// (instead of the configured one).
     pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
-        if connect_timeout.is_zero() {
-            return Err(Error::config(
-                "connect_timeout",
-                "must be greater than zero",
-            ));
-        }
-        let mut client = self.clone();
-        client.options.connect_timeout = Some(connect_timeout);
-        Ok(client)
+        self.with_limits(CallLimits {
+            connect_timeout: Some(connect_timeout),
+            ..CallLimits::default()
+        })
     }
 
     /// Where to send the account holder to approve a consent or a payment (the answer, its
@@ -226,21 +227,18 @@ impl Psd2Client {
     }
 
     /// Exchanges the `code` the holder came back with for their tokens, and returns a handle
-    /// that acts for them. `holder_id` is the application's own name for the holder (its user
-    /// id); the [`TokenListener`] receives the tokens under it.
-    pub async fn exchange_code(
-        &self,
-        holder_id: &str,
-        code: &str,
-        redirect_uri: Option<&str>,
-    ) -> Result<Self> {
+    /// that acts for them: `tpp.exchange_code(ExchangeCode::new(code, "user-42")).await?`.
+    /// `holder_id` is the application's own name for the holder (its user id); the
+    /// [`TokenListener`] receives the tokens under it.
+    pub async fn exchange_code(&self, request: ExchangeCode) -> Result<Self> {
+        let (holder_id, code) = (request.holder_id.as_str(), request.code.as_str());
         if holder_id.trim().is_empty() {
             return Err(Error::invalid("holder_id", "must not be empty"));
         }
         if code.trim().is_empty() {
             return Err(Error::invalid("code", "must not be empty"));
         }
-        let redirect_uri = self.redirect_uri(redirect_uri)?;
+        let redirect_uri = self.redirect_uri(request.redirect_uri.as_deref())?;
         let form = vec![
             ("grant_type", "authorization_code".to_string()),
             ("code", code.trim().to_string()),
@@ -597,6 +595,12 @@ impl fmt::Debug for Psd2Client {
             .field("url", &self.url())
             .field("holder_id", &self.holder_id())
             .finish()
+    }
+}
+
+impl WithCallOptions for Psd2Client {
+    fn call_options_mut(&mut self) -> &mut CallOptions {
+        &mut self.options
     }
 }
 

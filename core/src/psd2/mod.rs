@@ -11,7 +11,7 @@
 //! use futures::TryStreamExt;
 //! use mypos::psd2::accounts::{ListAccountsRequest, TransactionsRequest};
 //! use mypos::psd2::consents::{AccountAccess, AccessScope, CreateConsentRequest};
-//! use mypos::psd2::BookingStatus;
+//! use mypos::psd2::{BookingStatus, ExchangeCode};
 //!
 //! let access = AccountAccess { all_psd2: Some(AccessScope::AllAccounts), ..Default::default() };
 //! let consent = tpp
@@ -20,7 +20,7 @@
 //!     .await?;
 //! let approve_at = tpp.authorization_url(&consent.links, Some("csrf-token"), None)?;
 //! // … the holder approves at `approve_at` and comes back with `code` …
-//! let holder = tpp.exchange_code("user-42", code, None).await?;
+//! let holder = tpp.exchange_code(ExchangeCode::new(code, "user-42")).await?;
 //! let accounts = holder.accounts().list(ListAccountsRequest::new(&consent.consent_id)).await?;
 //! let account_id = accounts.accounts[0].resource_id.clone().unwrap_or_default();
 //! let mut request = TransactionsRequest::new(account_id, &consent.consent_id, BookingStatus::Both);
@@ -51,7 +51,7 @@ pub use model::{
     AccountReference, AccountStatus, Balance, BalanceType, BookingStatus, ConsentStatus,
     CurrencyAmount, Link, Links, ScaTarget, TransactionStatus, sca_link,
 };
-pub use oauth::{TokenListener, TokenSet};
+pub use oauth::{ExchangeCode, TokenListener, TokenSet};
 pub use payments::Payments;
 
 use futures::future::BoxFuture;

@@ -435,6 +435,43 @@ pub(crate) fn authorization_url(
     Ok(url.into())
 }
 
+/// What [`Psd2Client::exchange_code`](super::Psd2Client::exchange_code) takes, as the Python
+/// keywords and the Node options object: the `code` the holder came back with, the
+/// application's `holder_id` for them, and the `redirect_uri` of the authorization (the
+/// configured one when `None`). Its `Debug` hides the code.
+#[derive(Clone, Default)]
+pub struct ExchangeCode {
+    pub code: String,
+    pub holder_id: String,
+    pub redirect_uri: Option<String>,
+}
+
+impl ExchangeCode {
+    pub fn new(code: impl Into<String>, holder_id: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            holder_id: holder_id.into(),
+            redirect_uri: None,
+        }
+    }
+
+    /// The same request with the authorization's `redirect_uri`.
+    pub fn redirect_uri(mut self, redirect_uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(redirect_uri.into());
+        self
+    }
+}
+
+impl fmt::Debug for ExchangeCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExchangeCode")
+            .field("code", &"[redacted]")
+            .field("holder_id", &self.holder_id)
+            .field("redirect_uri", &self.redirect_uri)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

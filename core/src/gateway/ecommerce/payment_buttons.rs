@@ -302,7 +302,7 @@ crate::operations! {
         create(CreatePaymentButtonRequest) -> Created = POST "/ecommerce/v1/buttons";
         /// List the merchant's payment buttons, a page at a time. Path unverified.
         // unverified: path is the project's choice.
-        list(ListPaymentButtonsRequest) -> Page<PaymentButton> = GET "/ecommerce/v1/buttons";
+        list(ListPaymentButtonsRequest) -> Page<PaymentButton> = GET "/ecommerce/v1/buttons", iterated by list_all;
         /// One payment button, by code. Path unverified.
         // unverified: path is the project's choice.
         get(GetPaymentButtonRequest) -> PaymentButton = GET "/ecommerce/v1/buttons/{code}";
@@ -314,6 +314,6 @@ crate::operations! {
         delete(DeletePaymentButtonRequest) -> Empty = DELETE "/ecommerce/v1/buttons/{code}";
         /// Payments made through payment buttons, a page at a time. Path unverified.
         // unverified: path is the project's choice; no source documents it.
-        get_transactions(GetPaymentButtonTransactionsRequest) -> Page<OnlineTransaction> = GET "/ecommerce/v1/buttons/transactions";
+        get_transactions(GetPaymentButtonTransactionsRequest) -> Page<OnlineTransaction> = GET "/ecommerce/v1/buttons/transactions", iterated by iter_transactions;
     }
 }

@@ -276,7 +276,7 @@ crate::operations! {
         create(CreatePaymentLinkRequest) -> Created = POST "/ecommerce/v1/links";
         /// List the merchant's payment links, a page at a time. Path unverified.
         // unverified: path is the project's choice.
-        list(ListPaymentLinksRequest) -> Page<PaymentLink> = GET "/ecommerce/v1/links";
+        list(ListPaymentLinksRequest) -> Page<PaymentLink> = GET "/ecommerce/v1/links", iterated by list_all;
         /// One payment link, by code. Path unverified.
         // unverified: path is the project's choice.
         get(GetPaymentLinkRequest) -> PaymentLink = GET "/ecommerce/v1/links/{code}";
@@ -288,6 +288,6 @@ crate::operations! {
         delete(DeletePaymentLinkRequest) -> Empty = DELETE "/ecommerce/v1/links/{code}";
         /// Payments made through payment links, a page at a time. Path unverified.
         // unverified: path is the project's choice; no source documents it.
-        get_transactions(GetPaymentLinkTransactionsRequest) -> Page<OnlineTransaction> = GET "/ecommerce/v1/links/transactions";
+        get_transactions(GetPaymentLinkTransactionsRequest) -> Page<OnlineTransaction> = GET "/ecommerce/v1/links/transactions", iterated by iter_transactions;
     }
 }

@@ -213,7 +213,7 @@ crate::operations! {
         create(CreatePaymentRequestRequest) -> CreatedPaymentRequest = POST "/ecommerce/v1/pr";
         /// List the merchant's payment requests, a page at a time. Path unverified.
         // unverified: path is the project's choice.
-        list(ListPaymentRequestsRequest) -> Page<PaymentRequest> = GET "/ecommerce/v1/pr";
+        list(ListPaymentRequestsRequest) -> Page<PaymentRequest> = GET "/ecommerce/v1/pr", iterated by list_all;
         /// One payment request, by code. Path unverified.
         // unverified: path is the project's choice.
         get(GetPaymentRequestRequest) -> PaymentRequest = GET "/ecommerce/v1/pr/{code}";

@@ -345,7 +345,7 @@ crate::operations! {
         /// One payment, with its card details once the terminal has finished it.
         get(GetPaymentRequest) -> Payment = GET "/epos/v1/payments/{payment_id}";
         /// The payments of one terminal, a page at a time.
-        list(ListPaymentsRequest) -> Page<Payment> = GET "/epos/v1/payments";
+        list(ListPaymentsRequest) -> Page<Payment> = GET "/epos/v1/payments", iterated by list_all;
         /// Cancel a payment the terminal has not finished yet (HTTP 202).
         cancel(CancelPaymentRequest) -> Option<CancelledPayment> = DELETE "/epos/v1/payments/{payment_id}";
         /// Reverse (void) a successful payment.

@@ -482,13 +482,13 @@ crate::operations! {
     /// The merchant's terminals, their transactions and receipts.
     pub struct Terminals<MerchantClient> as "epos.terminals" {
         /// The merchant's terminals, a page at a time.
-        list(ListTerminalsRequest) -> Page<TerminalSummary> = GET "/pos/v1/terminals";
+        list(ListTerminalsRequest) -> Page<TerminalSummary> = GET "/pos/v1/terminals", iterated by list_all;
         /// One terminal with its settings.
         get(GetTerminalRequest) -> Terminal = GET "/pos/v1/terminals/{terminal_id}";
         /// Card transactions of all terminals, a page at a time.
-        get_transactions(GetTransactionsRequest) -> Page<TerminalTransaction> = GET "/pos/v1/terminals/transactions";
+        get_transactions(GetTransactionsRequest) -> Page<TerminalTransaction> = GET "/pos/v1/terminals/transactions", iterated by iter_transactions;
         /// Card transactions of one terminal, a page at a time.
-        get_terminal_transactions(GetTerminalTransactionsRequest) -> Page<TerminalTransaction> = GET "/pos/v1/terminals/{terminal_id}/transactions";
+        get_terminal_transactions(GetTerminalTransactionsRequest) -> Page<TerminalTransaction> = GET "/pos/v1/terminals/{terminal_id}/transactions", iterated by iter_terminal_transactions;
         /// The terminal models.
         get_models(GetModelsRequest) -> Vec<TerminalModel> = GET "/pos/v1/terminals/models";
         /// The merchant's outlets.

@@ -2,13 +2,14 @@
 
 use serde::Deserialize;
 
-use super::{TlsSpec, duration, settings};
+use super::{TlsSpec, call_options, duration, settings};
 use crate::MerchantClient;
 use crate::config::{
     Credentials, DEMO_GATEWAY_URL, Environment, GatewayConfig, PRODUCTION_GATEWAY_URL,
 };
 use crate::error::Result;
 use crate::host::casing::Case;
+use crate::transport::WithCallOptions;
 
 /// A [`GatewayConfig`] from a host's plain data: `gateway_url`, `integration` (`client_id`,
 /// `client_secret`), `partner_id`, `application_id`, `timeout` — keys in `case`, the timeout
@@ -95,26 +96,9 @@ impl TokenStoreSpec {
     }
 }
 
-/// The same client with other call limits: JSON `{timeout?, connect_timeout?, max_retries?}`
-/// in the host's casing and time unit.
+/// The same client with other call limits (see [`call_options`]).
 pub fn with_options(client: &MerchantClient, json: &str, case: Case) -> Result<MerchantClient> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Spec {
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<u32>,
-    }
-    let spec: Spec = settings(json, case, "options")?;
-    let timeout = spec
-        .timeout
-        .map(|t| duration(t, case, "timeout"))
-        .transpose()?;
-    let client = client.with_options(timeout, spec.max_retries)?;
-    match spec.connect_timeout {
-        Some(t) => client.with_connect_timeout(duration(t, case, "connect_timeout")?),
-        None => Ok(client),
-    }
+    client.with_limits(call_options(json, case)?)
 }
 
 #[cfg(test)]

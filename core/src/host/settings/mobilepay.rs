@@ -1,11 +1,13 @@
 //! MobilePay's settings: a [`MobilePayConfig`](crate::mobilepay::MobilePayConfig).
 
 use serde::Deserialize;
+use serde_json::Value;
 
-use super::{duration, settings};
+use super::{call_limits, duration, settings, typed};
 use crate::error::Result;
 use crate::host::casing::Case;
 use crate::mobilepay::MobilePayPos;
+use crate::transport::WithCallOptions;
 
 /// A [`MobilePayConfig`](crate::mobilepay::MobilePayConfig) from a host's plain data:
 /// `base_url`, `bio_code`, `access_token` (may be left out to create the first one),
@@ -49,32 +51,21 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
     Ok(config)
 }
 
-/// The same MobilePay client with other call limits: JSON `{timeout?, connect_timeout?,
-/// max_retries?, flow_max_wait?}` in the host's casing and time unit, as a merchant client
-/// takes them.
+/// The same MobilePay client with other call limits: the [`call_options`](super::call_options) every client takes,
+/// and `flow_max_wait`, how long its flows wait for their payment.
 pub fn mobilepay_with_options(
     client: &MobilePayPos,
     json: &str,
     case: Case,
 ) -> Result<MobilePayPos> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Spec {
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<u32>,
-        flow_max_wait: Option<f64>,
-    }
-    let spec: Spec = settings(json, case, "options")?;
-    let timeout = spec
-        .timeout
-        .map(|t| duration(t, case, "timeout"))
-        .transpose()?;
-    let mut client = client.with_options(timeout, spec.max_retries)?;
-    if let Some(t) = spec.connect_timeout {
-        client = client.with_connect_timeout(duration(t, case, "connect_timeout")?)?;
-    }
-    if let Some(wait) = spec.flow_max_wait {
+    let mut options: Value = settings(json, case, "options")?;
+    let flow_max_wait = options
+        .as_object_mut()
+        .and_then(|o| o.remove("flow_max_wait"))
+        .filter(|wait| !wait.is_null());
+    let mut client = client.with_limits(call_limits(options, case)?)?;
+    if let Some(wait) = flow_max_wait {
+        let wait: f64 = typed(wait, "options.flow_max_wait")?;
         client = client.with_flow_max_wait(duration(wait, case, "flow_max_wait")?)?;
     }
     Ok(client)

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::casing::Case;
 use crate::error::{Error, Result};
+use crate::transport::CallLimits;
 
 pub use gateway::{gateway_config, with_options};
 pub use mobilepay::{mobilepay_config, mobilepay_with_options};
@@ -34,6 +35,32 @@ pub fn duration(value: f64, case: Case, field: &str) -> Result<Duration> {
     Ok(Duration::from_secs_f64(value / per_second))
 }
 
+/// A host's call options, JSON `{timeout?, connect_timeout?, max_retries?}` in its casing and
+/// time unit (a null is the same as a missing key): what every client's `with_options` takes.
+pub fn call_options(json: &str, case: Case) -> Result<CallLimits> {
+    call_limits(settings(json, case, "options")?, case)
+}
+
+/// [`call_options`] from options already parsed (keys in snake_case), for a client that takes
+/// options of its own besides these and has removed them.
+fn call_limits(options: Value, case: Case) -> Result<CallLimits> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Spec {
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+    }
+    let spec: Spec = typed(options, "options")?;
+    let duration_of =
+        |value: Option<f64>, field| value.map(|v| duration(v, case, field)).transpose();
+    Ok(CallLimits {
+        timeout: duration_of(spec.timeout, "timeout")?,
+        max_retries: spec.max_retries,
+        connect_timeout: duration_of(spec.connect_timeout, "connect_timeout")?,
+    })
+}
+
 /// A host's settings object (a config, call options) as `T`: keys made snake_case, and any
 /// problem a `ConfigError` naming the field. Settings hold secrets, so no message quotes a
 /// value (serde's would: `invalid type: integer 5, expected a string`).
@@ -41,6 +68,11 @@ fn settings<T: serde::de::DeserializeOwned>(json: &str, case: Case, root: &str) 
     let mut value: Value =
         serde_json::from_str(json).map_err(|_| Error::config(root, "is not valid JSON"))?;
     snake_keys(&mut value, case);
+    typed(value, root)
+}
+
+/// Settings already parsed (keys in snake_case) as `T`, with [`settings`]' errors.
+fn typed<T: serde::de::DeserializeOwned>(value: Value, root: &str) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let (field, message) = crate::endpoint::locate(e, root);
         let message = match message.split_once(", expected ") {
