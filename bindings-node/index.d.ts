@@ -31,6 +31,8 @@ export interface GatewayOptions {
   connectTimeout?: number
   /** How many times a failed call that is safe to repeat is retried (default 2). */
   maxRetries?: number
+  /** The largest answer body read, in bytes (default 16 MiB); a longer one rejects with `APIDecodeError` naming the limit. */
+  maxResponseBytes?: number
   /** An extra CA to trust and a client certificate to present (PEM text). */
   tls?: TlsOptions
   /**
@@ -106,6 +108,8 @@ export declare class MyPOSError extends Error {
   /** Which error, the same in Python: `MYPOS_CONFIG`, `MYPOS_NOT_FOUND`, … */
   code: string
   static readonly code: string
+  /** On an error of a MobilePay payment flow once its payment exists: the payment, to look it up. */
+  paymentId?: string
 }
 
 /** The configuration or credentials are malformed; `field` names which. Nothing was sent. */
@@ -160,9 +164,13 @@ export declare class APITimeoutError extends APIConnectionError {
 }
 export { APITimeoutError as TimeoutError }
 
-/** The API answered success with a body the SDK cannot read. */
+/**
+ * The API answered with a body the SDK cannot read: not what the answer should be, or longer
+ * than `maxResponseBytes` (then `limit` is that limit, in bytes).
+ */
 export declare class APIDecodeError extends MyPOSError {
   status: number
+  limit?: number
 }
 
 /**
@@ -372,6 +380,8 @@ export interface MobilePayPosOptions {
   connectTimeout?: number
   /** How many times a failed call that is safe to repeat is retried (default 2). */
   maxRetries?: number
+  /** The largest answer body read, in bytes (default 16 MiB); a longer one rejects with `APIDecodeError` naming the limit. */
+  maxResponseBytes?: number
 }
 
 /** The global `AbortSignal`, described so that no DOM or Node typings are needed. */
@@ -564,6 +574,8 @@ export interface Psd2ClientOptions {
   connectTimeout?: number
   /** How many times a failed call that is safe to repeat is retried (default 2). */
   maxRetries?: number
+  /** The largest answer body read, in bytes (default 16 MiB); a longer one rejects with `APIDecodeError` naming the limit. */
+  maxResponseBytes?: number
 }
 
 /** One TPP on the PSD2 API (`psd2.consents`), or one account holder's client on it (`accounts`, `card_accounts`, `payments`, `funds`), from `exchange_code` or `account_holder`. Tokens are refreshed before they expire, one refresh at a time. */

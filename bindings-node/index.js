@@ -89,14 +89,14 @@ class RedisTokenStore {
  * connection pool and the partner's OAuth token; merchant clients share both.
  */
 class Gateway {
-  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2, tls, tokenStore } = {}) {
+  constructor({ gatewayUrl = DEMO_GATEWAY_URL, integration, partnerId, applicationId, timeout = 30000, connectTimeout = 10000, maxRetries = 2, maxResponseBytes, tls, tokenStore } = {}) {
     if (tokenStore != null && !(tokenStore instanceof RedisTokenStore)) {
       throw new errors.ConfigError('invalid configuration: `tokenStore` must be a RedisTokenStore or undefined', { field: 'tokenStore' })
     }
     // `tls`: `extraCaPem`, `clientCertPem`, `clientKeyPem` (PEM text), as for PSD2.
     // `tokenStore`: shared by the processes of a fleet; this process only when left out.
     const store = tokenStore == null ? null : RedisTokenStore._settings(tokenStore)
-    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, tls, tokenStore: store, host: `node; ${process.version}` }
+    const config = { gatewayUrl, integration, partnerId, applicationId, timeout, connectTimeout, maxRetries, maxResponseBytes, tls, tokenStore: store, host: `node; ${process.version}` }
     Object.defineProperty(this, '_native', { value: errors.translated(() => new native.NativeGateway(encode(config))) })
     Object.defineProperty(this, '_partnerId', { value: partnerId })
   }

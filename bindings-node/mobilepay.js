@@ -46,8 +46,8 @@ class Calls {
  * takes `{ signal }`: aborting a flow cancels its payment on the server.
  */
 class MobilePayPos {
-  constructor({ baseUrl, bioCode, accessToken, timeout = 30000, connectTimeout = 10000, maxRetries = 2 } = {}) {
-    const config = { baseUrl, bioCode, accessToken, timeout, connectTimeout, maxRetries, host: `node; ${process.version}` }
+  constructor({ baseUrl, bioCode, accessToken, timeout = 30000, connectTimeout = 10000, maxRetries = 2, maxResponseBytes } = {}) {
+    const config = { baseUrl, bioCode, accessToken, timeout, connectTimeout, maxRetries, maxResponseBytes, host: `node; ${process.version}` }
     bind(this, errors.translated(() => new native.NativeMobilePayPos(encode(config))))
   }
 

@@ -36,10 +36,10 @@ function tokenCallback(onTokens) {
 class Psd2Client {
   constructor({
     clientId, clientSecret, baseUrl = DEFAULT_PSD2_URL, tokenUrl, redirectUri, apiKey, clientAuth = 'body', tls,
-    onTokens, timeout = 30000, connectTimeout = 10000, maxRetries = 2,
+    onTokens, timeout = 30000, connectTimeout = 10000, maxRetries = 2, maxResponseBytes,
   } = {}) {
     const config = {
-      baseUrl, tokenUrl, clientId, clientSecret, clientAuth, redirectUri, apiKey, tls, timeout, connectTimeout, maxRetries,
+      baseUrl, tokenUrl, clientId, clientSecret, clientAuth, redirectUri, apiKey, tls, timeout, connectTimeout, maxRetries, maxResponseBytes,
       host: `node; ${process.version}`,
     }
     const callback = tokenCallback(onTokens)

@@ -80,7 +80,7 @@ export interface LoggedRequest {
 /** What misbehaves, for the next `count` requests to `path` (exact, or a prefix ending in `*`). */
 export interface FaultOptions {
   path: string
-  kind?: 'status' | 'delay' | 'drop_before_headers' | 'drop_after_headers' | 'malformed_json' | 'html' | 'truncated_body' | 'expire_session'
+  kind?: 'status' | 'delay' | 'drop_before_headers' | 'drop_after_headers' | 'malformed_json' | 'html' | 'truncated_body' | 'expire_session' | 'oversized'
   method?: string
   count?: number
   status?: number
@@ -89,6 +89,10 @@ export interface FaultOptions {
   delayMs?: number
   /** With `drop_before_headers`: run the handler first, then lose its answer. */
   afterHandler?: boolean
+  /** With `oversized`: the body's size in bytes. */
+  bytes?: number
+  /** With `oversized`: send a `Content-Length` (otherwise the body streams with none). */
+  announceLength?: boolean
 }
 
 /** A running sandbox: clients bound to it, and its control API. */

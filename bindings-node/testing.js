@@ -177,7 +177,7 @@ class Sandbox {
    * misbehave; resolves to the fault's id. `kind`: 'status' (`status`, optional `body`,
    * `headers`), 'delay' (`delayMs`), 'drop_before_headers' (optional `afterHandler`),
    * 'drop_after_headers', 'malformed_json', 'html' (optional `status`), 'truncated_body',
-   * 'expire_session'. Field names are camelCase here and sent snake_case.
+   * 'expire_session', 'oversized' (`bytes`, optional `announceLength`). Field names are camelCase here and sent snake_case.
    *
    *   await sandbox.injectFault({ path: '/accounting/v1/accounts', status: 503, headers: { 'Retry-After': '1' } })
    */

@@ -107,10 +107,25 @@ impl std::fmt::Debug for Token {
     }
 }
 
+/// How long a refusal of a merchant's credentials is answered from memory: a revoked merchant
+/// called in a loop costs one session request per this, not one per call.
+const REFUSAL_MEMORY: Duration = Duration::from_secs(5);
+
+/// A refused fetch, remembered briefly: its status, its message, and until when.
+#[derive(Debug, Clone)]
+struct Refusal {
+    status: Option<u16>,
+    message: String,
+    until: Instant,
+}
+
 /// A cached token with single-flight refresh, in this process and (with a shared store)
-/// across the fleet.
+/// across the fleet. A fetch refused for its credentials is remembered for
+/// [`REFUSAL_MEMORY`] and answered to every caller meanwhile, waiters included.
 pub(crate) struct TokenCell {
     current: RwLock<Option<Arc<Token>>>,
+    /// The last refusal of the credentials, while it is remembered.
+    refusal: RwLock<Option<Refusal>>,
     /// Per process: a forked child must not wait for a refresh its parent was running.
     refreshing: PerProcess<Arc<tokio::sync::Mutex<()>>>,
     /// Where the fleet shares this token, if it does.
@@ -134,6 +149,7 @@ impl TokenCell {
     fn new(shared: Option<Shared>) -> Self {
         Self {
             current: RwLock::default(),
+            refusal: RwLock::default(),
             refreshing: PerProcess::new(Arc::default()),
             shared,
             refused: Mutex::default(),
@@ -145,6 +161,18 @@ impl TokenCell {
         current.as_ref().filter(|t| t.is_fresh()).cloned()
     }
 
+    /// The remembered refusal, while it lasts.
+    fn refusal(&self) -> Option<Error> {
+        let refusal = self.refusal.read().unwrap_or_else(|e| e.into_inner());
+        refusal
+            .as_ref()
+            .filter(|r| Instant::now() < r.until)
+            .map(|r| Error::Auth {
+                status: r.status,
+                message: r.message.clone(),
+            })
+    }
+
     async fn get_or_refresh<F>(&self, fetch: F) -> Result<Arc<Token>>
     where
         F: AsyncFnOnce() -> Result<Token>,
@@ -152,27 +180,53 @@ impl TokenCell {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
+        if let Some(refusal) = self.refusal() {
+            return Err(refusal);
+        }
         let refreshing = self.refreshing.get(Arc::default);
         let _only_one = refreshing.lock().await;
-        // Whoever held the lock before us may have refreshed already.
+        // Whoever held the lock before us may have refreshed already, or been refused.
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        let token = match &self.shared {
-            None => fetch().await?,
+        if let Some(refusal) = self.refusal() {
+            return Err(refusal);
+        }
+        let fetched = match &self.shared {
+            None => fetch().await,
             Some(shared) => {
                 let refused = self
                     .refused
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .clone();
-                let (mut token, stamp) = shared.obtain(refused.as_deref(), fetch).await?;
-                token.stamp = stamp;
-                *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = None;
-                token
+                shared
+                    .obtain(refused.as_deref(), fetch)
+                    .await
+                    .map(|(mut token, stamp)| {
+                        token.stamp = stamp;
+                        *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                        token
+                    })
             }
         };
-        let token = Arc::new(token);
+        let token = match fetched {
+            Ok(token) => Arc::new(token),
+            Err(error) => {
+                if let Error::Auth {
+                    status: Some(status @ (400 | 401 | 403)),
+                    message,
+                } = &error
+                {
+                    *self.refusal.write().unwrap_or_else(|e| e.into_inner()) = Some(Refusal {
+                        status: Some(*status),
+                        message: message.clone(),
+                        until: Instant::now() + REFUSAL_MEMORY,
+                    });
+                }
+                return Err(error);
+            }
+        };
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
         Ok(token)
     }
@@ -237,7 +291,8 @@ impl PartnerToken {
             .send(&request, HeaderMap::new())
             .await
             .map_err(|f| f.error)?;
-        let answer: Answer = identity_answer(&response, "OAuth token")?;
+        let secret = self.credentials.client_secret.expose_secret();
+        let answer: Answer = identity_answer(&response, "OAuth token", &[secret])?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_TOKEN_LIFETIME));
         tracing::debug!(
             lifetime_s = lifetime.as_secs(),
@@ -278,20 +333,24 @@ impl MerchantSession {
                 let token = partner.get(transport).await?;
                 match self.fetch(transport, &token).await {
                     // The partner token was revoked early: one more try with a new one.
-                    Err(Error::Auth {
-                        status: Some(401), ..
-                    }) => {
+                    Err(Fetch::TokenRefused(_)) => {
                         partner.cell.invalidate(&token);
                         let token = partner.get(transport).await?;
-                        self.fetch(transport, &token).await
+                        self.fetch(transport, &token)
+                            .await
+                            .map_err(Fetch::into_error)
                     }
-                    other => other,
+                    other => other.map_err(Fetch::into_error),
                 }
             })
             .await
     }
 
-    async fn fetch(&self, transport: &Transport, token: &Token) -> Result<Token> {
+    async fn fetch(
+        &self,
+        transport: &Transport,
+        token: &Token,
+    ) -> std::result::Result<Token, Fetch> {
         let request = Request {
             method: Method::POST,
             path: SESSION_PATH.into(),
@@ -314,8 +373,24 @@ impl MerchantSession {
         let response = transport
             .send(&request, headers)
             .await
-            .map_err(|f| f.error)?;
-        let answer: Answer = identity_answer(&response, "merchant session")?;
+            .map_err(|f| Fetch::Failed(f.error))?;
+        let token_value = token.header.to_str().unwrap_or_default();
+        let secrets = [
+            self.credentials.client_secret.expose_secret(),
+            token_value.strip_prefix("Bearer ").unwrap_or(token_value),
+        ];
+        if response.status == StatusCode::UNAUTHORIZED && !blames_client(&response) {
+            return Err(Fetch::TokenRefused(
+                identity_answer::<Answer>(&response, "merchant session", &secrets)
+                    .err()
+                    .unwrap_or_else(|| Error::Auth {
+                        status: Some(401),
+                        message: "the partner token was refused".into(),
+                    }),
+            ));
+        }
+        let answer: Answer =
+            identity_answer(&response, "merchant session", &secrets).map_err(Fetch::Failed)?;
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_SESSION_LIFETIME));
         tracing::debug!(
             merchant = %self.credentials.client_id,
@@ -329,13 +404,69 @@ impl MerchantSession {
             lifetime,
             SESSION_MARGIN,
         )
+        .map_err(Fetch::Failed)
     }
 }
 
+/// Why a session could not be opened.
+enum Fetch {
+    /// The session endpoint refused the partner token (it checks nothing else with a 401,
+    /// unless the answer blames the merchant's credentials).
+    TokenRefused(Error),
+    Failed(Error),
+}
+
+impl Fetch {
+    fn into_error(self) -> Error {
+        match self {
+            Fetch::TokenRefused(error) | Fetch::Failed(error) => error,
+        }
+    }
+}
+
+/// Whether a 401 says the partner token is what was refused: a `WWW-Authenticate` challenge
+/// with `invalid_token` (RFC 6750), or an answer that names the token. A 401 that says
+/// neither is the session's (or the merchant's), and leaves the shared token alone.
+fn blames_token(refusal: &transport::Response) -> bool {
+    let challenge = refusal
+        .headers
+        .get_all(reqwest::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("invalid_token"));
+    challenge || {
+        let api = transport::api_error(refusal);
+        let text =
+            format!("{} {}", api.status_message, api.detail.unwrap_or_default()).to_lowercase();
+        text.contains("token") && !text.contains("session")
+    }
+}
+
+/// Whether a 401 from the session endpoint blames the merchant's client id or secret rather
+/// than the partner token.
+fn blames_client(refusal: &transport::Response) -> bool {
+    if blames_token(refusal) {
+        return false;
+    }
+    let api = transport::api_error(refusal);
+    let text = format!(
+        "{} {} {}",
+        api.status_message,
+        api.detail.unwrap_or_default(),
+        api.error_type.unwrap_or_default()
+    )
+    .to_lowercase();
+    ["client", "merchant", "credential", "secret"]
+        .iter()
+        .any(|word| text.contains(word))
+}
+
 /// Decodes a token or session answer. Errors never quote the body: it may hold a secret.
+/// `secrets` (what the request sent) are scrubbed from the server's words.
 fn identity_answer<T: serde::de::DeserializeOwned>(
     response: &transport::Response,
     what: &str,
+    secrets: &[&str],
 ) -> Result<T> {
     let status = response.status;
     if !status.is_success() {
@@ -348,7 +479,10 @@ fn identity_answer<T: serde::de::DeserializeOwned>(
         };
         return Err(Error::Auth {
             status: Some(status.as_u16()),
-            message: format!("could not obtain the {what}: {api}{hint}"),
+            message: transport::scrub(
+                &format!("could not obtain the {what}: {api}{hint}"),
+                secrets,
+            ),
         });
     }
     serde_json::from_slice(&response.body).map_err(|_| Error::Auth {
@@ -380,8 +514,13 @@ impl Authenticator for MerchantAuth<'_> {
         Ok((headers, (token, session)))
     }
 
-    fn invalidate(&self, (token, session): &Self::Used) {
-        self.partner.cell.invalidate(token);
+    /// The session is dropped on any 401; the partner token, shared by every merchant of the
+    /// gateway, only when the refusal blames it. Should a revoked token answer without saying
+    /// so, the new session's request is refused for it and drops it then.
+    fn invalidate(&self, (token, session): &Self::Used, refusal: &transport::Response) {
+        if blames_token(refusal) {
+            self.partner.cell.invalidate(token);
+        }
         self.session.cell.invalidate(session);
     }
 }

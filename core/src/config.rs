@@ -80,6 +80,9 @@ pub struct GatewayConfig {
     pub connect_timeout: Duration,
     /// Retries after a failed first attempt (0 disables). Only what is safe is retried.
     pub max_retries: u32,
+    /// The largest answer body read (default 16 MiB); a longer one is refused with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+    pub max_response_bytes: u64,
     /// Names the host language in the `User-Agent` (set by the Python and Node packages).
     pub host: Option<String>,
     /// An extra CA to trust and a client certificate to present (a TLS-inspecting proxy).
@@ -106,6 +109,7 @@ impl GatewayConfig {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
+            max_response_bytes: crate::transport::DEFAULT_MAX_RESPONSE_BYTES,
             host: None,
             tls: crate::tls::TlsOptions::default(),
             token_store: crate::TokenStore::Memory,
@@ -134,6 +138,9 @@ impl GatewayConfig {
                     "must be greater than zero (seconds in Python, milliseconds in Node)",
                 ));
             }
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::config("max_response_bytes", "must be at least 1"));
         }
         Ok(url)
     }

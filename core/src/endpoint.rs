@@ -63,8 +63,10 @@ impl<T: Serialize + DeserializeOwned + JsonSchema + Send + 'static> ApiResponse 
 }
 
 /// Settles a call whose outcome is unknown (the answer was lost after the request may have
-/// reached the server): finds what the request did, or says why it cannot.
-pub type Reconcile<Req, Resp, C> = for<'a> fn(&'a C, &'a Req, Error) -> BoxFuture<'a, Result<Resp>>;
+/// reached the server): finds what the request did, or says why it cannot, within the call's
+/// timeout counted from `began`, when the call started.
+pub type Reconcile<Req, Resp, C> =
+    for<'a> fn(&'a C, &'a Req, Error, tokio::time::Instant) -> BoxFuture<'a, Result<Resp>>;
 
 /// One endpoint of one API, defined once.
 pub struct Endpoint<Req, Resp, C> {
@@ -301,7 +303,10 @@ where
             };
             request.set_page(page);
             let answer = self.call(client, &request).await?;
-            let next = answer.has_next_page.then_some((request, page + 1));
+            let next = answer
+                .has_next_page
+                .then(|| page.checked_add(1).map(|next| (request, next)))
+                .flatten();
             Ok(Some((
                 futures::stream::iter(answer.items.into_iter().map(Ok)),
                 next,
@@ -359,6 +364,7 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor> Endpoint<Req, Resp, C> {
     /// Runs the endpoint for `client`. A failure that leaves the outcome unknown goes to the
     /// endpoint's reconciler, if it has one.
     pub async fn call(&self, client: &C, request: &Req) -> Result<Resp> {
+        let began = tokio::time::Instant::now();
         let prepared = request.prepare();
         let request = prepared.as_ref().unwrap_or(request);
         let built = self.build(request)?;
@@ -369,7 +375,7 @@ impl<Req: ApiRequest, Resp: ApiResponse, C: Executor> Endpoint<Req, Resp, C> {
         match (result, self.reconcile) {
             (Err(error), Some(reconcile)) if error.outcome_unknown() => {
                 tracing::warn!(path = self.path, error = %error, "outcome unknown: reconciling");
-                reconcile(client, request, error).await
+                reconcile(client, request, error, began).await
             }
             (result, _) => result,
         }

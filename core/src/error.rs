@@ -43,6 +43,13 @@ pub enum Error {
     #[error("could not read the API's answer (HTTP {status}): {message}")]
     Decode { status: u16, message: String },
 
+    /// The API's answer was longer than the client reads (`max_response_bytes`); the request
+    /// reached the server. Raise the limit if the answer is expected to be this large.
+    #[error(
+        "the API's answer (HTTP {status}) is larger than max_response_bytes ({limit} bytes); it was not read"
+    )]
+    ResponseTooLarge { status: u16, limit: u64 },
+
     /// A payment request may or may not have reached the terminal, and looking it up did not
     /// settle it. Nothing was sent twice; look the payment up by `reference_number` before
     /// trying again.
@@ -60,6 +67,16 @@ pub enum Error {
     PaymentNotCompleted {
         payment_id: String,
         payment_status: String,
+    },
+
+    /// A MobilePay payment flow failed after its payment existed: `error` is what failed, as
+    /// it would be outside a flow (its class, code and fields are `error`'s), and `payment_id`
+    /// names the payment, so it can be looked up. When the flow could, it cancelled the
+    /// payment first.
+    #[error("{error} (payment {payment_id})")]
+    InFlow {
+        payment_id: String,
+        error: Box<Error>,
     },
 
     /// A bug in the SDK: something inside it panicked. The process goes on and the call failed;
@@ -134,6 +151,44 @@ impl Error {
         }
     }
 
+    /// `self` as a failure of the flow of payment `payment_id` (a [`Error::PaymentNotCompleted`]
+    /// already names it).
+    pub(crate) fn in_flow(self, payment_id: &str) -> Self {
+        match self {
+            Error::InFlow { .. } | Error::PaymentNotCompleted { .. } => self,
+            error => Error::InFlow {
+                payment_id: payment_id.to_string(),
+                error: Box::new(error),
+            },
+        }
+    }
+
+    /// The error itself, looking through a flow's [`Error::InFlow`].
+    pub fn cause(&self) -> &Error {
+        match self {
+            Error::InFlow { error, .. } => error.cause(),
+            error => error,
+        }
+    }
+
+    /// The payment a MobilePay flow's error concerns, when its payment existed.
+    pub fn payment_id(&self) -> Option<&str> {
+        match self {
+            Error::InFlow { payment_id, .. } | Error::PaymentNotCompleted { payment_id, .. } => {
+                Some(payment_id)
+            }
+            _ => None,
+        }
+    }
+
+    /// The API's error answer, looking through a flow's [`Error::InFlow`].
+    pub fn api(&self) -> Option<&ApiError> {
+        match self.cause() {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
     pub(crate) fn connection(message: impl Into<String>) -> Self {
         Error::Connection {
             message: message.into(),
@@ -143,10 +198,11 @@ impl Error {
     /// True when the request may have had its effect although no success came back: the
     /// connection broke, time ran out, the server failed, or its success could not be read.
     pub fn outcome_unknown(&self) -> bool {
-        match self {
+        match self.cause() {
             Error::Connection { .. }
             | Error::Timeout { .. }
             | Error::Decode { .. }
+            | Error::ResponseTooLarge { .. }
             | Error::Internal { .. } => true,
             Error::Api(e) => e.status >= 500,
             _ => false,
@@ -155,26 +211,26 @@ impl Error {
 
     /// The HTTP status the API answered with, if it answered.
     pub fn status(&self) -> Option<u16> {
-        match self {
+        match self.cause() {
             Error::Api(e) => Some(e.status),
             Error::Auth { status, .. } => *status,
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
 
     /// The exception class the Python and Node packages raise for this error.
     pub fn class_name(&self) -> &'static str {
-        match self {
+        match self.cause() {
             Error::Config { .. } => "ConfigError",
             Error::InvalidRequest { .. } => "InvalidRequestError",
             Error::Auth { .. } => "AuthError",
             Error::Connection { .. } => "APIConnectionError",
             Error::Timeout { .. } => "APITimeoutError",
-            Error::Decode { .. } => "APIDecodeError",
+            Error::Decode { .. } | Error::ResponseTooLarge { .. } => "APIDecodeError",
             Error::PaymentUnconfirmed { .. } => "PaymentUnconfirmedError",
             Error::PaymentNotCompleted { .. } => "PaymentNotCompletedError",
-            Error::Internal { .. } => "InternalError",
+            Error::Internal { .. } | Error::InFlow { .. } => "InternalError",
             Error::Api(e) => match e.status {
                 400 | 422 => "BadRequestError",
                 401 => "AuthenticationError",
@@ -219,8 +275,16 @@ impl Error {
             }
             Error::Auth { status, .. } => json!({ "status": status }),
             Error::Decode { status, .. } => json!({ "status": status }),
+            Error::ResponseTooLarge { status, limit } => {
+                json!({ "status": status, "limit": limit })
+            }
             Error::Timeout { after } => json!({ "timeout": after.as_secs_f64() }),
             Error::Connection { .. } | Error::Internal { .. } => json!({}),
+            Error::InFlow { payment_id, error } => {
+                let mut fields = error.fields();
+                fields.insert("payment_id".into(), json!(payment_id));
+                Value::Object(fields)
+            }
             Error::PaymentUnconfirmed {
                 reference_number, ..
             } => {

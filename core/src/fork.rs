@@ -69,6 +69,23 @@ impl<T: Clone> PerProcess<T> {
 }
 
 impl<T: Clone> PerProcess<T> {
+    /// [`PerProcess::get`] with a `fresh` that may fail: its error is returned, and the next
+    /// call tries again.
+    pub fn try_get<E>(&self, fresh: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        let pid = std::process::id();
+        {
+            let slot = self.slot.read().unwrap_or_else(|e| e.into_inner());
+            if slot.0 == pid {
+                return Ok(slot.1.clone());
+            }
+        }
+        let mut slot = self.slot.write().unwrap_or_else(|e| e.into_inner());
+        if slot.0 != pid {
+            *slot = (pid, fresh()?);
+        }
+        Ok(slot.1.clone())
+    }
+
     /// Replaces this process's value.
     pub fn set(&self, value: T) {
         *self.slot.write().unwrap_or_else(|e| e.into_inner()) = (process_id(), value);
@@ -78,5 +95,36 @@ impl<T: Clone> PerProcess<T> {
 impl<T: Clone> std::fmt::Debug for PerProcess<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PerProcess")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As in a forked child: the value was made by another process.
+    fn inherited(value: u32) -> PerProcess<u32> {
+        PerProcess {
+            slot: RwLock::new((0, value)),
+        }
+    }
+
+    #[test]
+    fn a_failed_rebuild_in_a_child_is_an_error_not_the_parents_value() {
+        let value = inherited(1);
+        assert_eq!(
+            value.try_get(|| Err::<u32, _>("no certificate")),
+            Err("no certificate")
+        );
+        assert_eq!(
+            value.try_get(|| Err::<u32, _>("still none")),
+            Err("still none")
+        );
+        assert_eq!(value.try_get(|| Ok::<_, ()>(2)), Ok(2));
+        assert_eq!(
+            value.try_get(|| Ok::<_, ()>(3)),
+            Ok(2),
+            "made once per process"
+        );
     }
 }

@@ -40,7 +40,7 @@ mod tls;
 pub mod token_store;
 mod transport;
 
-pub use transport::CallOptions;
+pub use transport::{CallOptions, DEFAULT_MAX_RESPONSE_BYTES};
 
 pub use config::{
     Credentials, DEFAULT_TIMEOUT, DEMO_GATEWAY_URL, Environment, GatewayConfig,

@@ -106,9 +106,13 @@ impl<T> Page<T> {
             let (count, size) = (total_count?, u64::from(page_size));
             (size > 0).then(|| small(count.div_ceil(size)))
         });
+        // A next page announced after an empty one, or past the last page number, would keep
+        // an iterator asking forever: the list ends there.
         let has_next_page = paging
             .has_next_page
-            .unwrap_or_else(|| total_pages.is_some_and(|total| page < total));
+            .unwrap_or_else(|| total_pages.is_some_and(|total| page < total))
+            && !items.is_empty()
+            && page < u32::MAX;
         let has_previous_page = paging.has_previous_page.unwrap_or(page > 1);
         Page {
             items,

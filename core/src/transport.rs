@@ -18,6 +18,16 @@ use crate::error::{ApiError, Error, Result};
 use crate::fork::PerProcess;
 use crate::retry::{self, Failure, Repeat};
 
+/// The largest answer body read unless configured otherwise (`max_response_bytes`): far above
+/// any page the APIs serve, far below what would hurt a process.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How many clients with other connect timeouts one transport keeps (each has its own pool).
+const MAX_CONNECT_TIMEOUT_CLIENTS: usize = 8;
+
+/// How much of an error's text an [`ApiError`] keeps (its `detail`, a non-JSON snippet).
+const DETAIL_CHARS: usize = 1000;
+
 /// The Content-Type the gateway documentation uses for JSON bodies.
 const JSON_CONTENT_TYPE: &str = "application/json; x-api-version=1";
 
@@ -37,12 +47,31 @@ pub struct Request {
     pub(crate) repeat: Repeat,
 }
 
-#[derive(Debug, Clone)]
+/// Bodies carry client secrets (token forms, session requests) and card data: `Debug` shows
+/// their field names, never a value.
+#[derive(Clone)]
 pub(crate) enum Body {
     None,
     Json(Value),
     /// Form fields; values may be secrets, so this body is never logged.
     Form(Vec<(&'static str, String)>),
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::None => f.write_str("None"),
+            Body::Json(Value::Object(members)) => f
+                .debug_tuple("Json")
+                .field(&members.keys().collect::<Vec<_>>())
+                .finish(),
+            Body::Json(_) => f.write_str("Json(<redacted>)"),
+            Body::Form(fields) => f
+                .debug_tuple("Form")
+                .field(&fields.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+                .finish(),
+        }
+    }
 }
 
 /// A complete answer: status, headers and the whole body.
@@ -62,8 +91,9 @@ pub(crate) trait Authenticator: Sync {
     const REFRESHES: bool = true;
     /// Headers for one attempt, and a handle on the credentials they came from.
     fn headers(&self) -> impl Future<Output = Result<(HeaderMap, Self::Used)>> + Send;
-    /// The API answered 401 to credentials `used`: drop them so the next call fetches new ones.
-    fn invalidate(&self, used: &Self::Used);
+    /// The API answered 401 (`refusal`) to credentials `used`: drop what it refused so the
+    /// next call fetches new ones.
+    fn invalidate(&self, used: &Self::Used, refusal: &Response);
 }
 
 #[derive(Debug)]
@@ -75,6 +105,8 @@ pub(crate) struct Transport {
     other_connect_timeouts: PerProcess<Arc<Mutex<HashMap<Duration, reqwest::Client>>>>,
     settings: ClientSettings,
     base: Url,
+    /// The largest answer body read; a longer one is [`Error::ResponseTooLarge`].
+    max_response_bytes: u64,
 }
 
 /// What the HTTP client is built from.
@@ -166,7 +198,14 @@ impl Transport {
             other_connect_timeouts: PerProcess::new(Arc::default()),
             settings,
             base,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         })
+    }
+
+    /// Reads answers of at most `max` bytes (at least 1).
+    pub fn with_max_response_bytes(mut self, max: u64) -> Self {
+        self.max_response_bytes = max.max(1);
+        self
     }
 
     /// Closes pooled connections; the next call opens new ones.
@@ -176,31 +215,33 @@ impl Transport {
         }
     }
 
-    /// This process's HTTP client.
-    fn http(&self) -> reqwest::Client {
-        self.http.get(|| {
-            // The same settings built once already; should that fail now, a client that
-            // reports connection errors is still better than a panic.
-            self.settings
-                .build()
-                .unwrap_or_else(|_| reqwest::Client::new())
-        })
+    /// This process's HTTP client. In a forked child it is built again from the same
+    /// settings; should that fail, the call fails with the reason, never falling back to a
+    /// client without the configured certificate, CA or https-only rule.
+    fn http(&self) -> Result<reqwest::Client> {
+        self.http.try_get(|| self.settings.build())
     }
 
-    /// The client whose connections open within `connect_timeout`.
-    fn http_for(&self, connect_timeout: Option<Duration>) -> reqwest::Client {
+    /// The client whose connections open within `connect_timeout`. At most
+    /// [`MAX_CONNECT_TIMEOUT_CLIENTS`] are kept; past that the cache starts over.
+    fn http_for(&self, connect_timeout: Option<Duration>) -> Result<reqwest::Client> {
         match connect_timeout {
             Some(wanted) if wanted != self.settings.connect_timeout => {
                 let clients = self.other_connect_timeouts.get(Arc::default);
                 let mut clients = clients.lock().unwrap_or_else(|e| e.into_inner());
-                let settings = ClientSettings {
+                if let Some(client) = clients.get(&wanted) {
+                    return Ok(client.clone());
+                }
+                let client = ClientSettings {
                     connect_timeout: wanted,
                     ..self.settings.clone()
-                };
-                clients
-                    .entry(wanted)
-                    .or_insert_with(|| settings.build().unwrap_or_else(|_| self.http()))
-                    .clone()
+                }
+                .build()?;
+                if clients.len() >= MAX_CONNECT_TIMEOUT_CLIENTS {
+                    clients.clear();
+                }
+                clients.insert(wanted, client.clone());
+                Ok(client)
             }
             _ => self.http(),
         }
@@ -256,11 +297,11 @@ impl Transport {
                 path = request.template,
                 "401: refreshing credentials and replaying once"
             );
-            auth.invalidate(&used);
+            auth.invalidate(&used, &response);
             let (headers, used) = auth.headers().await.map_err(Failure::before_sending)?;
             response = self.send_with(request, headers, connect_timeout).await?;
             if response.status == StatusCode::UNAUTHORIZED {
-                auth.invalidate(&used);
+                auth.invalidate(&used, &response);
                 let api = api_error(&response);
                 return Err(Failure::after_sending(Error::Auth {
                     status: Some(401),
@@ -291,6 +332,7 @@ impl Transport {
         let started = Instant::now();
         let mut builder = self
             .http_for(connect_timeout)
+            .map_err(Failure::before_sending)?
             .request(request.method.clone(), url)
             .headers(request.headers.clone())
             .headers(headers);
@@ -302,16 +344,10 @@ impl Transport {
             Body::Form(fields) => builder.form(fields),
         };
         let result: Result<Response, Failure> = async {
-            let response = builder.send().await.map_err(|e| self.send_error(e))?;
-            let mut response = response;
+            let mut response = builder.send().await.map_err(|e| self.send_error(e))?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await.map_err(|e| {
-                Failure::after_sending(Error::connection(format!(
-                    "the connection broke while reading the answer (HTTP {status}): {}",
-                    describe(&e)
-                )))
-            })?;
+            let body = read_body(response, status, self.max_response_bytes).await?;
             Ok(Response {
                 status,
                 headers,
@@ -345,6 +381,67 @@ impl Transport {
     /// A failed exchange; only a connection that was never made certainly did not send.
     fn send_error(&self, e: reqwest::Error) -> Failure {
         classify(e, &host_of(&self.base))
+    }
+}
+
+/// The answer's body, refused past `limit` bytes: by its `Content-Length` before reading, or
+/// while streaming it when it announces none (or announces less than it sends).
+async fn read_body(
+    mut response: reqwest::Response,
+    status: StatusCode,
+    limit: u64,
+) -> Result<Bytes, Failure> {
+    let too_large = || {
+        Failure::after_sending(Error::ResponseTooLarge {
+            status: status.as_u16(),
+            limit,
+        })
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(too_large());
+    }
+    let broke = |e: reqwest::Error| {
+        Failure::after_sending(Error::connection(format!(
+            "the connection broke while reading the answer (HTTP {status}): {}",
+            describe(&e)
+        )))
+    };
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut read: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(broke)? {
+        read += chunk.len() as u64;
+        if read > limit {
+            return Err(too_large());
+        }
+        chunks.push(chunk);
+    }
+    // One chunk (the usual small answer) is handed on as it is, without a copy.
+    Ok(match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.pop().unwrap_or_default(),
+        _ => chunks.concat().into(),
+    })
+}
+
+/// `text` with every one of `secrets` in it replaced by `<redacted>`: a server's error detail
+/// may quote what it was sent (a client secret, a refresh token).
+pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
+    secrets
+        .iter()
+        .filter(|secret| secret.len() >= 4)
+        .fold(text.to_string(), |text, secret| {
+            text.replace(secret, "<redacted>")
+        })
+}
+
+/// At most `max` characters of `text`.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
     }
 }
 
@@ -458,7 +555,11 @@ pub(crate) fn api_error(response: &Response) -> ApiError {
     match parsed {
         Some(p) => {
             error.status_message = p.title.or(p.error).unwrap_or(reason);
-            error.detail = p.detail.or(p.error_description).or(p.message);
+            error.detail = p
+                .detail
+                .or(p.error_description)
+                .or(p.message)
+                .map(|detail| cut(&detail, DETAIL_CHARS));
             error.errors = p.errors.map(field_errors).unwrap_or_default();
             error.error_type = p.error_type;
             error.request_id = request_id(&response.headers).or(p.request_id);
@@ -516,7 +617,9 @@ fn non_json_detail(response: &Response) -> String {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("no content type");
-    let text = String::from_utf8_lossy(&response.body);
+    // Only the start of the body is looked at: it may be megabytes.
+    let start = &response.body[..response.body.len().min(4 * DETAIL_CHARS)];
+    let text = String::from_utf8_lossy(start);
     let snippet: String = text
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -557,6 +660,42 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 mod tests {
     use super::*;
     use mypos_sandbox::{Fault, Sandbox};
+
+    #[tokio::test]
+    async fn clients_per_connect_timeout_are_bounded() {
+        let transport = Transport::new(
+            "http://127.0.0.1:9".parse().unwrap(),
+            Duration::from_secs(10),
+            "test",
+        )
+        .unwrap();
+        for ms in 1..=50 {
+            transport.http_for(Some(Duration::from_millis(ms))).unwrap();
+        }
+        let cached = transport.other_connect_timeouts.get(Arc::default);
+        let cached = cached.lock().unwrap().len();
+        assert!(
+            (1..=MAX_CONNECT_TIMEOUT_CLIENTS).contains(&cached),
+            "{cached}"
+        );
+    }
+
+    #[test]
+    fn a_request_debugs_without_its_body_values() {
+        let request = Request {
+            method: Method::POST,
+            path: "/api/v1/oauth/token".into(),
+            template: "/api/v1/oauth/token",
+            query: vec![],
+            body: Body::Form(vec![("client_secret", "secret_top".into())]),
+            headers: HeaderMap::new(),
+            repeat: Repeat::Once,
+        };
+        let json = Body::Json(serde_json::json!({"client_secret": "sec_top", "n": [1]}));
+        let shown = format!("{request:?} {json:?}");
+        assert!(shown.contains("client_secret"), "{shown}");
+        assert!(!shown.contains("_top"), "{shown}");
+    }
 
     /// A timeout raised after the request was written (here reqwest's own read deadline; in
     /// production an OS `TimedOut` from TCP keepalive) may follow a request that took effect:

@@ -377,3 +377,114 @@ async fn a_closed_gateway_refuses_calls() {
     );
     assert_eq!(sandbox.count("GET", ACCOUNTS), 1);
 }
+
+#[tokio::test]
+async fn a_merchants_401_leaves_the_shared_partner_token_alone() {
+    let sandbox = common::sandbox().await;
+    let gateway = common::gateway(&sandbox);
+    let good = common::merchant(&gateway, "good");
+    good.banking().get_accounts(first_page(1)).await.unwrap();
+    // A 401 that does not blame the partner token (here the session's, as a merchant whose
+    // session was revoked gets): only that merchant's session is opened again.
+    sandbox.inject(mypos_sandbox::Fault::status(ACCOUNTS, 401).times(3));
+    for _ in 0..3 {
+        let _ = good.banking().get_accounts(first_page(1)).await;
+    }
+    assert_eq!(sandbox.count("POST", TOKEN), 1, "the partner token is kept");
+    // A refusal that names the token (an expired one) drops it.
+    sandbox.expire_tokens();
+    good.banking().get_accounts(first_page(1)).await.unwrap();
+    assert_eq!(sandbox.count("POST", TOKEN), 2);
+}
+
+#[tokio::test]
+async fn a_refused_merchant_is_answered_from_memory_briefly() {
+    let sandbox = common::sandbox().await;
+    let gateway = common::gateway(&sandbox);
+    let revoked = gateway
+        .client(Credentials::new("cli_revoked", "sec_not_the_secret"))
+        .unwrap();
+    let calls = (0..5).map(|_| async { revoked.banking().get_accounts(first_page(1)).await });
+    for result in join_all(calls).await {
+        let error = result.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::Auth {
+                    status: Some(400),
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+    }
+    for _ in 0..5 {
+        revoked
+            .banking()
+            .get_accounts(first_page(1))
+            .await
+            .unwrap_err();
+    }
+    assert_eq!(
+        (sandbox.count("POST", TOKEN), sandbox.count("POST", SESSION)),
+        (1, 1),
+        "one refusal, shared with the waiters and remembered"
+    );
+    // Another merchant of the gateway is not affected.
+    common::merchant(&gateway, "good")
+        .banking()
+        .get_accounts(first_page(1))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_next_page_announced_after_an_empty_one_ends_the_list() {
+    use futures::TryStreamExt;
+    use mypos::gateway::banking::endpoints::get_accounts;
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    // A server that keeps saying there is more, with nothing on the page.
+    let empty = serde_json::json!({"items": [], "pagination": {"page": 1, "has_next_page": true}});
+    sandbox.inject(
+        mypos_sandbox::Fault::status(ACCOUNTS, 200)
+            .body(empty)
+            .times(1000),
+    );
+    let page = client.banking().get_accounts(first_page(5)).await.unwrap();
+    assert!(!page.has_next_page, "an empty page is the last");
+    let request = GetAccountsRequest {
+        page: None,
+        size: Some(5),
+    };
+    let items: Vec<_> = tokio::time::timeout(
+        Duration::from_secs(5),
+        get_accounts
+            .stream(&client, request)
+            .try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the iterator ends")
+    .unwrap();
+    assert!(items.is_empty());
+    assert_eq!(sandbox.count("GET", ACCOUNTS), 2);
+}
+
+#[tokio::test]
+async fn identity_errors_never_echo_the_secrets_sent() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox);
+    let echo = serde_json::json!({"title": "Bad Request", "detail": "client_secret sec_sandbox is not valid"});
+    sandbox.inject(mypos_sandbox::Fault::status(SESSION, 400).body(echo));
+    let error = client
+        .banking()
+        .get_accounts(first_page(1))
+        .await
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("client_secret <redacted> is not valid"),
+        "{message}"
+    );
+    assert!(!message.contains("sec_sandbox"), "{message}");
+}

@@ -825,6 +825,11 @@ async fn a_flow_that_fails_cancels_its_payment_before_returning() {
         .unwrap_err();
     assert_eq!(error.status(), Some(503), "{error}");
     assert_eq!(statuses(&sandbox, TERMINAL), ["CancelledByClient"]);
+    // The error names the payment, and is otherwise the server's error.
+    let cancelled = sandbox.mobilepay_payments(Some(TERMINAL))[0]["paymentId"].clone();
+    assert_eq!(error.payment_id(), cancelled.as_str(), "{error:?}");
+    assert_eq!(error.class_name(), "ServerError");
+    assert_eq!(error.fields()["payment_id"], cancelled);
 
     // The cancel itself is tried again while it meets the server's trouble.
     sandbox.inject(mypos_sandbox::Fault::status("/api/pos/payment/cancel", 502));
@@ -839,6 +844,42 @@ async fn a_flow_that_fails_cancels_its_payment_before_returning() {
         statuses(&sandbox, TERMINAL),
         ["CancelledByClient", "CancelledByClient"]
     );
+}
+
+#[tokio::test]
+async fn a_capture_whose_answer_was_lost_is_answered_as_captured() {
+    let sandbox = sandbox().await;
+    let pos = pos(&sandbox).with_options(None, Some(0)).unwrap();
+    // The capture takes the money but its answer is lost, and the look at the payment after
+    // it fails too: the flow's cancel is refused (cancel_not_allowed), which means captured.
+    sandbox.inject(
+        mypos_sandbox::Fault::drop_before_headers("/api/pos/payment/capture").after_handler(),
+    );
+    sandbox.inject(mypos_sandbox::Fault::status(
+        "/api/pos/payment/details",
+        503,
+    ));
+    let flow = tokio::spawn({
+        let pos = pos.clone();
+        async move {
+            pos.flows()
+                .pay(PayRequest::on_terminal(TERMINAL, "flow-lost", amount("8")))
+                .await
+        }
+    });
+    let id = payment_in(&sandbox, TERMINAL, "Initiated").await;
+    sandbox.mobilepay_check_in(TERMINAL).unwrap();
+    sandbox.mobilepay_accept(&id).unwrap();
+    let payment = flow
+        .await
+        .unwrap()
+        .expect("the money was taken: the payment is answered");
+    assert_eq!(
+        (payment.payment_id.as_str(), payment.status),
+        (id.as_str(), PaymentStatus::Captured)
+    );
+    assert_eq!(sandbox.count("GET", "/api/pos/payment/cancel"), 1);
+    assert_eq!(statuses(&sandbox, TERMINAL), ["Captured"]);
 }
 
 #[tokio::test]

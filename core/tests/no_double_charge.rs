@@ -112,23 +112,106 @@ async fn a_reference_is_generated_when_the_caller_gives_none() {
 }
 
 #[tokio::test]
-async fn a_slow_answer_past_the_timeout_returns_the_payment_it_created() {
+async fn a_slow_answer_past_the_timeout_is_unconfirmed_by_the_timeout() {
     let till = Till::open().await;
+    // The payment is created, its answer comes after the caller's timeout, and a lookup
+    // would be slow too: nothing more is sent once the caller's time is up.
     till.sandbox
         .inject(Fault::delay(PAYMENTS, Duration::from_secs(3)).method("POST"));
+    till.sandbox
+        .inject(Fault::delay(PAYMENTS, Duration::from_secs(3)).method("GET"));
     let hurried = till
         .client
         .with_options(Some(Duration::from_millis(500)), None)
         .unwrap();
-    let payment = hurried
+    let began = std::time::Instant::now();
+    let error = hurried
         .epos()
         .payments()
         .create(till.sale(Some("order-2")))
         .await
-        .unwrap();
-    assert_eq!(payment.reference_number.as_deref(), Some("order-2"));
+        .unwrap_err();
+    let took = began.elapsed();
+    assert_eq!(unconfirmed_reference(error), "order-2");
+    assert!(took < Duration::from_millis(900), "took {took:?}");
+    assert_eq!(
+        till.sandbox.count("GET", PAYMENTS),
+        0,
+        "no lookup past the timeout"
+    );
     assert_eq!(till.creates_sent(), 1);
+    till.sandbox.clear_faults();
     assert_eq!(till.payments_with("order-2").await, 1);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_looked_for_again_while_the_timeout_lasts() {
+    let till = Till::open().await;
+    let once = till.client.with_options(None, Some(0)).unwrap();
+    till.sandbox.inject(
+        Fault::drop_before_headers(PAYMENTS)
+            .method("POST")
+            .after_handler(),
+    );
+    // The first lookup fails; the next one finds it.
+    till.sandbox
+        .inject(Fault::status(PAYMENTS, 503).method("GET"));
+    let payment = once
+        .epos()
+        .payments()
+        .create(till.sale(Some("order-12")))
+        .await
+        .unwrap();
+    assert_eq!(payment.reference_number.as_deref(), Some("order-12"));
+    assert_eq!(till.sandbox.count("GET", PAYMENTS), 2);
+    assert_eq!(till.creates_sent(), 1);
+}
+
+#[tokio::test]
+async fn a_reused_reference_never_confirms_another_payment() {
+    let till = Till::open().await;
+    // An earlier payment of another amount holds the reference.
+    let earlier = till
+        .client
+        .epos()
+        .payments()
+        .create(CreatePaymentRequest {
+            reference_number: Some("order-11".into()),
+            ..CreatePaymentRequest::new(&till.terminal, PaymentAmount::new(1000, "EUR"))
+        })
+        .await
+        .unwrap();
+    till.sandbox.approve_payment(&earlier.payment_id).unwrap();
+    till.sandbox
+        .inject(Fault::drop_before_headers(PAYMENTS).method("POST"));
+    let hurried = till
+        .client
+        .with_options(Some(Duration::from_secs(1)), None)
+        .unwrap();
+    let error = hurried
+        .epos()
+        .payments()
+        .create(till.sale(Some("order-11")))
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("not with this amount"),
+        "{error}"
+    );
+    assert_eq!(unconfirmed_reference(error), "order-11");
+}
+
+#[tokio::test]
+async fn an_empty_reference_is_refused_before_sending() {
+    let till = Till::open().await;
+    for reference in ["", "   "] {
+        let error = till.sell(Some(reference)).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidRequest { field, .. } if field == "reference_number"),
+            "{error:?}"
+        );
+    }
+    assert_eq!(till.creates_sent(), 0);
 }
 
 #[tokio::test]
@@ -147,6 +230,10 @@ async fn a_request_that_never_reached_the_terminal_is_reported_with_its_referenc
 #[tokio::test]
 async fn server_errors_and_unreadable_answers_are_never_retried_blindly() {
     let till = Till::open().await;
+    let hurried = till
+        .client
+        .with_options(Some(Duration::from_secs(1)), None)
+        .unwrap();
     for (fault, reference) in [
         (Fault::status(PAYMENTS, 503).method("POST"), "order-4"),
         (Fault::status(PAYMENTS, 500).method("POST"), "order-5"),
@@ -156,7 +243,12 @@ async fn server_errors_and_unreadable_answers_are_never_retried_blindly() {
     ] {
         let before = till.creates_sent();
         till.sandbox.inject(fault);
-        let error = till.sell(Some(reference)).await.unwrap_err();
+        let error = hurried
+            .epos()
+            .payments()
+            .create(till.sale(Some(reference)))
+            .await
+            .unwrap_err();
         assert_eq!(unconfirmed_reference(error), reference);
         assert_eq!(till.creates_sent(), before + 1, "{reference}: sent once");
         assert_eq!(till.payments_with(reference).await, 0);

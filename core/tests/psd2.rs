@@ -1086,3 +1086,52 @@ async fn the_texts_answers_and_calls_work_as_written() {
     assert!(holder.funds().confirm(funds).await.unwrap().funds_available);
     assert_eq!(sandbox.count("POST", "/v1/funds-confirmation"), 1);
 }
+
+#[tokio::test]
+async fn a_refresh_outlives_the_call_that_started_it() {
+    let (sandbox, tpp, rotations) = setup().await;
+    let (holder, consent) = approved(&tpp, all_accounts(100), "user-9").await;
+    let token_requests = sandbox.count("POST", "/oauth/token");
+    reqwest::Client::new()
+        .post(format!("{}/_sandbox/psd2/tokens/expire", sandbox.url()))
+        .send()
+        .await
+        .unwrap();
+    // The token endpoint rotates the refresh token but answers after the caller gave up.
+    sandbox.inject(mypos_sandbox::Fault::delay(
+        "/oauth/token",
+        Duration::from_millis(600),
+    ));
+    let hurried = holder
+        .with_options(Some(Duration::from_millis(200)), None)
+        .unwrap();
+    let error = hurried
+        .accounts()
+        .list(ListAccountsRequest::new(&consent))
+        .await
+        .unwrap_err();
+    assert_eq!(error.class_name(), "APITimeoutError", "{error}");
+    // The refresh finishes on its own: the rotated pair is stored and reaches the listener.
+    for _ in 0..100 {
+        if rotations.lock().unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let seen = rotations.lock().unwrap().clone();
+    assert_eq!(
+        seen.len(),
+        2,
+        "the exchange and the refresh reach the listener"
+    );
+    assert_eq!(
+        holder.tokens().unwrap().access_token.expose_secret(),
+        seen[1].1.access_token.expose_secret()
+    );
+    holder
+        .accounts()
+        .list(ListAccountsRequest::new(&consent))
+        .await
+        .expect("the stored pair works: the holder need not approve again");
+    assert_eq!(sandbox.count("POST", "/oauth/token"), token_requests + 1);
+}

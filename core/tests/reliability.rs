@@ -264,3 +264,107 @@ async fn a_huge_expires_in_is_no_panic() {
     let client = common::client(&sandbox);
     assert_eq!(accounts(&client).await.unwrap(), 3, "the call goes on");
 }
+
+/// A merchant client on a gateway that reads answers of at most `limit` bytes.
+fn limited(sandbox: &Sandbox, limit: u64) -> MerchantClient {
+    let mut config = common::config(sandbox);
+    config.max_response_bytes = limit;
+    let gateway = mypos::Gateway::new(config).unwrap();
+    common::merchant(&gateway, "merchant")
+}
+
+#[tokio::test]
+async fn an_answer_past_the_size_limit_is_refused_naming_the_limit() {
+    let sandbox = common::sandbox().await;
+    let client = limited(&sandbox, 64 * 1024)
+        .with_options(None, Some(0))
+        .unwrap();
+    accounts(&client).await.expect("a small answer is read");
+    for announce_length in [true, false] {
+        // Announced: refused by its Content-Length. Streamed without one: refused once the
+        // count passes the limit, without reading the rest (50 MiB here).
+        sandbox.inject(Fault::oversized(
+            ACCOUNTS,
+            50 * 1024 * 1024,
+            announce_length,
+        ));
+        let began = Instant::now();
+        let error = accounts(&client).await.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::ResponseTooLarge {
+                    status: 200,
+                    limit: 65536
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(error.class_name(), "APIDecodeError");
+        assert!(
+            error
+                .to_string()
+                .contains("max_response_bytes (65536 bytes)"),
+            "{error}"
+        );
+        assert!(
+            began.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            began.elapsed()
+        );
+    }
+    // Just under the limit is read.
+    sandbox.inject(Fault::oversized(ACCOUNTS, 60 * 1024, false));
+    let error = accounts(&client).await.unwrap_err();
+    assert_eq!(
+        error.class_name(),
+        "APIDecodeError",
+        "read, then not a page: {error}"
+    );
+    assert!(!matches!(error, Error::ResponseTooLarge { .. }));
+}
+
+#[tokio::test]
+async fn the_default_limit_is_16_mib() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox)
+        .with_options(None, Some(0))
+        .unwrap();
+    sandbox.inject(Fault::oversized(ACCOUNTS, 16 * 1024 * 1024 + 1, true));
+    let error = accounts(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::ResponseTooLarge {
+                limit: 16_777_216,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn error_details_keep_only_the_start_of_a_long_body() {
+    let sandbox = common::sandbox().await;
+    let client = common::client(&sandbox)
+        .with_options(None, Some(0))
+        .unwrap();
+    let detail = "d".repeat(100_000);
+    sandbox.inject(Fault::status(ACCOUNTS, 400).body(json!({ "title": "Bad", "detail": detail })));
+    let error = api_error(accounts(&client).await.unwrap_err());
+    let kept = error.detail.unwrap();
+    assert!(kept.chars().count() <= 1001, "{}", kept.len());
+}
+
+#[tokio::test]
+async fn a_max_response_bytes_of_zero_is_a_config_error() {
+    let sandbox = common::sandbox().await;
+    let mut config = common::config(&sandbox);
+    config.max_response_bytes = 0;
+    let error = mypos::Gateway::new(config).err().unwrap();
+    assert!(
+        matches!(&error, Error::Config { field, .. } if field == "max_response_bytes"),
+        "{error:?}"
+    );
+}

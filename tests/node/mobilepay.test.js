@@ -246,6 +246,29 @@ test('the direct flow by posId, rejected by the customer', async () => {
   })
 })
 
+test('a failed flow names its payment', async () => {
+  const { sandbox } = current
+  const pos = sandbox.mobilepay({ maxRetries: 0 })
+  await sandbox.injectFault({ path: '/api/pos/payment/status', status: 503, count: 100 })
+  const error = await pos.flows.pay({ terminalId: TERMINAL, orderId: 'F-1', amount: '1' }).catch((e) => e)
+  const [payment] = await sandbox.mobilepayPayments(TERMINAL)
+  expect(error).toBeInstanceOf(mypos.ServerError)
+  expect([error.paymentId, payment.status]).toEqual([payment.paymentId, 'CancelledByClient'])
+})
+
+test('a capture whose answer was lost is answered as captured', async () => {
+  const { sandbox } = current
+  const pos = sandbox.mobilepay({ maxRetries: 0 })
+  await sandbox.injectFault({ path: '/api/pos/payment/capture', kind: 'drop_before_headers', afterHandler: true })
+  await sandbox.injectFault({ path: '/api/pos/payment/details', status: 503 })
+  const flow = pos.flows.pay({ terminalId: TERMINAL, orderId: 'F-2', amount: '8' })
+  const paymentId = await paymentIn(TERMINAL, 'Initiated')
+  await sandbox.mobilepayCheckIn(TERMINAL)
+  await sandbox.mobilepayAccept(paymentId)
+  const payment = await flow
+  expect([payment.paymentId, payment.status]).toEqual([paymentId, 'Captured'])
+})
+
 test('the prepared flow end to end', async () => {
   const { sandbox } = current
   const pos = sandbox.mobilepay()

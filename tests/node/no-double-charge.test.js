@@ -26,19 +26,30 @@ test('a payment whose answer was lost is returned', async () => {
   expect(await paymentsWith(terminalId, 'order-1')).toBe(1)
 })
 
-test('a slow answer past the timeout returns the payment it created', async () => {
+test('a slow answer past the timeout rejects with its reference by the timeout', async () => {
   const terminalId = await terminal()
   await current.sandbox.injectFault({ path: PAYMENTS, kind: 'delay', method: 'POST', delayMs: 3000 })
-  const payment = await current.client.withOptions({ timeout: 500 }).epos.payments.create(sale(terminalId))
-  expect(payment.referenceNumber).toMatch(/^mypos-/)
+  const began = Date.now()
+  const error = await current.client.withOptions({ timeout: 500 }).epos.payments.create(sale(terminalId)).catch((e) => e)
+  expect(Date.now() - began).toBeLessThan(900)
+  expect(error).toBeInstanceOf(mypos.PaymentUnconfirmedError)
+  expect(error.referenceNumber).toMatch(/^mypos-/)
   expect(await current.sandbox.count('POST', PAYMENTS)).toBe(1)
-  expect(await paymentsWith(terminalId, payment.referenceNumber)).toBe(1)
+  expect(await paymentsWith(terminalId, error.referenceNumber)).toBe(1)
+})
+
+test('an empty reference is refused before sending', async () => {
+  const terminalId = await terminal()
+  const error = await current.client.epos.payments.create(sale(terminalId, '')).catch((e) => e)
+  expect(error).toBeInstanceOf(mypos.InvalidRequestError)
+  expect(error.field).toBe('referenceNumber')
+  expect(await current.sandbox.count('POST', PAYMENTS)).toBe(0)
 })
 
 test.each(['drop_before_headers', 'malformed_json', 'status'])('an unsettled payment (%s) rejects with its reference', async (kind) => {
   const terminalId = await terminal()
   await current.sandbox.injectFault({ path: PAYMENTS, kind, method: 'POST', ...(kind === 'status' ? { status: 503 } : {}) })
-  const error = await current.client.epos.payments.create(sale(terminalId, 'order-2')).catch((e) => e)
+  const error = await current.client.withOptions({ timeout: 1000 }).epos.payments.create(sale(terminalId, 'order-2')).catch((e) => e)
   expect(error).toBeInstanceOf(mypos.PaymentUnconfirmedError)
   expect(error).toBeInstanceOf(mypos.MyPOSError)
   expect([error.referenceNumber, error.code]).toEqual(['order-2', 'MYPOS_PAYMENT_UNCONFIRMED'])

@@ -93,3 +93,13 @@ test('redirects are not followed', async () => {
   expect(error.message).toContain('localhost')
   expect(await statuses()).toEqual([308])
 })
+
+test.each([true, false])('an answer past the size limit is refused naming the limit (announced: %s)', async (announceLength) => {
+  const client = current.sandbox.client(undefined, { gateway: current.sandbox.gateway({ maxResponseBytes: 65536, maxRetries: 0 }) })
+  await current.sandbox.injectFault({ path: ACCOUNTS, kind: 'oversized', bytes: 50 * 1024 * 1024, announceLength })
+  const error = await client.banking.getAccounts().catch((e) => e)
+  expect(error).toBeInstanceOf(mypos.APIDecodeError)
+  expect([error.status, error.limit]).toEqual([200, 65536])
+  expect(error.message).toContain('max_response_bytes (65536 bytes)')
+  expect(() => current.sandbox.gateway({ maxResponseBytes: 0 })).toThrow(mypos.ConfigError)
+})

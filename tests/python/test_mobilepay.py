@@ -318,6 +318,30 @@ async def test_a_flow_cancelled_while_its_payment_starts_cancels_it(sandbox: San
     assert statuses(sandbox, TERMINAL) == ["CancelledByClient"]
 
 
+async def test_a_failed_flow_names_its_payment(sandbox: Sandbox) -> None:
+    pos = sandbox.mobilepay(max_retries=0)
+    sandbox.inject_fault("/api/pos/payment/status", status=503, count=100)
+    with pytest.raises(mypos.ServerError) as caught:
+        await pos.flows.pay(terminal_id=TERMINAL, order_id="F-1", amount="1")
+    [payment] = sandbox.mobilepay_payments(TERMINAL)
+    assert (caught.value.payment_id, payment["status"]) == (payment["payment_id"], "CancelledByClient")
+    assert pickle.loads(pickle.dumps(caught.value)).payment_id == payment["payment_id"]
+
+
+async def test_a_capture_whose_answer_was_lost_is_answered_as_captured(sandbox: Sandbox) -> None:
+    pos = sandbox.mobilepay(max_retries=0)
+    # The capture takes the money, its answer is lost and the next look fails: the flow's
+    # cancel is refused (cancel_not_allowed), so the payment is read again and answered.
+    sandbox.inject_fault("/api/pos/payment/capture", "drop_before_headers", after_handler=True)
+    sandbox.inject_fault("/api/pos/payment/details", status=503)
+    flow = asyncio.create_task(pos.flows.pay(terminal_id=TERMINAL, order_id="F-2", amount="8"))
+    payment_id = await payment_in(sandbox, TERMINAL, "Initiated")
+    sandbox.mobilepay_checkin(TERMINAL)
+    sandbox.mobilepay_accept(payment_id)
+    payment = await flow
+    assert (payment["payment_id"], payment["status"]) == (payment_id, "Captured")
+
+
 async def test_recovery_after_a_restart(sandbox: Sandbox) -> None:
     before = sandbox.mobilepay()
     lost = (await before.payments.start(terminal_id=TERMINAL, order_id="J-1", amount="15"))["payment_id"]

@@ -3,6 +3,8 @@ payment that exists or an error carrying its reference, and the terminal has at 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 import mypos
@@ -36,14 +38,27 @@ async def test_a_payment_whose_answer_was_lost_is_returned(sandbox: Sandbox, cli
     assert await payments_with(client, terminal, "order-1") == 1
 
 
-async def test_a_slow_answer_returns_the_payment_it_created(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+async def test_a_slow_answer_past_the_timeout_raises_with_its_reference_by_the_timeout(
+    sandbox: Sandbox, client: mypos.MerchantClient
+) -> None:
     terminal = await terminal_of(client)
     sandbox.inject_fault(PAYMENTS, "delay", method="POST", delay_ms=3000)
-    payment = await client.with_options(timeout=0.5).epos.payments.create(**sale(terminal))
-    reference = payment["reference_number"]
+    began = time.monotonic()
+    with pytest.raises(mypos.PaymentUnconfirmedError) as caught:
+        await client.with_options(timeout=0.5).epos.payments.create(**sale(terminal))
+    assert time.monotonic() - began < 0.9, "nothing is looked up past the caller's timeout"
+    reference = caught.value.reference_number
     assert reference.startswith("mypos-")
     assert sandbox.count("POST", PAYMENTS) == 1
     assert await payments_with(client, terminal, reference) == 1
+
+
+async def test_an_empty_reference_is_refused_before_sending(sandbox: Sandbox, client: mypos.MerchantClient) -> None:
+    terminal = await terminal_of(client)
+    with pytest.raises(mypos.InvalidRequestError) as caught:
+        await client.epos.payments.create(**sale(terminal, " "))
+    assert caught.value.field == "reference_number"
+    assert sandbox.count("POST", PAYMENTS) == 0
 
 
 @pytest.mark.parametrize("kind", ["drop_before_headers", "malformed_json", "status"])
@@ -52,7 +67,7 @@ async def test_an_unsettled_payment_raises_with_its_reference(sandbox: Sandbox, 
     fields = {"status": 503} if kind == "status" else {}
     sandbox.inject_fault(PAYMENTS, kind, method="POST", **fields)
     with pytest.raises(mypos.PaymentUnconfirmedError) as caught:
-        await client.epos.payments.create(**sale(terminal, "order-2"))
+        await client.with_options(timeout=1).epos.payments.create(**sale(terminal, "order-2"))
     assert caught.value.reference_number == "order-2"
     assert caught.value.code == "MYPOS_PAYMENT_UNCONFIRMED"
     assert "order-2" in str(caught.value)

@@ -126,3 +126,16 @@ async def test_redirects_are_not_followed(sandbox: Sandbox, client: mypos.Mercha
     assert caught.value.status == 308
     assert "localhost" in str(caught.value)
     assert statuses(sandbox) == [308]
+
+
+@pytest.mark.parametrize("announce_length", [True, False])
+async def test_an_answer_past_the_size_limit_is_refused_naming_the_limit(sandbox: Sandbox, announce_length: bool) -> None:
+    client = sandbox.client(gateway=sandbox.gateway(max_response_bytes=65536, max_retries=0))
+    sandbox.inject_fault(ACCOUNTS, "oversized", bytes=50 * 1024 * 1024, announce_length=announce_length)
+    with pytest.raises(mypos.APIDecodeError) as caught:
+        await client.banking.get_accounts()
+    assert (caught.value.status, caught.value.limit) == (200, 65536)
+    assert "max_response_bytes (65536 bytes)" in str(caught.value)
+    with pytest.raises(mypos.ConfigError) as refused:
+        sandbox.gateway(max_response_bytes=0)
+    assert refused.value.field == "max_response_bytes"

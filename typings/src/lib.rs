@@ -45,6 +45,10 @@ fn with_defaults(text: &str) -> String {
             "@DEFAULT_MAX_RETRIES@",
             &mypos::retry::DEFAULT_MAX_RETRIES.to_string(),
         )
+        .replace(
+            "@DEFAULT_MAX_RESPONSE_BYTES@",
+            &mypos::DEFAULT_MAX_RESPONSE_BYTES.to_string(),
+        )
 }
 
 const REGENERATE: &str = "UPDATE_EXPECT=1 cargo test -p mypos-typings --test typings";

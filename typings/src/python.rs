@@ -120,6 +120,7 @@ class Gateway:
         timeout: float = @DEFAULT_TIMEOUT_S@,
         connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
         max_retries: int = @DEFAULT_MAX_RETRIES@,
+        max_response_bytes: int = @DEFAULT_MAX_RESPONSE_BYTES@,
         tls: dict[str, str] | None = None,
         token_store: RedisTokenStore | None = None,
     ) -> None: ...
@@ -263,6 +264,7 @@ macro_rules! psd2_client {
         timeout: float = @DEFAULT_TIMEOUT_S@,
         connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
         max_retries: int = @DEFAULT_MAX_RETRIES@,
+        max_response_bytes: int = @DEFAULT_MAX_RESPONSE_BYTES@,
     ) -> None: ...
     @property
     def base_url(self) -> str:
@@ -324,6 +326,7 @@ pub(super) const MOBILEPAY_POS: &str = r#"
         timeout: float = @DEFAULT_TIMEOUT_S@,
         connect_timeout: float = @DEFAULT_CONNECT_TIMEOUT_S@,
         max_retries: int = @DEFAULT_MAX_RETRIES@,
+        max_response_bytes: int = @DEFAULT_MAX_RESPONSE_BYTES@,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...

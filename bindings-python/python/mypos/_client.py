@@ -83,6 +83,7 @@ class Gateway:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16_777_216,
         tls: dict[str, str] | None = None,
         token_store: RedisTokenStore | None = None,
     ) -> None:
@@ -96,6 +97,7 @@ class Gateway:
             "timeout": timeout,
             "connect_timeout": connect_timeout,
             "max_retries": max_retries,
+            "max_response_bytes": max_response_bytes,
             "host": f"python; {_HOST}",
             # `extra_ca_pem`, `client_cert_pem`, `client_key_pem` (PEM text), as for PSD2.
             "tls": tls,

@@ -80,6 +80,7 @@ class Gateway:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16777216,
         tls: dict[str, str] | None = None,
         token_store: RedisTokenStore | None = None,
     ) -> None: ...

@@ -31,6 +31,9 @@ class MyPOSError(Exception):
 
     code: str = "MYPOS_ERROR"
     _fields: tuple[str, ...] = ()
+    #: On an error of a MobilePay payment flow once its payment exists: the payment, to look
+    #: it up (the flow cancelled it first where it could).
+    payment_id: str | None = None
 
     def __init__(self, message: str, *, code: str | None = None, **fields: Any) -> None:
         super().__init__(message)
@@ -154,11 +157,13 @@ class APITimeoutError(APIConnectionError, TimeoutError):
 
 
 class APIDecodeError(MyPOSError):
-    """The API answered success with a body the SDK cannot read."""
+    """The API answered with a body the SDK cannot read: not what the answer should be, or
+    longer than `max_response_bytes` (then `limit` is that limit, in bytes)."""
 
     code = "MYPOS_DECODE"
-    _fields = ("status",)
+    _fields = ("status", "limit")
     status: int
+    limit: int | None
 
 
 class PaymentUnconfirmedError(MyPOSError):

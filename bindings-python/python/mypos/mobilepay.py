@@ -45,6 +45,7 @@ class MobilePayPos(Operations):
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16_777_216,
     ) -> None:
         config = {
             "base_url": base_url,
@@ -53,6 +54,7 @@ class MobilePayPos(Operations):
             "timeout": timeout,
             "connect_timeout": connect_timeout,
             "max_retries": max_retries,
+            "max_response_bytes": max_response_bytes,
             "host": f"python; {_HOST}",
         }
         self._bind(_native.MobilePayPos(encode({k: v for k, v in config.items() if v is not None})))

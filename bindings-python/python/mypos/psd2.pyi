@@ -54,6 +54,7 @@ class Psd2Client:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16777216,
     ) -> None: ...
     @property
     def base_url(self) -> str:

@@ -98,6 +98,7 @@ class Gateway:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16777216,
         tls: dict[str, str] | None = None,
         token_store: RedisTokenStore | None = None,
     ) -> None: ...
@@ -854,6 +855,7 @@ class MobilePayPos:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16777216,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -1245,6 +1247,7 @@ class Psd2Client:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        max_response_bytes: int = 16777216,
     ) -> None: ...
     @property
     def base_url(self) -> str:

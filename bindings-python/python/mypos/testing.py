@@ -233,7 +233,8 @@ class Sandbox:
         returns the fault's id. `kind` is one of `status` (`status=503`, optional `body`,
         `headers`), `delay` (`delay_ms=`), `drop_before_headers` (optional `after_handler=True`),
         `drop_after_headers`, `malformed_json`, `html` (optional `status`), `truncated_body`,
-        `expire_session`. See the sandbox README for what each does.
+        `expire_session`, `oversized` (`bytes=`, optional `announce_length=True`). See the
+        sandbox README for what each does.
 
             sandbox.inject_fault("/accounting/v1/accounts", status=503, count=2, headers={"Retry-After": "1"})
         """

@@ -44,7 +44,8 @@ impl Gateway {
             None => format!("mypos-sdk/{} (rust)", crate::VERSION),
         };
         let transport =
-            Transport::with_tls(base, config.connect_timeout, &user_agent, &config.tls)?;
+            Transport::with_tls(base, config.connect_timeout, &user_agent, &config.tls)?
+                .with_max_response_bytes(config.max_response_bytes);
         let options = CallOptions {
             timeout: config.timeout,
             max_retries: config.max_retries,

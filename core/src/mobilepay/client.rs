@@ -38,6 +38,9 @@ pub struct MobilePayConfig {
     pub connect_timeout: Duration,
     /// Retries after a failed first attempt (0 disables). Only what is safe is retried.
     pub max_retries: u32,
+    /// The largest answer body read (default 16 MiB); a longer one is refused with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+    pub max_response_bytes: u64,
     /// Names the host language in the `User-Agent` (set by the Python and Node packages).
     pub host: Option<String>,
 }
@@ -63,6 +66,7 @@ impl MobilePayConfig {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
+            max_response_bytes: crate::transport::DEFAULT_MAX_RESPONSE_BYTES,
             host: None,
         }
     }
@@ -80,6 +84,9 @@ impl MobilePayConfig {
             if value.is_zero() {
                 return Err(Error::config(field, "must be greater than zero"));
             }
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::config("max_response_bytes", "must be at least 1"));
         }
         Ok(url)
     }
@@ -146,7 +153,8 @@ impl MobilePayPos {
             ),
             None => format!("mypos-sdk/{} (rust; mobilepay)", crate::VERSION),
         };
-        let transport = Transport::new(base, config.connect_timeout, &user_agent)?;
+        let transport = Transport::new(base, config.connect_timeout, &user_agent)?
+            .with_max_response_bytes(config.max_response_bytes);
         Ok(Self {
             inner: Arc::new(Inner {
                 transport,
@@ -311,7 +319,7 @@ impl Authenticator for InRequestCredentials {
         Ok((HeaderMap::new(), ()))
     }
 
-    fn invalidate(&self, _: &()) {}
+    fn invalidate(&self, _: &(), _: &Response) {}
 }
 
 impl MobilePayPos {

@@ -32,6 +32,7 @@ use super::payments::{
     PaymentStatus, PreparePaymentRequest, ReadyPaymentRequest, StartByPosIdRequest,
     StartPaymentRequest, TerminalRequest,
 };
+use super::rules::Rule;
 use crate::answer::Answer;
 use crate::endpoint::{ApiRequest, Operation, OperationInfo};
 use crate::error::{Error, Result};
@@ -210,7 +211,7 @@ impl Flows<'_> {
                 Error::Api(_) => guard.disarm(),
                 _ => guard.cancel_now().await,
             }
-            return Err(error);
+            return Err(error.in_flow(&request.payment_id));
         }
         guard
             .finish(settle(pos, &request.payment_id, request.amount))
@@ -353,20 +354,47 @@ impl CancelOnDrop {
     /// Cancels the payment now, and waits for it.
     async fn cancel_now(mut self) {
         if let Some(payment_id) = self.payment_id.take() {
-            cancel(&self.pos, &payment_id).await;
+            let _ = cancel(&self.pos, &payment_id).await;
         }
     }
 
     /// Runs the rest of the flow. A payment that ended on its own (captured, rejected,
-    /// expired) needs no cancel; after any other error it is cancelled before returning.
-    async fn finish<T>(mut self, flow: impl Future<Output = Result<T>>) -> Result<T> {
+    /// expired) needs no cancel; after any other error it is cancelled before returning, and
+    /// the error names the payment. A cancel refused because the payment can no longer be
+    /// cancelled means a capture took effect although its answer was lost: the payment is
+    /// read again and answered when captured.
+    async fn finish(
+        mut self,
+        flow: impl Future<Output = Result<PaymentDetails>>,
+    ) -> Result<PaymentDetails> {
         let result = flow.await;
-        let payment_id = self.payment_id.take();
-        let failed = matches!(&result, Err(e) if !matches!(e, Error::PaymentNotCompleted { .. }));
-        if let (true, Some(payment_id)) = (failed, payment_id) {
-            cancel(&self.pos, &payment_id).await;
+        let Some(payment_id) = self.payment_id.take() else {
+            return result;
+        };
+        let error = match result {
+            Ok(details) => return Ok(details),
+            Err(error @ Error::PaymentNotCompleted { .. }) => return Err(error),
+            Err(error) => error,
+        };
+        match cancel(&self.pos, &payment_id).await {
+            Err(refusal) if Rule::of(&refusal) == Some(Rule::CancelNotAllowed) => {
+                match reread(&self.pos, &payment_id).await {
+                    Ok(details) if details.status == PaymentStatus::Captured => {
+                        tracing::warn!(
+                            payment_id,
+                            %error,
+                            "the flow failed, but its payment is captured: answering it"
+                        );
+                        Ok(details)
+                    }
+                    Ok(details) if details.status.is_final() => {
+                        Err(not_completed(&payment_id, &details.status))
+                    }
+                    _ => Err(error.in_flow(&payment_id)),
+                }
+            }
+            _ => Err(error.in_flow(&payment_id)),
         }
-        result
     }
 }
 
@@ -378,7 +406,9 @@ impl Drop for CancelOnDrop {
         match runtime(&self.pos) {
             Some(runtime) => {
                 let pos = self.pos.clone();
-                crate::cleanup::spawn(&runtime, async move { cancel(&pos, &payment_id).await });
+                crate::cleanup::spawn(&runtime, async move {
+                    let _ = cancel(&pos, &payment_id).await;
+                });
             }
             None => tracing::warn!(
                 payment_id,
@@ -442,31 +472,33 @@ impl Drop for Starting {
         let pos = self.pos.clone();
         crate::cleanup::spawn(&runtime, async move {
             if let Ok(Ok(payment_id)) = task.await {
-                cancel(&pos, &payment_id).await;
+                let _ = cancel(&pos, &payment_id).await;
             }
         });
     }
 }
 
-/// Cancels a payment the flow gave up on. A payment already captured or ended refuses, which
-/// is fine. The client does not repeat a cancel (a GET that changes state); here a repeat is
-/// wanted, since a payment left active blocks the point of sale: a few tries while the
-/// failure is one that may pass.
-async fn cancel(pos: &MobilePayPos, payment_id: &str) {
+/// Cancels a payment the flow gave up on; answers the last refusal or failure. A payment
+/// already captured or ended refuses. The client does not repeat a cancel (a GET that changes
+/// state); here a repeat is wanted, since a payment left active blocks the point of sale: a
+/// few tries while the failure is one that may pass.
+async fn cancel(pos: &MobilePayPos, payment_id: &str) -> Result<()> {
     let mut delay = Duration::from_millis(200);
-    for attempt in 1..=CANCEL_ATTEMPTS {
+    let mut attempt = 1;
+    loop {
         match pos.payments().cancel(PaymentRequest::new(payment_id)).await {
             Ok(_) => {
                 tracing::info!(
                     payment_id,
                     "cancelled the MobilePay payment of an unfinished flow"
                 );
-                return;
+                return Ok(());
             }
             Err(error) if attempt < CANCEL_ATTEMPTS && may_pass(&error) => {
                 tracing::info!(payment_id, %error, "retrying the cancel of an unfinished flow's payment");
                 tokio::time::sleep(delay).await;
                 delay *= 2;
+                attempt += 1;
             }
             Err(error) => {
                 tracing::warn!(
@@ -474,8 +506,28 @@ async fn cancel(pos: &MobilePayPos, payment_id: &str) {
                     %error,
                     "could not cancel the MobilePay payment of an unfinished flow"
                 );
-                return;
+                return Err(error);
             }
+        }
+    }
+}
+
+/// Reads a payment again after its cancel was refused, a few tries while the failure may pass.
+async fn reread(pos: &MobilePayPos, payment_id: &str) -> Result<PaymentDetails> {
+    let mut delay = Duration::from_millis(200);
+    let mut attempt = 1;
+    loop {
+        match pos
+            .payments()
+            .details(PaymentRequest::new(payment_id))
+            .await
+        {
+            Err(error) if attempt < CANCEL_ATTEMPTS && may_pass(&error) => {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+            }
+            read => return read,
         }
     }
 }

@@ -172,9 +172,7 @@ impl Rule {
 
     /// The rule an error reports a breach of, if any.
     pub fn of(error: &Error) -> Option<Rule> {
-        let Error::Api(api) = error else {
-            return None;
-        };
+        let api = error.api()?;
         let id = api.error_type.as_deref()?.strip_prefix(PREFIX)?;
         RULES
             .iter()

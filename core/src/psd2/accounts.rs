@@ -493,7 +493,11 @@ where
         };
         request.set_page(page);
         let answer = endpoint.call(client, &request).await?;
-        let next = answer.has_next_page.then_some((request, page + 1));
+        // A next page announced after an empty one would keep the iterator asking forever:
+        // the list ends there.
+        let next = (answer.has_next_page && !answer.items.is_empty())
+            .then(|| page.checked_add(1).map(|next| (request, next)))
+            .flatten();
         Ok(Some((
             futures::stream::iter(answer.items.into_iter().map(Ok)),
             next,

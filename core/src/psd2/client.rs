@@ -70,6 +70,8 @@ struct Inner {
     /// Live holder handles by id, so every handle of one holder shares one token slot and
     /// therefore one refresh at a time.
     holders: Mutex<HashMap<String, Weak<Holder>>>,
+    /// What bounds a holder's refresh, which runs on its own whatever its caller's deadline.
+    refresh_timeout: Duration,
 }
 
 /// One account holder's tokens.
@@ -86,9 +88,11 @@ impl Psd2Client {
             Some(host) => format!("mypos-sdk/{} ({host}; rust core)", crate::VERSION),
             None => format!("mypos-sdk/{} (rust)", crate::VERSION),
         };
-        let api = Transport::with_tls(base, config.connect_timeout, &user_agent, &config.tls)?;
+        let api = Transport::with_tls(base, config.connect_timeout, &user_agent, &config.tls)?
+            .with_max_response_bytes(config.max_response_bytes);
         let token_transport =
-            Transport::with_tls(token_url, config.connect_timeout, &user_agent, &config.tls)?;
+            Transport::with_tls(token_url, config.connect_timeout, &user_agent, &config.tls)?
+                .with_max_response_bytes(config.max_response_bytes);
         let mut fixed_headers = HeaderMap::new();
         if let Some(key) = &config.api_key {
             let mut value = HeaderValue::from_str(key.expose_secret())
@@ -114,6 +118,7 @@ impl Psd2Client {
                 fixed_headers,
                 listener: config.token_listener,
                 holders: Mutex::new(HashMap::new()),
+                refresh_timeout: config.timeout,
             }),
             holder: None,
             options,
@@ -280,16 +285,10 @@ impl Psd2Client {
     async fn access(&self) -> Result<(HeaderValue, Arc<Issued>)> {
         let inner = &*self.inner;
         let issued = match &self.holder {
-            Some(holder) => {
-                holder
-                    .slot
-                    .get(async |stale| {
-                        let tokens = inner.refresh(&holder.id, stale).await?;
-                        inner.notify(&holder.id, &tokens);
-                        Ok(Issued::new(tokens))
-                    })
-                    .await?
-            }
+            Some(holder) => match holder.slot.fresh() {
+                Some(issued) => issued,
+                None => self.refreshed(holder).await?,
+            },
             None => {
                 inner
                     .tpp
@@ -302,6 +301,35 @@ impl Psd2Client {
             }
         };
         Ok((issued.bearer()?, issued))
+    }
+
+    /// The holder's tokens, refreshed when due by a task of its own: a refresh token the
+    /// server rotated is stored and handed to the listener even when the caller that started
+    /// the refresh has given up (a timeout, a cancelled task), or the holder would have to
+    /// approve again.
+    async fn refreshed(&self, holder: &Arc<Holder>) -> Result<Arc<Issued>> {
+        let inner = self.inner.clone();
+        let holder = holder.clone();
+        let refresh = async move {
+            let refreshing = holder.slot.get(async |stale| {
+                let tokens = inner.refresh(&holder.id, stale).await?;
+                inner.notify(&holder.id, &tokens);
+                Ok(Issued::new(tokens))
+            });
+            tokio::time::timeout(inner.refresh_timeout, refreshing)
+                .await
+                .map_err(|_| Error::Timeout {
+                    after: inner.refresh_timeout,
+                })?
+        };
+        tokio::spawn(refresh)
+            .await
+            .map_err(|e| match e.try_into_panic() {
+                Ok(payload) => Error::from_panic(payload),
+                Err(_) => Error::Internal {
+                    message: "the token refresh task was cancelled".into(),
+                },
+            })?
     }
 
     fn invalidate(&self, used: &Arc<Issued>) {

@@ -45,6 +45,9 @@ pub struct Psd2Config {
     pub connect_timeout: Duration,
     /// Retries after a failed first attempt (0 disables). Only what is safe is retried.
     pub max_retries: u32,
+    /// The largest answer body read (default 16 MiB); a longer one is refused with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+    pub max_response_bytes: u64,
     /// Names the host language in the `User-Agent` (set by the Python and Node packages).
     pub host: Option<String>,
     /// Told about every new or rotated token set, so the application can persist it.
@@ -68,6 +71,7 @@ impl Psd2Config {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
+            max_response_bytes: crate::transport::DEFAULT_MAX_RESPONSE_BYTES,
             host: None,
             token_listener: None,
         }
@@ -111,6 +115,9 @@ impl Psd2Config {
             if value.is_zero() {
                 return Err(Error::config(field, "must be greater than zero"));
             }
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::config("max_response_bytes", "must be at least 1"));
         }
         self.tls.validate("tls")?;
         Ok((base, token_url))

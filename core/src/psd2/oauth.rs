@@ -18,6 +18,7 @@ use tokio::time::Instant;
 
 use crate::config::Credentials;
 use crate::error::{Error, Result};
+use crate::fork::PerProcess;
 use crate::transport::{self, Body, Request, Transport};
 
 /// How the TPP's client id and secret reach the token endpoint.
@@ -137,18 +138,28 @@ impl Issued {
     }
 }
 
-/// One holder's (or the TPP's) tokens with single-flight refresh.
-#[derive(Debug, Default)]
+/// One holder's (or the TPP's) tokens with single-flight refresh. The refresh lock is per
+/// process: a forked child must not inherit one a parent task held at the fork.
+#[derive(Debug)]
 pub(crate) struct TokenSlot {
     current: RwLock<Option<Arc<Issued>>>,
-    refreshing: tokio::sync::Mutex<()>,
+    refreshing: PerProcess<Arc<tokio::sync::Mutex<()>>>,
+}
+
+impl Default for TokenSlot {
+    fn default() -> Self {
+        Self {
+            current: RwLock::new(None),
+            refreshing: PerProcess::new(Arc::default()),
+        }
+    }
 }
 
 impl TokenSlot {
     pub fn with(issued: Issued) -> Self {
         Self {
             current: RwLock::new(Some(Arc::new(issued))),
-            refreshing: tokio::sync::Mutex::new(()),
+            ..Self::default()
         }
     }
 
@@ -159,7 +170,7 @@ impl TokenSlot {
             .clone()
     }
 
-    fn fresh(&self) -> Option<Arc<Issued>> {
+    pub fn fresh(&self) -> Option<Arc<Issued>> {
         self.current().filter(|t| t.is_fresh())
     }
 
@@ -172,7 +183,8 @@ impl TokenSlot {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        let _only_one = self.refreshing.lock().await;
+        let lock = self.refreshing.get(Arc::default);
+        let _only_one = lock.lock().await;
         // Whoever held the lock before us may have refreshed already.
         if let Some(token) = self.fresh() {
             return Ok(token);
@@ -298,7 +310,22 @@ impl TokenEndpoint {
             .send(&request, headers)
             .await
             .map_err(|f| f.error)?;
-        token_answer(&response, grant)
+        let secrets: Vec<&str> = match &request.body {
+            Body::Form(fields) => fields
+                .iter()
+                .filter(|(name, _)| matches!(*name, "client_secret" | "refresh_token" | "code"))
+                .map(|(_, value)| value.as_str())
+                .chain([self.client.client_secret.expose_secret()])
+                .collect(),
+            _ => vec![],
+        };
+        token_answer(&response, grant).map_err(|error| match error {
+            Error::Auth { status, message } => Error::Auth {
+                status,
+                message: transport::scrub(&message, &secrets),
+            },
+            other => other,
+        })
     }
 }
 

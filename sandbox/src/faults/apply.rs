@@ -94,6 +94,13 @@ pub(crate) async fn apply(
             state.expire_sessions();
             next.run(request).await
         }
+        FaultKind::Oversized {
+            bytes,
+            announce_length,
+        } => {
+            crate::log::record_unhandled(&state, &request, 200);
+            oversized(bytes, announce_length)
+        }
     };
     with_headers(response, &fault.headers)
 }
@@ -144,6 +151,36 @@ async fn cut_short(response: Response) -> Response {
         Err(std::io::Error::other("sandbox fault: connection dropped"))
     });
     Response::from_parts(parts, Body::from_stream(head.chain(cut)))
+}
+
+/// `{"padding": "xxx…"}` of exactly `bytes` bytes (at least the braces and key), made chunk by
+/// chunk as it is sent.
+fn oversized(bytes: u64, announce_length: bool) -> Response {
+    const HEAD: &[u8] = b"{\"padding\": \"";
+    const TAIL: &[u8] = b"\"}";
+    const CHUNK: u64 = 64 * 1024;
+    let frame = (HEAD.len() + TAIL.len()) as u64;
+    let mut left = bytes.saturating_sub(frame);
+    let padding = std::iter::from_fn(move || {
+        let n = left.min(CHUNK);
+        left -= n;
+        (n > 0).then(|| Ok::<Bytes, std::io::Error>(Bytes::from(vec![b'x'; n as usize])))
+    });
+    let parts = futures::stream::iter(
+        std::iter::once(Ok(Bytes::from_static(HEAD)))
+            .chain(padding)
+            .chain(std::iter::once(Ok(Bytes::from_static(TAIL)))),
+    );
+    let mut response = Body::from_stream(parts).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if announce_length {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.max(frame)));
+    }
+    response
 }
 
 fn json_text(text: &'static str) -> Response {

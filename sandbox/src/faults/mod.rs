@@ -101,6 +101,15 @@ pub enum FaultKind {
     /// Expires every merchant session, then runs the handler (so a business call is refused
     /// with 401 and the client must open a new session and replay).
     ExpireSession,
+    /// Answers 200 `application/json` with a body of `bytes` bytes (a JSON object padded
+    /// out), without running the handler. With `announce_length` the `Content-Length` says so
+    /// up front; without it the body is streamed in chunks with no length, so a client must
+    /// count as it reads.
+    Oversized {
+        bytes: u64,
+        #[serde(default, skip_serializing_if = "is_false")]
+        announce_length: bool,
+    },
 }
 
 fn one() -> u32 {
@@ -180,6 +189,18 @@ impl Fault {
     /// Expire every merchant session just before the handler runs.
     pub fn expire_session(path: impl Into<String>) -> Self {
         Self::new(path, FaultKind::ExpireSession)
+    }
+
+    /// Answer 200 with a JSON body of `bytes` bytes, streamed without a length unless
+    /// `announce_length` (see [`FaultKind::Oversized`]).
+    pub fn oversized(path: impl Into<String>, bytes: u64, announce_length: bool) -> Self {
+        Self::new(
+            path,
+            FaultKind::Oversized {
+                bytes,
+                announce_length,
+            },
+        )
     }
 
     /// Applies to the next `count` matching requests instead of one.

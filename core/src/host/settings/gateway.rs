@@ -24,6 +24,7 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        max_response_bytes: Option<u64>,
         host: Option<String>,
         tls: Option<TlsSpec>,
         token_store: Option<TokenStoreSpec>,
@@ -55,6 +56,9 @@ pub fn gateway_config(json: &str, case: Case) -> Result<GatewayConfig> {
     }
     if let Some(max_retries) = spec.max_retries {
         config.max_retries = max_retries;
+    }
+    if let Some(max) = spec.max_response_bytes {
+        config.max_response_bytes = max;
     }
     config.host = spec.host;
     config.tls = spec.tls.map(TlsSpec::options).unwrap_or_default();

@@ -22,6 +22,7 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        max_response_bytes: Option<u64>,
         host: Option<String>,
     }
     let spec: Spec = settings(json, case, "config")?;
@@ -35,6 +36,9 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
     }
     if let Some(max_retries) = spec.max_retries {
         config.max_retries = max_retries;
+    }
+    if let Some(max) = spec.max_response_bytes {
+        config.max_response_bytes = max;
     }
     config.host = spec.host;
     Ok(config)

@@ -26,6 +26,7 @@ pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        max_response_bytes: Option<u64>,
         host: Option<String>,
     }
     let spec: Spec = settings(json, case, "config")?;
@@ -55,6 +56,9 @@ pub fn psd2_config(json: &str, case: Case) -> Result<crate::psd2::Psd2Config> {
     }
     if let Some(max_retries) = spec.max_retries {
         config.max_retries = max_retries;
+    }
+    if let Some(max) = spec.max_response_bytes {
+        config.max_response_bytes = max;
     }
     config.host = spec.host;
     Ok(config)
