@@ -1182,6 +1182,64 @@ async fn the_cancel_a_dropped_flow_leaves_behind_can_be_waited_for() {
         .unwrap();
 }
 
+/// A flow dropped while its start is on the way (the payment exists on the server, its answer
+/// has not come back yet) still cancels it once the answer comes: otherwise the point of sale
+/// stays blocked by a payment nobody waits for.
+#[tokio::test]
+async fn a_flow_dropped_while_its_payment_starts_cancels_it() {
+    let sandbox = sandbox().await;
+    let pos = pos(&sandbox);
+    sandbox.inject(mypos_sandbox::Fault::delay(
+        "/api/pos/payment/start",
+        Duration::from_millis(400),
+    ));
+    let cleanups = mypos::cleanup::Cleanups::new();
+    let flows = pos.flows();
+    let pay = cleanups.scope(flows.pay(PayRequest::on_terminal(TERMINAL, "start-1", amount("9"))));
+    let watch = async {
+        payment_in(&sandbox, TERMINAL, "Initiated").await;
+    };
+    tokio::select! {
+        outcome = pay => panic!("the start's answer should still be on the way: {outcome:?}"),
+        () = watch => {}
+    }
+    cleanups.finished().await;
+    assert_eq!(statuses(&sandbox, TERMINAL), ["CancelledByClient"]);
+    assert_eq!(sandbox.count("GET", "/api/pos/payment/cancel"), 1);
+
+    // The same for the prepared flow's first step.
+    sandbox.inject(mypos_sandbox::Fault::delay(
+        "/api/pos/payment/prepare",
+        Duration::from_millis(400),
+    ));
+    let prepare = cleanups.scope(flows.prepare_and_pay(
+        PrepareAndPayRequest {
+            terminal_id: TERMINAL.into(),
+            order_id: "start-2".into(),
+            currency_code: None,
+        },
+        std::future::pending::<mypos::Result<Amount>>(),
+    ));
+    let watch = async {
+        for _ in 0..300 {
+            if statuses(&sandbox, TERMINAL).len() == 2 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no second payment: {:?}", statuses(&sandbox, TERMINAL));
+    };
+    tokio::select! {
+        outcome = prepare => panic!("the prepare's answer should still be on the way: {outcome:?}"),
+        () = watch => {}
+    }
+    cleanups.finished().await;
+    assert_eq!(
+        statuses(&sandbox, TERMINAL),
+        ["CancelledByClient", "CancelledByClient"]
+    );
+}
+
 /// Repeat safety is the operation's, however it is sent: a state-changing GET (`capture`)
 /// is not repeated after a server error, neither typed nor as a raw request by its path, and a
 /// 401 is not replayed with the same access token.

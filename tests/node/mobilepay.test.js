@@ -330,6 +330,21 @@ test('an aborted flow cancels its payment', async () => {
   expect((await pos.payments.list({ terminalId: TERMINAL, signal: new AbortController().signal })).paymentsIds).toEqual([])
 })
 
+test('a flow aborted while its payment starts cancels it once the start answers', async () => {
+  const { sandbox } = current
+  const pos = sandbox.mobilepay()
+  // The payment exists on the server but the start's answer is still on the way when the
+  // caller gives up: the answer is waited for, and the payment it names cancelled.
+  await sandbox.injectFault({ path: '/api/pos/payment/start', kind: 'delay', delayMs: 400 })
+  const controller = new AbortController()
+  const flow = pos.flows.pay({ terminalId: TERMINAL, orderId: 'I-4', amount: '9', signal: controller.signal })
+  await paymentIn(TERMINAL, 'Initiated')
+  controller.abort(new Error('the cashier gave up'))
+  await expect(flow).rejects.toThrow('the cashier gave up')
+  await paymentIn(TERMINAL, 'CancelledByClient')
+  expect(await statuses(TERMINAL)).toEqual(['CancelledByClient'])
+})
+
 test('recovery after a restart frees the point of sale', async () => {
   const { sandbox } = current
   const before = sandbox.mobilepay()

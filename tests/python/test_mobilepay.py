@@ -329,6 +329,19 @@ async def test_a_cancelled_task_cancels_its_payment(sandbox: Sandbox, pos: mypos
     assert (await pos.payments.list(terminal_id=TERMINAL))["payments_ids"] == []
 
 
+async def test_a_flow_cancelled_while_its_payment_starts_cancels_it(sandbox: Sandbox, pos: mypos.MobilePayPos) -> None:
+    # The payment exists on the server but the start's answer is still on the way when the task
+    # is cancelled: the answer is waited for, and the payment it names cancelled.
+    sandbox.inject_fault("/api/pos/payment/start", "delay", delay_ms=400)
+    flow = asyncio.create_task(pos.flows.pay(terminal_id=TERMINAL, order_id="I-4", amount="9"))
+    await payment_in(sandbox, TERMINAL, "Initiated")
+    flow.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await flow
+    await payment_in(sandbox, TERMINAL, "CancelledByClient")
+    assert statuses(sandbox, TERMINAL) == ["CancelledByClient"]
+
+
 async def test_a_failed_flow_names_its_payment(sandbox: Sandbox) -> None:
     pos = sandbox.mobilepay(max_retries=0)
     sandbox.inject_fault("/api/pos/payment/status", status=503, count=100)

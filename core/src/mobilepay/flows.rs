@@ -10,8 +10,9 @@
 //!
 //! A flow that does not finish cancels its payment: when it fails, before returning the
 //! error; when it is dropped (a timeout, a cancelled Python task, an aborted Node call),
-//! from a task spawned on the runtime, which a caller may wait for ([`crate::cleanup`]). A
-//! payment that ends without being captured (the customer rejects it, it expires) is
+//! from a task spawned on the runtime, which a caller may wait for ([`crate::cleanup`]); dropped
+//! while its payment is being started, that task waits for the start's answer first. A payment
+//! that ends without being captured (the customer rejects it, it expires) is
 //! [`Error::PaymentNotCompleted`]. A flow waits for its payment at most the client's
 //! `flow_max_wait`, then cancels it and fails with [`Error::FlowTimedOut`].
 
@@ -23,6 +24,8 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tokio::runtime::Handle;
+use tokio::task::JoinHandle;
 
 use super::MobilePayPos;
 use super::payments::{
@@ -163,32 +166,38 @@ impl Flows<'_> {
     pub async fn pay(&self, request: PayRequest) -> Result<PaymentDetails> {
         request.validate()?;
         let pos = self.0;
-        let started = match &request.pos_id {
-            Some(pos_id) => {
-                pos.payments()
-                    .start_by_pos_id(StartByPosIdRequest {
-                        order_id: request.order_id.clone(),
-                        amount: request.amount,
-                        pos_id: pos_id.clone(),
-                        currency_code: request.currency_code.clone(),
-                    })
-                    .await?
-            }
-            None => {
-                pos.payments()
-                    .start(StartPaymentRequest {
-                        order_id: request.order_id.clone(),
-                        amount: request.amount,
-                        terminal_id: request.terminal_id.clone().unwrap_or_default(),
-                        currency_code: request.currency_code.clone(),
-                    })
-                    .await?
-            }
-        };
-        let guard = CancelOnDrop::arm(pos, &started.payment_id);
-        guard
-            .finish(settle(pos, &started.payment_id, request.amount))
-            .await
+        let starter = pos.clone();
+        let start = request.clone();
+        let payment_id = owned_start(pos, async move {
+            let started = match start.pos_id {
+                Some(pos_id) => {
+                    starter
+                        .payments()
+                        .start_by_pos_id(StartByPosIdRequest {
+                            order_id: start.order_id,
+                            amount: start.amount,
+                            pos_id,
+                            currency_code: start.currency_code,
+                        })
+                        .await?
+                }
+                None => {
+                    starter
+                        .payments()
+                        .start(StartPaymentRequest {
+                            order_id: start.order_id,
+                            amount: start.amount,
+                            terminal_id: start.terminal_id.unwrap_or_default(),
+                            currency_code: start.currency_code,
+                        })
+                        .await?
+                }
+            };
+            Ok(started.payment_id)
+        })
+        .await?;
+        let guard = CancelOnDrop::arm(pos, &payment_id);
+        guard.finish(settle(pos, &payment_id, request.amount)).await
     }
 
     /// The prepared flow after `payments.prepare`: makes the payment ready with its amount,
@@ -222,14 +231,13 @@ impl Flows<'_> {
         F: Future<Output = Result<Amount>>,
     {
         let pos = self.0;
-        let prepared = pos
-            .payments()
-            .prepare(PreparePaymentRequest::new(
-                request.terminal_id.clone(),
-                request.order_id.clone(),
-            ))
-            .await?;
-        let payment_id = prepared.payment_id;
+        let preparer = pos.clone();
+        let prepare =
+            PreparePaymentRequest::new(request.terminal_id.clone(), request.order_id.clone());
+        let payment_id = owned_start(pos, async move {
+            Ok(preparer.payments().prepare(prepare).await?.payment_id)
+        })
+        .await?;
         let guard = CancelOnDrop::arm(pos, &payment_id);
         guard
             .finish(async {
@@ -409,10 +417,7 @@ impl Drop for CancelOnDrop {
         let Some(payment_id) = self.payment_id.take() else {
             return;
         };
-        let runtime = tokio::runtime::Handle::try_current()
-            .ok()
-            .or_else(|| self.pos.inner.runtime.clone());
-        match runtime {
+        match runtime(&self.pos) {
             Some(runtime) => {
                 let pos = self.pos.clone();
                 crate::cleanup::spawn(&runtime, async move {
@@ -424,6 +429,66 @@ impl Drop for CancelOnDrop {
                 "a MobilePay flow was dropped outside a tokio runtime; its payment stays active"
             ),
         }
+    }
+}
+
+/// The runtime a flow's own tasks go to: the one it runs on, else the client's.
+fn runtime(pos: &MobilePayPos) -> Option<Handle> {
+    Handle::try_current()
+        .ok()
+        .or_else(|| pos.inner.runtime.clone())
+}
+
+/// Sends the request that creates the flow's payment (`start` or `prepare`) from a task of its
+/// own and answers the payment's id. Dropped while that request is on the way (the payment may
+/// exist on the server already, its answer not back yet), the flow leaves a clean-up behind
+/// that waits for the answer and cancels the payment it names: a dropped request's answer would
+/// be lost, and the payment would block the point of sale.
+async fn owned_start(
+    pos: &MobilePayPos,
+    start: impl Future<Output = Result<String>> + Send + 'static,
+) -> Result<String> {
+    let Some(runtime) = runtime(pos) else {
+        return start.await;
+    };
+    let mut starting = Starting {
+        pos: pos.clone(),
+        task: Some(runtime.spawn(start)),
+    };
+    let joined = (starting.task.as_mut().expect("just set")).await;
+    starting.task = None;
+    match joined {
+        Ok(outcome) => outcome,
+        Err(error) => match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(_) => Err(Error::Internal {
+                message: "the runtime shut down while the payment was starting".into(),
+            }),
+        },
+    }
+}
+
+/// A payment's start on the way, owned by a flow until it answers.
+struct Starting {
+    pos: MobilePayPos,
+    task: Option<JoinHandle<Result<String>>>,
+}
+
+impl Drop for Starting {
+    fn drop(&mut self) {
+        let Some(task) = self.task.take() else {
+            return;
+        };
+        // `runtime` found one when the task was spawned; the client's is the fallback here.
+        let Some(runtime) = runtime(&self.pos) else {
+            return;
+        };
+        let pos = self.pos.clone();
+        crate::cleanup::spawn(&runtime, async move {
+            if let Ok(Ok(payment_id)) = task.await {
+                let _ = cancel(&pos, &payment_id).await;
+            }
+        });
     }
 }
 
