@@ -15,8 +15,8 @@
 //! The same state is reachable over HTTP under `/_sandbox/` (see the README), which is how the
 //! Python and Node test helpers drive it.
 
-// Bottom-up: shared helpers, then each API family's state (a leaf module in the family), then
-// `state` aggregating those, then the routers and middleware that take the aggregate.
+// The layers, bottom-up (docs/ARCHITECTURE.md): shared helpers; each API family's state, in a
+// leaf module of the family; `state`, aggregating those; the routes and middleware taking it.
 mod calendar;
 mod config;
 mod control;

@@ -67,6 +67,7 @@ pub(crate) struct Grant {
     pub transactions: bool,
 }
 
+/// A consent the TPP asked for, and what the holder made of it.
 pub(crate) struct Consent {
     pub id: String,
     pub status: &'static str,
