@@ -63,3 +63,9 @@ pub(crate) fn form_pairs(bytes: &[u8]) -> HashMap<String, String> {
 pub(crate) fn query_pairs(query: Option<&str>) -> HashMap<String, String> {
     form_pairs(query.unwrap_or_default().as_bytes())
 }
+
+/// A header's value, if present, valid text and not blank.
+pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    let value = headers.get(name)?.to_str().ok()?.trim();
+    (!value.is_empty()).then_some(value)
+}

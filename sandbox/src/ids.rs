@@ -1,4 +1,4 @@
-//! Random identifiers: tokens, sessions, trace ids.
+//! Random identifiers: tokens, sessions, trace ids, PSD2 resource ids.
 
 use rand::Rng;
 use rand::distr::{Alphanumeric, SampleString};
@@ -36,4 +36,12 @@ pub fn session() -> String {
 /// A W3C trace-context id, the form ASP.NET puts in `traceId`.
 pub fn trace_id() -> String {
     format!("00-{}-{}-00", hex(16), hex(8))
+}
+
+/// A random id after `prefix`, for PSD2's consents, payments, codes and tokens.
+pub fn new_id(prefix: &str) -> String {
+    format!(
+        "{prefix}{}",
+        Alphanumeric.sample_string(&mut rand::rng(), 24)
+    )
 }

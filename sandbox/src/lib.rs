@@ -15,10 +15,16 @@
 //! The same state is reachable over HTTP under `/_sandbox/` (see the README), which is how the
 //! Python and Node test helpers drive it.
 
+// The layers, bottom-up (docs/ARCHITECTURE.md): shared helpers; each API family's state, in a
+// leaf module of the family; `state`, aggregating those; the routes and middleware taking it.
+mod calendar;
+mod config;
 mod control;
 mod extract;
 mod faults;
+mod form;
 mod gateway;
+mod hash;
 mod identity;
 mod ids;
 mod log;
@@ -31,50 +37,18 @@ mod state;
 mod terminal;
 pub mod tls;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use config::SandboxConfig;
 pub use faults::{Fault, FaultKind, PendingFault};
 pub use log::LoggedRequest;
 pub use state::{SandboxState, Stats};
 pub use terminal::{TerminalAction, TerminalError};
-
-/// How a [`Sandbox`] starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SandboxConfig {
-    /// Address to listen on: loopback unless a user asks for another one.
-    pub host: IpAddr,
-    /// Port to listen on; 0 lets the OS choose a free one.
-    pub port: u16,
-    /// Lifetime of partner OAuth tokens (the gateway's is one hour).
-    pub token_lifetime: Duration,
-    /// Lifetime of merchant sessions (the gateway's is five minutes).
-    pub session_lifetime: Duration,
-    /// The control API (`/_sandbox/…`) answers only requests whose `Host` is a loopback name
-    /// (`localhost`, `127.0.0.1`, `[::1]`), so a web page that rebinds its own name to the
-    /// sandbox's address cannot drive it. On by default; turn it off only for a sandbox bound
-    /// to another address on purpose.
-    pub control_loopback_only: bool,
-    /// How many requests the log keeps; older ones are dropped first.
-    pub max_logged_requests: usize,
-}
-
-impl Default for SandboxConfig {
-    fn default() -> Self {
-        Self {
-            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            port: 0,
-            token_lifetime: Duration::from_secs(3600),
-            session_lifetime: Duration::from_secs(300),
-            control_loopback_only: true,
-            max_logged_requests: 10_000,
-        }
-    }
-}
 
 /// The whole sandbox as one axum router, for embedding it in another server or test harness.
 ///

@@ -1,5 +1,10 @@
 //! All mutable sandbox state, behind one lock.
 //!
+//! Each API family keeps its state in a leaf module of its own (`faults::queue`,
+//! `log::entries`, `identity::grants`, `gateway::*::model`, `mobilepay::model`,
+//! `psd2::model`); this module aggregates them from above. The families' routers take
+//! [`SandboxState`]; nothing this module imports reaches back up to it.
+//!
 //! One mutex keeps every counter exact under concurrency and keeps cross-family operations
 //! (a payment moving a balance, say) atomic. Critical sections are short and never await.
 
@@ -9,11 +14,17 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::SandboxConfig;
-use crate::faults::Faults;
-use crate::gateway::banking::Account;
-use crate::identity::Grants;
-use crate::log::{LoggedRequest, RequestLog};
+use crate::calendar::Day;
+use crate::config::SandboxConfig;
+use crate::faults::queue::Faults;
+use crate::gateway::banking::accounts::{Account, seed_accounts, seed_transactions};
+use crate::gateway::banking::ledger::BankTransaction;
+use crate::gateway::ecommerce::model::EcommerceState;
+use crate::gateway::epos::model::EposState;
+use crate::identity::grants::Grants;
+use crate::log::entries::{LoggedRequest, RequestLog};
+use crate::mobilepay::model::MobilePayState;
+use crate::psd2::model::Psd2;
 
 /// A cheap, cloneable handle on one sandbox's state.
 #[derive(Clone)]
@@ -27,8 +38,8 @@ pub(crate) struct Inner {
     pub log: RequestLog,
     pub faults: Faults,
     /// MobilePay point of sale (`api/pos/...`): its own merchants, by `bioCode`.
-    pub mobilepay: crate::mobilepay::MobilePayState,
-    pub psd2: crate::psd2::Psd2,
+    pub mobilepay: MobilePayState,
+    pub psd2: Psd2,
     /// See [`SandboxConfig::control_loopback_only`].
     pub control_loopback_only: bool,
     merchants: HashMap<String, MerchantState>,
@@ -38,9 +49,9 @@ pub(crate) struct Inner {
 pub(crate) struct MerchantState {
     pub accounts: Vec<Account>,
     /// The accounts' seeded history, oldest first.
-    pub transactions: Vec<crate::gateway::banking::ledger::BankTransaction>,
-    pub ecommerce: crate::gateway::ecommerce::EcommerceState,
-    pub epos: crate::gateway::epos::EposState,
+    pub transactions: Vec<BankTransaction>,
+    pub ecommerce: EcommerceState,
+    pub epos: EposState,
 }
 
 impl Inner {
@@ -49,15 +60,12 @@ impl Inner {
         self.merchants
             .entry(merchant_id.to_owned())
             .or_insert_with(|| {
-                let accounts = crate::gateway::banking::seed_accounts(merchant_id);
+                let accounts = seed_accounts(merchant_id);
                 MerchantState {
-                    transactions: crate::gateway::banking::seed_transactions(
-                        merchant_id,
-                        crate::gateway::banking::calendar::Day::today(),
-                    ),
-                    ecommerce: crate::gateway::ecommerce::seed(merchant_id, &accounts),
+                    transactions: seed_transactions(merchant_id, Day::today()),
+                    ecommerce: crate::gateway::ecommerce::seed::seed(merchant_id, &accounts),
                     accounts,
-                    epos: crate::gateway::epos::seed(merchant_id),
+                    epos: crate::gateway::epos::seed::seed(merchant_id),
                 }
             })
     }
@@ -86,8 +94,8 @@ impl SandboxState {
             log: RequestLog::new(config.max_logged_requests),
             control_loopback_only: config.control_loopback_only,
             faults: Faults::default(),
-            mobilepay: crate::mobilepay::MobilePayState::seeded(),
-            psd2: crate::psd2::Psd2::default(),
+            mobilepay: MobilePayState::seeded(),
+            psd2: Psd2::default(),
             merchants: HashMap::new(),
         };
         Self {

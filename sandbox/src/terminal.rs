@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::gateway::epos::Stamp;
+use crate::gateway::epos::clock::Stamp;
 use crate::gateway::epos::model::{
     Amount, CardResult, EposState, Kind, Payment, Transaction, auth_code, date_in_days, digits,
     fee, status,

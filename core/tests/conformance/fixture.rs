@@ -8,11 +8,11 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fixture {
-    /// The text the facts come from.
+    /// The text the facts come from, by title.
     pub source: String,
-    /// `camelCase` when the text names parameters as a JavaScript SDK does (seed 000's
-    /// `itemPrice` for the wire's `item_price`): the SDK's wire names are compared in that
-    /// spelling. Absent: the text gives the wire names themselves.
+    /// `camelCase` when the text names parameters as a JavaScript SDK does (the
+    /// `mypos-api-gateway` README's `itemPrice` for the wire's `item_price`): the SDK's wire
+    /// names are compared in that spelling. Absent: the text gives the wire names themselves.
     #[serde(default)]
     pub spelling: Option<String>,
     pub operations: Vec<TextOperation>,

@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 
 use super::FaultKind;
-use crate::log::{LogStatus, is_control};
+use crate::log::LogStatus;
+use crate::log::entries::is_control;
 use crate::problem::Problem;
 use crate::state::SandboxState;
 

@@ -2,7 +2,7 @@
 //! extractor through which every business call is authenticated.
 
 mod auth;
-mod grants;
+pub(crate) mod grants;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,7 +14,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 pub(crate) use auth::Merchant;
-pub(crate) use grants::Grants;
 
 use crate::extract::{JsonBody, form_pairs, media_type};
 use crate::problem::Problem;

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
-use super::POLL_DELAY_MS;
+use super::model::POLL_DELAY_MS;
 use super::model::{Merchant, Payment, PointOfSale, Refund, RefundStatus, Status, guid};
 
 /// The payload's members, or why the call is refused.
@@ -166,7 +166,10 @@ fn new_payment(
 /// sandbox lets it expire only when a test says so.
 fn expiry() -> String {
     let at = std::time::SystemTime::now() + std::time::Duration::from_secs(7 * 86_400);
-    format!("{}Z", crate::gateway::epos::Stamp::at(at).date_time())
+    format!(
+        "{}Z",
+        crate::gateway::epos::clock::Stamp::at(at).date_time()
+    )
 }
 
 pub(crate) fn qr_code(merchant: &mut Merchant, params: &Params) -> Answer {

@@ -7,7 +7,19 @@ use rand::Rng;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::{ACCESS_TOKEN, BIO_CODE, NEW_BIO_CODE, POLL_DELAY_MS};
+/// The seeded merchant's code.
+pub const BIO_CODE: &str = "sandbox";
+/// The seeded merchant's long-lived access token.
+pub const ACCESS_TOKEN: &str = "mpat_sandbox";
+/// A second seeded merchant, without an access token yet (for `manage/token`, which creates
+/// one only while the merchant has none), stores or terminals.
+pub const NEW_BIO_CODE: &str = "sandbox-new";
+/// How long clients are told to wait between polls (`pollDelayInMs`); short, so tests that
+/// wait for a customer run fast. MobilePay's own example is 1000.
+pub const POLL_DELAY_MS: u64 = 100;
+/// The seeded terminals: `1001`, `1002` (requires a payment before check-in) and `2001`
+/// have points of sale; `2002` has none yet (for `manage/create`).
+pub const TERMINAL_IDS: [&str; 4] = ["1001", "1002", "2001", "2002"];
 
 /// Every merchant, by `bioCode`.
 pub(crate) struct MobilePayState {

@@ -10,13 +10,14 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use crate::calendar::Day;
 use crate::extract::query_pairs;
-use crate::gateway::banking::calendar::Day;
 use crate::state::SandboxState;
 
-use super::consents::{Grant, Need, under_consent};
+use super::consents::{Need, under_consent};
 use super::errors::Psd2Error;
 use super::ledger::{Account, Kind};
+use super::model::Grant;
 
 pub(crate) fn router() -> Router<SandboxState> {
     Router::new()

@@ -13,38 +13,14 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::gateway::banking::calendar::Day;
+use crate::calendar::Day;
 use crate::state::SandboxState;
 
 use super::errors::Psd2Error;
 use super::ledger::Holder;
-use super::{Psd2, header, new_id};
-
-/// What a valid consent lets the TPP read of one account.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Grant {
-    pub details: bool,
-    pub balances: bool,
-    pub transactions: bool,
-}
-
-pub(crate) struct Consent {
-    pub id: String,
-    pub status: &'static str,
-    pub access: Value,
-    pub recurring: bool,
-    pub valid_until: Day,
-    pub frequency_per_day: u32,
-    /// The day and the count of unattended reads on it.
-    pub usage: (Day, u32),
-    pub last_action: Day,
-    /// `TPP-Redirect-URI` as given on creation.
-    pub redirect_uri: Option<String>,
-    /// Set when the holder approves.
-    pub psu: Option<String>,
-    /// By account resource id, set when the holder approves.
-    pub grants: BTreeMap<String, Grant>,
-}
+use super::model::{Consent, Grant, Psd2};
+use crate::extract::header;
+use crate::ids::new_id;
 
 pub(crate) fn router() -> Router<SandboxState> {
     Router::new()
@@ -199,7 +175,7 @@ fn visible<'a>(
         )
     })?;
     match subject {
-        super::oauth::Subject::Holder(psu) if consent.psu.as_deref() != Some(&psu) => {
+        super::tokens::Subject::Holder(psu) if consent.psu.as_deref() != Some(&psu) => {
             Err(Psd2Error::new(
                 StatusCode::FORBIDDEN,
                 "CONSENT_UNKNOWN",
@@ -384,7 +360,7 @@ pub(crate) fn under_consent<T>(
     let psu = psd2.oauth.holder(headers)?;
     let consent_id = consent_of(psd2, headers)?;
     expire(psd2);
-    super::payments::settle(psd2);
+    super::execution::settle(psd2);
     let today = psd2.today();
     let holder = psd2.holder(&psu).clone();
     let consent = psd2

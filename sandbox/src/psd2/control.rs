@@ -26,8 +26,8 @@ pub(crate) fn router() -> Router<SandboxState> {
 async fn summary(State(state): State<SandboxState>) -> Json<Value> {
     state.with(|s| {
         Json(json!({
-            "client_id": super::CLIENT_ID,
-            "psu_id": super::DEFAULT_PSU,
+            "client_id": super::credentials::CLIENT_ID,
+            "psu_id": super::credentials::DEFAULT_PSU,
             "today": s.psd2.today().to_string(),
             "consents": s.psd2.consents.len(),
             "payments": s.psd2.payments.len(),

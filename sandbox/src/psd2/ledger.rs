@@ -6,7 +6,8 @@
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use crate::gateway::banking::calendar::Day;
+use crate::calendar::Day;
+use crate::hash::fnv1a;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -188,16 +189,10 @@ fn owner(name: &str) -> String {
 }
 
 fn counterparty_iban(name: &str) -> String {
-    format!("DE89370400440{:09}", hash(name) % 1_000_000_000)
+    format!("DE89370400440{:09}", fnv1a(name.as_bytes()) % 1_000_000_000)
 }
 
 /// FNV-1a: stable across runs, so a holder's accounts are the same in every sandbox.
-fn hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 const MERCHANTS: [&str; 8] = [
     "Sofia Coffee Roasters",
     "Metro Cash & Carry",
@@ -212,7 +207,7 @@ const MERCHANTS: [&str; 8] = [
 /// Two payment accounts (EUR, GBP) and a EUR card account for `psu`, with transactions up to
 /// `today`.
 pub(crate) fn seed(psu: &str, today: Day) -> Holder {
-    let h = hash(psu);
+    let h = fnv1a(psu.as_bytes());
     let tag = format!("{:08x}", h as u32);
     let owner = if psu.is_empty() {
         "Account Holder".to_string()
@@ -315,7 +310,7 @@ pub(crate) fn seed(psu: &str, today: Day) -> Holder {
             amount: -Decimal::new(((h + i * 13) % 4_000 + 199) as i64, 2),
             booking_date: Some(day),
             value_date: day,
-            counterparty: format!("ACQ{:06}", hash(merchant) % 1_000_000),
+            counterparty: format!("ACQ{:06}", fnv1a(merchant.as_bytes()) % 1_000_000),
             remittance: merchant.into(),
             payment_id: None,
         });

@@ -3,8 +3,6 @@
 //! accepted payment is executed (`ACSC`, the debit booked) once the execution delay has
 //! passed (none by default); DELETE before execution makes it `CANC`.
 
-use std::time::Instant;
-
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -18,27 +16,11 @@ use crate::state::SandboxState;
 
 use super::consents::{expire, sca_href};
 use super::errors::Psd2Error;
-use super::ledger::{Kind, Tx};
-use super::oauth::Subject;
-use super::{Psd2, header, new_id};
-
-pub(crate) struct Payment {
-    pub id: String,
-    /// `sepa-credit-transfers` or `cross-border-credit-transfers`: part of its path.
-    pub product: String,
-    pub psu: String,
-    /// The body as the TPP sent it, for GET.
-    pub body: Value,
-    pub amount: Decimal,
-    pub currency: String,
-    /// The holder's account it is paid from.
-    pub debtor: String,
-    pub creditor_name: String,
-    pub remittance: String,
-    pub status: &'static str,
-    pub accepted_at: Option<Instant>,
-    pub redirect_uri: Option<String>,
-}
+use super::ledger::Kind;
+use super::model::{Payment, Psd2};
+use super::tokens::Subject;
+use crate::extract::header;
+use crate::ids::new_id;
 
 pub(crate) fn router() -> Router<SandboxState> {
     Router::new()
@@ -219,68 +201,6 @@ async fn initiate(
     Ok(response)
 }
 
-/// The holder approved at the SCA page: `ACTC` with a pending debit, or `RJCT` when the
-/// debtor account's available balance is short.
-pub(crate) fn accept(psd2: &mut Psd2, id: &str) -> &'static str {
-    let today = psd2.today();
-    let Some(payment) = psd2.payments.get(id) else {
-        return "RJCT";
-    };
-    let (psu, debtor, amount) = (payment.psu.clone(), payment.debtor.clone(), payment.amount);
-    let (creditor, remittance) = (payment.creditor_name.clone(), payment.remittance.clone());
-    let holder = psd2.holder(&psu);
-    let status = match holder.account_mut(&debtor) {
-        Some(account) if account.available() >= amount => {
-            account.pending.insert(
-                0,
-                Tx {
-                    id: format!("tx-{id}"),
-                    amount: -amount,
-                    booking_date: None,
-                    value_date: today,
-                    counterparty: creditor,
-                    remittance,
-                    payment_id: Some(id.to_owned()),
-                },
-            );
-            "ACTC"
-        }
-        _ => "RJCT",
-    };
-    if let Some(payment) = psd2.payments.get_mut(id) {
-        payment.status = status;
-        payment.accepted_at = (status == "ACTC").then(Instant::now);
-    }
-    status
-}
-
-/// Executes accepted payments whose execution delay has passed: `ACSC`, the debit booked.
-pub(crate) fn settle(psd2: &mut Psd2) {
-    let delay = psd2.execution_delay;
-    let today = psd2.today();
-    let due: Vec<(String, String, String)> = psd2
-        .payments
-        .values()
-        .filter(|p| p.status == "ACTC" && p.accepted_at.is_some_and(|at| at.elapsed() >= delay))
-        .map(|p| (p.id.clone(), p.psu.clone(), p.debtor.clone()))
-        .collect();
-    for (id, psu, debtor) in due {
-        if let Some(account) = psd2.holder(&psu).account_mut(&debtor)
-            && let Some(i) = account
-                .pending
-                .iter()
-                .position(|t| t.payment_id.as_deref() == Some(&id))
-        {
-            let mut tx = account.pending.remove(i);
-            tx.booking_date = Some(today);
-            account.booked.insert(0, tx);
-        }
-        if let Some(payment) = psd2.payments.get_mut(&id) {
-            payment.status = "ACSC";
-        }
-    }
-}
-
 /// The payment `id` of `product`, if the request's token may see it: the TPP's own, or its
 /// holder's.
 fn visible<'a>(
@@ -290,7 +210,7 @@ fn visible<'a>(
     id: &str,
 ) -> Result<&'a mut Payment, Psd2Error> {
     let subject = psd2.oauth.subject(headers)?;
-    settle(psd2);
+    super::execution::settle(psd2);
     let payment = psd2.payments.get_mut(id).ok_or_else(|| {
         Psd2Error::new(
             StatusCode::NOT_FOUND,

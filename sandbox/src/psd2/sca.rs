@@ -18,8 +18,9 @@ use crate::extract::{form_pairs, query_pairs};
 use crate::state::SandboxState;
 
 use super::consents::resolve;
-use super::oauth::Code;
-use super::{CLIENT_ID, DEFAULT_PSU, Psd2};
+use super::credentials::{CLIENT_ID, DEFAULT_PSU};
+use super::model::Psd2;
+use super::tokens::Code;
 
 pub(crate) fn router() -> Router<SandboxState> {
     Router::new().route("/psd2/sca", get(page).post(decide))
@@ -184,7 +185,7 @@ async fn decide(
             (Subject::Payment(id), true) => {
                 // Approved by the holder; a short balance makes it RJCT, which the TPP reads
                 // from the payment's status.
-                super::payments::accept(&mut s.psd2, id);
+                super::execution::accept(&mut s.psd2, id);
                 Ok(())
             }
             (Subject::Payment(id), false) => {
@@ -197,7 +198,7 @@ async fn decide(
                 psu,
                 origin,
                 redirect_uri: redirect.clone(),
-                expires: Instant::now() + super::oauth::CODE_LIFETIME,
+                expires: Instant::now() + super::tokens::CODE_LIFETIME,
             })
         });
         Ok((redirect, code))

@@ -5,8 +5,8 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::calendar::{Day, date_time};
-use super::fnv1a;
+use crate::calendar::{Day, date_time};
+use crate::hash::fnv1a;
 
 /// How far back the history goes.
 pub(crate) const HISTORY_DAYS: i64 = 90;

@@ -4,9 +4,9 @@
 
 use rust_decimal::Decimal;
 
-use super::Account;
-use super::calendar::Day;
+use super::accounts::Account;
 use super::ledger::BankTransaction;
+use crate::calendar::Day;
 
 /// The flavour, by the API's `document_type` number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,7 @@ mod tests {
 
     #[test]
     fn statements_balance_and_name_every_transaction() {
-        let account = &super::super::seed_accounts("cli_mt940")[0];
+        let account = &super::super::accounts::seed_accounts("cli_mt940")[0];
         let today = Day::parse("2025-06-30").unwrap();
         let all = ledger::seed(
             "cli_mt940",

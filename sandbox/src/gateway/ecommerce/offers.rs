@@ -6,14 +6,14 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rust_decimal::Decimal;
-use serde::Serialize;
 use serde_json::Value;
 
-use super::{EcommerceState, PAGES, language, nested, not_found, settlement};
+use super::answers::{nested, not_found};
+use super::fields::{language, settlement};
+use super::model::{ButtonFields, EcommerceState, Offer, OnlinePayment, PAGES};
+use crate::calendar::{self, Day};
 use crate::extract::{JsonBody, query_pairs};
-use crate::gateway::banking::calendar::{self, Day};
-use crate::gateway::banking::form::{self, Form};
+use crate::form::{self, Form};
 use crate::identity::Merchant;
 use crate::paging::PageRequest;
 use crate::problem::Problem;
@@ -46,52 +46,6 @@ pub(crate) fn router() -> Router<SandboxState> {
         )
 }
 
-/// A payment link or button, as served (legacy field names; amounts as text).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Offer {
-    pub code: String,
-    pub url: String,
-    pub custom_name: String,
-    pub item_name: String,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub item_price: Decimal,
-    pub currency: String,
-    pub account_number: String,
-    pub quantity: i64,
-    pub pref_language: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub website: Option<String>,
-    pub send_sms: bool,
-    pub send_email: bool,
-    pub ask_for_customer_name: bool,
-    pub ask_for_shipping_address: bool,
-    pub ask_for_customer_email: bool,
-    /// `ask_for_customer_phone_number`, as `mypos-api-gateway` names it for links and buttons
-    /// (the legacy button page wrote `ask_for_customer_phone`).
-    pub ask_for_customer_phone_number: bool,
-    pub ask_for_customer_id: bool,
-    pub hide_quantity: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expired_date: Option<String>,
-    pub enable: bool,
-    /// `Active`, `Disabled` (by `enable: false`) or `Expired` (past `expired_date`).
-    pub status: &'static str,
-    pub created_at: String,
-    #[serde(flatten)]
-    pub button: Option<ButtonFields>,
-}
-
-/// What only buttons have.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub(crate) struct ButtonFields {
-    /// 0 small, 1 big.
-    pub button_size: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cancel_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_url: Option<String>,
-}
-
 impl Offer {
     /// The status as of today.
     fn refreshed(&self) -> Self {
@@ -110,22 +64,6 @@ impl Offer {
             ..self.clone()
         }
     }
-}
-
-/// A payment made through a link or button.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct OnlinePayment {
-    pub payment_reference: String,
-    pub code: String,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub amount: Decimal,
-    pub currency: String,
-    pub quantity: i64,
-    pub date: String,
-    pub customer_name: String,
-    pub customer_email: String,
-    #[serde(skip)]
-    pub button: bool,
 }
 
 fn noun(button: bool) -> &'static str {

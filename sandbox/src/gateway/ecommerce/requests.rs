@@ -6,14 +6,14 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use rust_decimal::Decimal;
-use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{PAGES, language, nested, not_found, settlement};
+use super::answers::{nested, not_found};
+use super::fields::{language, settlement};
+use super::model::{PAGES, PayRequest};
+use crate::calendar::{self, Day};
 use crate::extract::{JsonBody, query_pairs};
-use crate::gateway::banking::calendar::{self, Day};
-use crate::gateway::banking::form::{self, Form};
+use crate::form::{self, Form};
 use crate::identity::Merchant;
 use crate::paging::PageRequest;
 use crate::problem::Problem;
@@ -29,38 +29,6 @@ pub(crate) fn router() -> Router<SandboxState> {
         .route("/ecommerce/v1/pr", post(create).get(list))
         .route("/ecommerce/v1/pr/{code}", get(one))
         .route("/ecommerce/v1/pr/{code}/reminder", patch(remind))
-}
-
-/// A payment request as served.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct PayRequest {
-    pub code: String,
-    pub status: &'static str,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub amount: Decimal,
-    pub currency: String,
-    pub payment_request_url: String,
-    pub qr_generated: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_name: Option<String>,
-    pub payment_request_lang: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub booking_text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dba: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiry_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify_gsm: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify_email: Option<String>,
-    pub created_at: String,
-    /// Sandbox addition: reminders sent so far, and when the last one went.
-    pub reminders_sent: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_reminder_at: Option<String>,
 }
 
 impl PayRequest {

@@ -4,10 +4,10 @@
 
 use rust_decimal::Decimal;
 
-use super::offers::ButtonFields;
-use super::{EcommerceState, Offer, OnlinePayment, PAGES, PayRequest};
-use crate::gateway::banking::calendar::{Day, date_time};
-use crate::gateway::banking::{Account, fnv1a};
+use super::model::{ButtonFields, EcommerceState, Offer, OnlinePayment, PAGES, PayRequest};
+use crate::calendar::{Day, date_time};
+use crate::gateway::banking::accounts::Account;
+use crate::hash::fnv1a;
 
 /// Payments seeded through links and through buttons.
 const PAYMENTS: (usize, usize) = (24, 12);

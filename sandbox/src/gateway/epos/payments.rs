@@ -6,10 +6,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use super::answers::{conflict, payment_not_found, terminal_not_found};
 use super::clock::Stamp;
 use super::fields::{Fields, MAX_DESCRIPTION, MAX_REFERENCE};
 use super::model::{ACTIVE, Amount, EposState, Kind, Payment, WAIT_FOR_CARD_SECS, status};
-use super::{conflict, payment_not_found, terminal_not_found};
 use crate::extract::{JsonBody, query_pairs};
 use crate::identity::Merchant;
 use crate::paging::{Page, PageRequest};

@@ -12,12 +12,13 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::answers::{conflict, terminal_not_found};
 use super::clock::Stamp;
 use super::fields::{Fields, MAX_REFERENCE};
 use super::model::{
     ACTIVE, Amount, CURRENCIES, INACTIVE, Kind, MODELS, Transaction, digits, status,
 };
-use super::{conflict, new_terminal, terminal_not_found};
+use super::seed::new_terminal;
 use crate::extract::{JsonBody, query_pairs};
 use crate::identity::Merchant;
 use crate::paging::PageRequest;
@@ -277,7 +278,7 @@ async fn activate(
     }
     let account = fields.text("account_number", false, 34);
     let descriptor = fields.text("billing_descriptor", false, 22);
-    let accounts = crate::gateway::banking::seed_accounts(&merchant.id);
+    let accounts = crate::gateway::banking::accounts::seed_accounts(&merchant.id);
     let foreign = |number: &&String| !accounts.iter().any(|a| &a.account_number == *number);
     if let Some(number) = account.as_ref().filter(foreign) {
         fields.error(

@@ -1,4 +1,7 @@
-//! The request log: every gateway and identity request, recorded by a middleware.
+//! The request log: every gateway and identity request, recorded by a middleware. What is
+//! kept lives in [`entries`], part of the sandbox state; this module records into it.
+
+pub(crate) mod entries;
 
 use std::collections::BTreeMap;
 
@@ -6,77 +9,15 @@ use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
 
 use crate::state::SandboxState;
+
+pub use entries::LoggedRequest;
+use entries::is_control;
 
 /// Headers whose values are credentials; they are never stored.
 const REDACTED_HEADERS: [&str; 2] = ["authorization", "x-session"];
 const REDACTED: &str = "<redacted>";
-
-/// One request as the sandbox saw it. Bodies are not recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoggedRequest {
-    /// 1-based arrival order of completed requests; keeps counting across clears.
-    pub seq: u64,
-    pub method: String,
-    pub path: String,
-    /// The raw query string, without `?`.
-    pub query: Option<String>,
-    /// The status the sandbox answered with; 0 if an injected fault dropped the connection
-    /// before a status line was sent.
-    pub status: u16,
-    /// Lower-case header names; repeated headers joined with ", "; credentials redacted.
-    pub headers: BTreeMap<String, String>,
-}
-
-pub(crate) struct RequestLog {
-    entries: std::collections::VecDeque<LoggedRequest>,
-    next_seq: u64,
-    /// The most entries kept; the oldest go first.
-    max: usize,
-}
-
-impl RequestLog {
-    pub fn new(max: usize) -> Self {
-        Self {
-            entries: Default::default(),
-            next_seq: 0,
-            max,
-        }
-    }
-
-    pub fn entries(&self) -> impl ExactSizeIterator<Item = &LoggedRequest> {
-        self.entries.iter()
-    }
-
-    pub fn count(&self, method: &str, path: &str) -> usize {
-        self.entries
-            .iter()
-            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path == path)
-            .count()
-    }
-
-    pub fn clear(&mut self) {
-        self.entries.clear();
-    }
-
-    fn push(&mut self, mut request: LoggedRequest) {
-        self.next_seq += 1;
-        request.seq = self.next_seq;
-        if self.entries.len() >= self.max {
-            self.entries.pop_front();
-        }
-        if self.max > 0 {
-            self.entries.push_back(request);
-        }
-    }
-}
-
-/// Whether a path belongs to the control API, which is not logged.
-pub(crate) fn is_control(path: &str) -> bool {
-    path == "/_sandbox" || path.starts_with("/_sandbox/")
-}
 
 /// Middleware: records the request once the response is ready, so a client that has its
 /// response can already see its request in the log.

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-use super::calendar::Day;
+use crate::calendar::Day;
 use crate::problem::Problem;
 
 /// The longest free text the sandbox takes (the API's limits are not documented).
