@@ -130,7 +130,7 @@ pub fn authorization_url(
     client.authorization_url_for(&href, state, redirect_uri)
 }
 
-/// The same client with other call limits (see [`call_options`]).
+/// The same client with other call limits: JSON `{timeout?, connect_timeout?, max_retries?}`.
 pub fn with_options(client: &Psd2Client, json: &str, case: Case) -> Result<Psd2Client> {
     client.with_limits(call_options(json, case)?)
 }

@@ -46,7 +46,7 @@ pub struct MobilePayConfig {
     /// Retries after a failed first attempt (0 disables). Only what is safe is retried.
     pub max_retries: u32,
     /// The largest answer body read (default 16 MiB); a longer one is refused with
-    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+    /// [`Error::ResponseTooLarge`].
     pub max_response_bytes: u64,
     /// Names the host language in the `User-Agent` (set by the Python and Node packages).
     pub host: Option<String>,

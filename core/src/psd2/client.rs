@@ -7,7 +7,7 @@
 //! API does not accept (`TOKEN_*` codes, or no code), which is refreshed and replayed once,
 //! and a consent that does not allow the call (`CONSENT_INVALID`, `CONSENT_EXPIRED`), which is
 //! the caller's to handle and is returned at once. That is why this family runs its own
-//! attempt loop over the shared [`Transport`] and [`retry`](crate::retry) engine.
+//! attempt loop over the shared [`Transport`] and [`retry`] engine.
 
 use std::collections::HashMap;
 use std::fmt;

@@ -7,6 +7,8 @@
 //! answers it makes up itself it writes the log entry directly. Either way a faulted request is
 //! logged with the status that went out, or 0 when the connection was dropped before a status
 //! line. Control paths (`/_sandbox/...`) are never faulted.
+//!
+//! [`apply`]: apply::apply
 
 use crate::Sandbox;
 use crate::state::SandboxState;

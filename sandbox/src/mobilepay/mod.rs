@@ -13,7 +13,7 @@
 //! `bioCode`, and `manage/token/reset`, which takes the token as `previousAccessToken`.
 //!
 //! The customer's side (check in, accept, reject, expire) is driven from tests: see
-//! [`customer`] and the README.
+//! [`CustomerAction`] and the README.
 
 mod api;
 mod customer;

@@ -1,7 +1,7 @@
 //! Consents: `received` on creation, `valid` once the holder approves at the SCA page (or
 //! `rejected`), `expired` after `validUntil`, `revokedByPsu` when the holder withdraws it
 //! (control API), `terminatedByTpp` on DELETE. Reads under a consent are checked in the
-//! reference implementation's order (see [`check`]).
+//! reference implementation's order (see [`under_consent`]).
 
 use std::collections::BTreeMap;
 

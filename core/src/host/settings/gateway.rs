@@ -96,7 +96,7 @@ impl TokenStoreSpec {
     }
 }
 
-/// The same client with other call limits (see [`call_options`]).
+/// The same client with other call limits: JSON `{timeout?, connect_timeout?, max_retries?}`.
 pub fn with_options(client: &MerchantClient, json: &str, case: Case) -> Result<MerchantClient> {
     client.with_limits(call_options(json, case)?)
 }

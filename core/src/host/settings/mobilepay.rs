@@ -51,8 +51,9 @@ pub fn mobilepay_config(json: &str, case: Case) -> Result<crate::mobilepay::Mobi
     Ok(config)
 }
 
-/// The same MobilePay client with other call limits: the [`call_options`](super::call_options) every client takes,
-/// and `flow_max_wait`, how long its flows wait for their payment.
+/// The same MobilePay client with other call limits: the call options every client takes
+/// (`timeout`, `connect_timeout`, `max_retries`) and `flow_max_wait`, how long its flows wait
+/// for their payment.
 pub fn mobilepay_with_options(
     client: &MobilePayPos,
     json: &str,
