@@ -355,12 +355,10 @@ impl Transport {
     ) -> Result<Response, Failure> {
         let url = self.url(request);
         let started = Instant::now();
-        let mut builder = self
+        let http = self
             .http_for(connect_timeout)
-            .map_err(Failure::before_sending)?
-            .request(request.method.clone(), url)
-            .headers(request.headers.clone())
-            .headers(headers);
+            .map_err(Failure::before_sending)?;
+        let mut builder = http.request(request.method.clone(), url);
         builder = match &request.body {
             Body::None => builder,
             Body::Json(value) => builder
@@ -369,7 +367,16 @@ impl Transport {
             Body::Form(fields) => builder.form(fields),
         };
         let result: Result<Response, Failure> = async {
-            let mut response = builder.send().await.map_err(|e| self.send_error(e))?;
+            let mut outgoing = builder.build().map_err(|e| self.send_error(e))?;
+            // The headers move in whole rather than being copied in one by one (a builder's
+            // `headers` rehashes every entry, on every call); the body's Content-Type joins them.
+            let body_headers =
+                std::mem::replace(outgoing.headers_mut(), merged(&request.headers, headers));
+            outgoing.headers_mut().extend(body_headers);
+            let mut response = http
+                .execute(outgoing)
+                .await
+                .map_err(|e| self.send_error(e))?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             let body = read_body(response, status, self.max_response_bytes).await?;
@@ -468,6 +475,30 @@ pub(crate) fn cut(text: &str, max: usize) -> String {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_string(),
     }
+}
+
+/// The request's own headers with the credentials' over them (a name in both keeps only the
+/// credentials' values).
+fn merged(own: &HeaderMap, credentials: HeaderMap) -> HeaderMap {
+    if own.is_empty() {
+        return credentials;
+    }
+    let mut all = own.clone();
+    let mut last = None;
+    for (name, value) in credentials {
+        match name {
+            Some(name) => {
+                all.insert(&name, value);
+                last = Some(name);
+            }
+            None => {
+                if let Some(name) = &last {
+                    all.append(name, value);
+                }
+            }
+        }
+    }
+    all
 }
 
 /// Whether a failed exchange may have reached the server. Only a connection that was never
