@@ -26,10 +26,16 @@ pub(crate) use inbox::promise;
 
 pub(crate) const CASE: Case = Case::Camel;
 
+/// Runs when the addon is loaded: calls run on the core's runtime for hosts (one worker per
+/// core beside the JavaScript thread's, see `mypos::host::runtime_builder`), and
 /// `MYPOS_LOG=debug` (or any `tracing` filter, e.g. `mypos=trace`) prints the core's logs to
 /// stderr: method, path template, status, duration, retries, request id; never a secret.
 #[napi_derive::module_init]
-fn init_logging() {
+fn init() {
+    // Should it fail to start, napi starts its default runtime on the first call instead.
+    if let Ok(runtime) = host::runtime_builder("mypos").build() {
+        napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
+    }
     if let Ok(filter) = std::env::var("MYPOS_LOG") {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))

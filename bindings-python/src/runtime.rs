@@ -25,9 +25,7 @@ pub(crate) fn get() -> Arc<Runtime> {
                 std::mem::forget(parent.clone());
             }
             let runtime = Arc::new(
-                tokio::runtime::Builder::new_multi_thread()
-                    .thread_name("mypos")
-                    .enable_all()
+                mypos::host::runtime_builder("mypos")
                     .build()
                     .expect("a tokio runtime starts"),
             );
