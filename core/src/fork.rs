@@ -72,7 +72,7 @@ impl<T: Clone> PerProcess<T> {
     /// [`PerProcess::get`] with a `fresh` that may fail: its error is returned, and the next
     /// call tries again.
     pub fn try_get<E>(&self, fresh: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
-        let pid = std::process::id();
+        let pid = process_id();
         {
             let slot = self.slot.read().unwrap_or_else(|e| e.into_inner());
             if slot.0 == pid {
