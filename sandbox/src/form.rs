@@ -34,7 +34,7 @@ impl<'a> Form<'a> {
     }
 
     /// The member, if present and not `null`; a missing required one is an error.
-    fn get(&mut self, name: &str, required: bool) -> Option<&'a Value> {
+    pub fn get(&mut self, name: &str, required: bool) -> Option<&'a Value> {
         match self.body.get(name) {
             None | Some(Value::Null) => {
                 if required {
@@ -48,17 +48,20 @@ impl<'a> Form<'a> {
 
     /// Text of at most [`MAX_TEXT`] characters; a required one must not be blank.
     pub fn text(&mut self, name: &str, required: bool) -> Option<String> {
+        self.text_within(name, required, MAX_TEXT)
+    }
+
+    /// Text of at most `max` characters; a required one must not be blank.
+    pub fn text_within(&mut self, name: &str, required: bool, max: usize) -> Option<String> {
         match self.get(name, required)? {
             Value::String(s) if required && s.trim().is_empty() => {
                 self.error(name, format!("The {name} field is required."));
                 None
             }
-            Value::String(s) if s.chars().count() > MAX_TEXT => {
+            Value::String(s) if s.chars().count() > max => {
                 self.error(
                     name,
-                    format!(
-                        "The field {name} must be a string with a maximum length of {MAX_TEXT}."
-                    ),
+                    format!("The field {name} must be a string with a maximum length of {max}."),
                 );
                 None
             }

@@ -1,10 +1,10 @@
 //! Request-body checks that report every bad field at once, as ASP.NET's model validation
 //! does: `errors: {"amount.value": ["..."], ...}` in one 400 problem.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::model::{Amount, CURRENCIES};
-use crate::problem::Problem;
+use crate::form::Form;
 
 /// The longest `reference_number` the gateway takes.
 pub(crate) const MAX_REFERENCE: usize = 50;
@@ -18,71 +18,18 @@ pub(crate) fn is_terminal_id(value: &str) -> bool {
     value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The members of a JSON object body, collecting field errors as they are read.
-pub(crate) struct Fields<'a> {
-    body: &'a Map<String, Value>,
-    errors: Vec<(String, String)>,
-}
-
-impl<'a> Fields<'a> {
-    pub fn of(body: &'a Value) -> Result<Self, Problem> {
-        match body {
-            Value::Object(body) => Ok(Self {
-                body,
-                errors: vec![],
-            }),
-            _ => Err(Problem::validation(
-                "body",
-                "The request body must be a JSON object.",
-            )),
-        }
-    }
-
-    pub fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push((field.into(), message.into()));
-    }
-
-    /// A string member; `null` counts as absent.
-    pub fn text(&mut self, name: &str, required: bool, max: usize) -> Option<String> {
-        match self.body.get(name) {
-            None | Some(Value::Null) => {
-                if required {
-                    self.error(name, format!("The {name} field is required."));
-                }
-                None
-            }
-            Some(Value::String(s)) if s.chars().count() > max => {
-                self.error(
-                    name,
-                    format!("The field {name} must be a string with a maximum length of {max}."),
-                );
-                None
-            }
-            Some(Value::String(s)) if required && s.trim().is_empty() => {
-                self.error(name, format!("The {name} field is required."));
-                None
-            }
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                self.error(name, format!("The field {name} must be a string."));
-                None
-            }
-        }
-    }
-
+/// What only ePOS bodies hold, read by the sandbox's one [`Form`].
+impl Form<'_> {
     pub fn terminal_id(&mut self, required: bool) -> Option<String> {
-        self.text("terminal_id", required, 64)
+        self.text_within("terminal_id", required, 64)
     }
 
-    /// `amount: {value, currency_code, tip?}`: value above 0, a currency terminals take.
-    pub fn amount(&mut self) -> Option<Amount> {
-        let amount = match self.body.get("amount") {
-            None | Some(Value::Null) => {
-                self.error("amount", "The amount field is required.");
-                return None;
-            }
-            Some(Value::Object(amount)) => amount,
-            Some(_) => {
+    /// `amount: {value, currency_code, tip?}` in minor units: value above 0, a currency
+    /// terminals take.
+    pub fn minor_amount(&mut self) -> Option<Amount> {
+        let amount = match self.get("amount", true)? {
+            Value::Object(amount) => amount,
+            _ => {
                 self.error("amount", "The field amount must be an object.");
                 return None;
             }
@@ -139,19 +86,6 @@ impl<'a> Fields<'a> {
             tip: tip?,
         })
     }
-
-    /// 400 with every error collected, if any.
-    pub fn finish(self) -> Result<(), Problem> {
-        let mut errors = self.errors.into_iter();
-        let Some((field, message)) = errors.next() else {
-            return Ok(());
-        };
-        Err(
-            errors.fold(Problem::validation(field, message), |problem, (f, m)| {
-                problem.with_error(f, m)
-            }),
-        )
-    }
 }
 
 #[cfg(test)]
@@ -163,12 +97,12 @@ mod tests {
     fn reports_every_bad_field() {
         let body = json!({"terminal_id": 12, "amount": {"value": 0, "currency_code": "XXX"},
                           "reference_number": "r".repeat(51)});
-        let mut fields = Fields::of(&body).unwrap();
+        let mut fields = Form::of(&body).unwrap();
         assert!(fields.terminal_id(true).is_none());
-        assert!(fields.amount().is_none());
+        assert!(fields.minor_amount().is_none());
         assert!(
             fields
-                .text("reference_number", false, MAX_REFERENCE)
+                .text_within("reference_number", false, MAX_REFERENCE)
                 .is_none()
         );
         let problem = fields.finish().unwrap_err().body();
@@ -189,9 +123,9 @@ mod tests {
     #[test]
     fn a_good_body_passes() {
         let body = json!({"terminal_id": "12345678", "amount": {"value": 250, "currency_code": "EUR", "tip": 10}});
-        let mut fields = Fields::of(&body).unwrap();
+        let mut fields = Form::of(&body).unwrap();
         assert_eq!(fields.terminal_id(true).as_deref(), Some("12345678"));
-        let amount = fields.amount().unwrap();
+        let amount = fields.minor_amount().unwrap();
         assert_eq!((amount.value, amount.tip), (250, 10));
         assert!(fields.finish().is_ok());
     }

@@ -8,9 +8,10 @@ use serde_json::{Value, json};
 
 use super::answers::{conflict, payment_not_found, terminal_not_found};
 use super::clock::Stamp;
-use super::fields::{Fields, MAX_DESCRIPTION, MAX_REFERENCE};
+use super::fields::{MAX_DESCRIPTION, MAX_REFERENCE};
 use super::model::{ACTIVE, Amount, EposState, Kind, Payment, WAIT_FOR_CARD_SECS, status};
 use crate::extract::{JsonBody, query_pairs};
+use crate::form::Form;
 use crate::identity::Merchant;
 use crate::paging::{Page, PageRequest};
 use crate::problem::Problem;
@@ -28,10 +29,10 @@ pub(crate) fn router() -> Router<SandboxState> {
 }
 
 /// The free-text fields every ePOS body may carry; read so a wrong type is reported.
-fn app_fields(fields: &mut Fields<'_>) -> Option<String> {
-    fields.text("app_name", false, 100);
-    fields.text("app_version", false, 100);
-    fields.text("operator_code", false, 100)
+fn app_fields(fields: &mut Form<'_>) -> Option<String> {
+    fields.text_within("app_name", false, 100);
+    fields.text_within("app_version", false, 100);
+    fields.text_within("operator_code", false, 100)
 }
 
 async fn create(
@@ -39,11 +40,11 @@ async fn create(
     merchant: Merchant,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<(StatusCode, Json<Payment>), Problem> {
-    let mut fields = Fields::of(&body)?;
+    let mut fields = Form::of(&body)?;
     let terminal_id = fields.terminal_id(true);
-    let amount = fields.amount();
-    let reference_number = fields.text("reference_number", false, MAX_REFERENCE);
-    let description = fields.text("description", false, MAX_DESCRIPTION);
+    let amount = fields.minor_amount();
+    let reference_number = fields.text_within("reference_number", false, MAX_REFERENCE);
+    let description = fields.text_within("description", false, MAX_DESCRIPTION);
     let operator_code = app_fields(&mut fields);
     fields.finish()?;
     let (Some(terminal_id), Some(amount)) = (terminal_id, amount) else {
@@ -66,10 +67,10 @@ async fn refund(
     merchant: Merchant,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Payment>, Problem> {
-    let mut fields = Fields::of(&body)?;
+    let mut fields = Form::of(&body)?;
     let terminal_id = fields.terminal_id(true);
-    let amount = fields.amount();
-    let description = fields.text("description", false, MAX_DESCRIPTION);
+    let amount = fields.minor_amount();
+    let description = fields.text_within("description", false, MAX_DESCRIPTION);
     app_fields(&mut fields);
     fields.finish()?;
     let (Some(terminal_id), Some(amount)) = (terminal_id, amount) else {
@@ -223,9 +224,9 @@ async fn reverse(
     Path(payment_id): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Payment>, Problem> {
-    let mut fields = Fields::of(&body)?;
+    let mut fields = Form::of(&body)?;
     let terminal_id = fields.terminal_id(false);
-    let description = fields.text("description", false, MAX_DESCRIPTION);
+    let description = fields.text_within("description", false, MAX_DESCRIPTION);
     app_fields(&mut fields);
     fields.finish()?;
     state.with(|s| {

@@ -14,12 +14,13 @@ use serde_json::{Value, json};
 
 use super::answers::{conflict, terminal_not_found};
 use super::clock::Stamp;
-use super::fields::{Fields, MAX_REFERENCE};
+use super::fields::MAX_REFERENCE;
 use super::model::{
     ACTIVE, Amount, CURRENCIES, INACTIVE, Kind, MODELS, Transaction, digits, status,
 };
 use super::seed::new_terminal;
 use crate::extract::{JsonBody, query_pairs};
+use crate::form::Form;
 use crate::identity::Merchant;
 use crate::paging::PageRequest;
 use crate::problem::Problem;
@@ -258,8 +259,8 @@ async fn activate(
     merchant: Merchant,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Value>, Problem> {
-    let mut fields = Fields::of(&body)?;
-    let product = fields.text("product_code", false, 32);
+    let mut fields = Form::of(&body)?;
+    let product = fields.text_within("product_code", false, 32);
     let unknown_model = |code: &&String| !MODELS.iter().any(|(known, _)| known == *code);
     if let Some(code) = product.as_ref().filter(unknown_model) {
         fields.error(
@@ -268,7 +269,7 @@ async fn activate(
         );
     }
     let currency = fields
-        .text("currency", false, 3)
+        .text_within("currency", false, 3)
         .unwrap_or_else(|| "EUR".into());
     if !CURRENCIES.contains(&currency.as_str()) {
         fields.error(
@@ -276,8 +277,8 @@ async fn activate(
             format!("The currency code '{currency}' is not supported."),
         );
     }
-    let account = fields.text("account_number", false, 34);
-    let descriptor = fields.text("billing_descriptor", false, 22);
+    let account = fields.text_within("account_number", false, 34);
+    let descriptor = fields.text_within("billing_descriptor", false, 22);
     let accounts = crate::gateway::banking::accounts::seed_accounts(&merchant.id);
     let foreign = |number: &&String| !accounts.iter().any(|a| &a.account_number == *number);
     if let Some(number) = account.as_ref().filter(foreign) {
@@ -310,8 +311,8 @@ async fn deactivate(
     merchant: Merchant,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Value>, Problem> {
-    let mut fields = Fields::of(&body)?;
-    let code = fields.text("code", true, 64);
+    let mut fields = Form::of(&body)?;
+    let code = fields.text_within("code", true, 64);
     fields.finish()?;
     let code = code.expect("a missing required field is a validation error");
     state.with(|s| {
@@ -372,8 +373,8 @@ async fn refund(
     Path(terminal_id): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<StatusCode, Problem> {
-    let mut fields = Fields::of(&body)?;
-    let reference = fields.text("reference_number", true, MAX_REFERENCE);
+    let mut fields = Form::of(&body)?;
+    let reference = fields.text_within("reference_number", true, MAX_REFERENCE);
     // Minor units as a bare number (`amount: 1500`, as `mypos-api-gateway` sends it), in the
     // payment's currency; the POS API page's `{value, currency_code}` is read too.
     let amount = match body.get("amount") {
@@ -387,7 +388,9 @@ async fn refund(
                 None
             }
         },
-        _ => fields.amount().map(|a| (a.value, Some(a.currency_code))),
+        _ => fields
+            .minor_amount()
+            .map(|a| (a.value, Some(a.currency_code))),
     };
     fields.finish()?;
     let (Some(reference), Some((value, currency))) = (reference, amount) else {
